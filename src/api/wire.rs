@@ -1,0 +1,682 @@
+//! The Hamming REST API's wire format: every path, field name and status value the runner
+//! sends or reads is written here and nowhere else.
+//!
+//! Requests are built exactly; responses are parsed leniently (unknown fields ignored,
+//! missing ones tolerated, close type variants accepted), because the API publishes no
+//! schema and a CI gate must not break on a new optional field. When production turns out
+//! to differ from what is known, the fix is a line in this file.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::lenient;
+
+/// Paths, relative to the base URL (which ends in `/api/rest`).
+pub mod path {
+    pub const CREATE_TEST_RUN: &str = "/test-runs/test-inbound-agent";
+    pub fn status(run_id: &str) -> String {
+        format!("/test-runs/{}/status", super::segment(run_id))
+    }
+    pub fn results(run_id: &str) -> String {
+        format!("/test-runs/{}/results", super::segment(run_id))
+    }
+    pub const AGENTS: &str = "/agents";
+    pub const TEST_TAGS: &str = "/test-tags";
+    pub fn agent_test_tags(agent_id: &str) -> String {
+        format!("/agents/{}/test-tags", super::segment(agent_id))
+    }
+    pub const TEST_CASES: &str = "/test-cases";
+    pub fn legacy_run(agent_id: &str) -> String {
+        format!("/voice-agent/{}/run", super::segment(agent_id))
+    }
+    pub fn legacy_experiment(id: &str) -> String {
+        format!("/voice-experiment/{}", super::segment(id))
+    }
+    pub fn legacy_calls(id: &str) -> String {
+        format!("/voice-experiment/{}/calls", super::segment(id))
+    }
+    pub const DATASETS: &str = "/datasets";
+}
+
+/// Percent-encodes an id for use as one path segment, so an id can never change the path.
+fn segment(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The largest page the test-case catalog serves.
+pub const TEST_CASES_PAGE_LIMIT: u32 = 500;
+
+// ---------------------------------------------------------------------------------------------
+// Create a test run.
+
+/// Body of `POST /test-runs/test-inbound-agent`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateTestRun {
+    pub agent_id: String,
+    pub phone_numbers: Vec<String>,
+    pub test_configurations: Vec<TestConfiguration>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sampling_count: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_concurrent_calls: Option<u32>,
+}
+
+/// One item of `testConfigurations`: exactly one of `tagId` and `testCaseId`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestConfiguration {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_case_id: Option<String>,
+    /// Per-case overrides. Their wire shape is known only from Hamming's design notes
+    /// (`overrides: { scenarioFacts, persona }`); it is built in `TestConfiguration::for_case`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<Overrides>,
+}
+
+/// `overrides` on a test configuration.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenario_facts: Option<IndexMap<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub persona: Option<PersonaOverride>,
+}
+
+/// `overrides.persona`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PersonaOverride {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voice: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
+}
+
+impl TestConfiguration {
+    pub fn for_tag(tag_id: impl Into<String>) -> Self {
+        Self {
+            tag_id: Some(tag_id.into()),
+            test_case_id: None,
+            overrides: None,
+        }
+    }
+
+    pub fn for_case(
+        test_case_id: impl Into<String>,
+        scenario_facts: Option<IndexMap<String, Value>>,
+        persona: Option<PersonaOverride>,
+    ) -> Self {
+        let overrides = (scenario_facts.is_some() || persona.is_some()).then_some(Overrides {
+            scenario_facts,
+            persona,
+        });
+        Self {
+            tag_id: None,
+            test_case_id: Some(test_case_id.into()),
+            overrides,
+        }
+    }
+}
+
+/// Response of the create call.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CreatedTestRun {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub test_run_id: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub results_url: Option<String>,
+    #[serde(deserialize_with = "lenient::vec_of")]
+    pub test_case_runs: Vec<Value>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status and results.
+
+/// Response of `GET /test-runs/{id}/status`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct StatusBody {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub status: Option<String>,
+}
+
+/// A test run's status. Unknown values are kept and treated as not terminal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum RunStatus {
+    Queued,
+    Running,
+    Completed,
+    Failed,
+    Canceled,
+    Other(String),
+}
+
+impl RunStatus {
+    pub fn parse(text: &str) -> Self {
+        match text.trim().to_ascii_uppercase().as_str() {
+            "QUEUED" => Self::Queued,
+            "RUNNING" => Self::Running,
+            "COMPLETED" => Self::Completed,
+            "FAILED" => Self::Failed,
+            // Hamming's client spells it with one L; tolerate the other spelling too.
+            "CANCELED" | "CANCELLED" => Self::Canceled,
+            _ => Self::Other(text.to_owned()),
+        }
+    }
+
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Completed | Self::Failed | Self::Canceled)
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Queued => "QUEUED",
+            Self::Running => "RUNNING",
+            Self::Completed => "COMPLETED",
+            Self::Failed => "FAILED",
+            Self::Canceled => "CANCELED",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+/// Response of `GET /test-runs/{id}/results`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ResultsBody {
+    #[serde(deserialize_with = "lenient::opt_object")]
+    pub summary: Option<Summary>,
+    #[serde(deserialize_with = "lenient::vec_of")]
+    pub results: Vec<CallResult>,
+}
+
+/// `summary` of a results body.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Summary {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub status: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_object")]
+    pub stats: Option<Stats>,
+    #[serde(deserialize_with = "summary_metrics")]
+    pub metrics: IndexMap<String, SummaryMetric>,
+    #[serde(deserialize_with = "lenient::opt_object")]
+    pub assertions: Option<AssertionScores>,
+    #[serde(deserialize_with = "lenient::vec_of")]
+    pub top_issues: Vec<TopIssue>,
+}
+
+/// `summary.stats`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Stats {
+    #[serde(deserialize_with = "lenient::opt_u64")]
+    pub total: Option<u64>,
+    #[serde(deserialize_with = "lenient::opt_u64")]
+    pub completed: Option<u64>,
+    #[serde(deserialize_with = "lenient::opt_u64")]
+    pub passed: Option<u64>,
+    #[serde(deserialize_with = "lenient::opt_u64")]
+    pub failed: Option<u64>,
+    #[serde(deserialize_with = "lenient::opt_u64")]
+    pub errored: Option<u64>,
+    #[serde(deserialize_with = "lenient::opt_u64")]
+    pub pending: Option<u64>,
+    #[serde(deserialize_with = "lenient::opt_u64")]
+    pub in_progress: Option<u64>,
+}
+
+/// One entry of `summary.metrics`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct SummaryMetric {
+    #[serde(deserialize_with = "lenient::opt_f64")]
+    pub value: Option<f64>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub unit: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub status: Option<String>,
+}
+
+fn summary_metrics<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<IndexMap<String, SummaryMetric>, D::Error> {
+    let Value::Object(map) = Value::deserialize(d)? else {
+        return Ok(IndexMap::new());
+    };
+    Ok(map
+        .into_iter()
+        .filter_map(|(name, v)| {
+            let metric = match &v {
+                // A bare number is read as the value.
+                Value::Number(_) | Value::String(_) => SummaryMetric {
+                    value: lenient::as_f64(&v),
+                    ..SummaryMetric::default()
+                },
+                Value::Object(_) => serde_json::from_value(v).ok()?,
+                _ => return None,
+            };
+            Some((name, metric))
+        })
+        .collect())
+}
+
+/// `summary.assertions`, and the per-call `assertions`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AssertionScores {
+    /// On a 0–100 scale.
+    #[serde(deserialize_with = "lenient::opt_f64")]
+    pub overall_score: Option<f64>,
+    #[serde(deserialize_with = "lenient::vec_of")]
+    pub categories: Vec<Category>,
+}
+
+impl AssertionScores {
+    /// Hamming's own reading: a zero overall score with no categories means that no
+    /// assertions are configured, not that every assertion failed.
+    pub fn none_configured(&self) -> bool {
+        self.categories.is_empty() && self.overall_score.unwrap_or(0.0) == 0.0
+    }
+}
+
+/// One assertion category.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Category {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub name: Option<String>,
+    /// On a 0–100 scale, when present.
+    #[serde(deserialize_with = "lenient::opt_f64")]
+    pub score: Option<f64>,
+    /// Lower case `passed` / `failed`.
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub status: Option<String>,
+    pub stats: Option<Value>,
+    #[serde(deserialize_with = "lenient::vec_of")]
+    pub assertion_ids: Vec<String>,
+}
+
+/// One entry of `summary.topIssues`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TopIssue {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub title: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub severity: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_u64")]
+    pub affected_call_count: Option<u64>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub recommendation: Option<String>,
+}
+
+/// One entry of `results`: one call (a test case, at one number, one sample).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CallResult {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub test_case_id: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub status: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_f64")]
+    pub duration_seconds: Option<f64>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub recording_url: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub transcription_data_url: Option<String>,
+    /// `{ messages: [...] }`, or a plain string in older data.
+    pub transcript: Option<Value>,
+    #[serde(deserialize_with = "lenient::opt_object")]
+    pub assertions: Option<AssertionScores>,
+    #[serde(deserialize_with = "lenient::vec_of")]
+    pub assertion_results: Vec<AssertionResult>,
+    #[serde(deserialize_with = "call_metrics")]
+    pub metrics: IndexMap<String, f64>,
+}
+
+fn call_metrics<'de, D: serde::Deserializer<'de>>(d: D) -> Result<IndexMap<String, f64>, D::Error> {
+    let Value::Object(map) = Value::deserialize(d)? else {
+        return Ok(IndexMap::new());
+    };
+    Ok(map
+        .into_iter()
+        .filter_map(|(name, v)| {
+            let value = match &v {
+                Value::Object(o) => o.get("value").and_then(lenient::as_f64),
+                other => lenient::as_f64(other),
+            }?;
+            Some((name, value))
+        })
+        .collect())
+}
+
+/// A call's status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum CallStatus {
+    Passed,
+    Failed,
+    Pending,
+    Error,
+    Other(String),
+}
+
+impl CallStatus {
+    pub fn parse(text: Option<&str>) -> Self {
+        match text.map(|t| t.trim().to_ascii_uppercase()).as_deref() {
+            Some("PASSED") => Self::Passed,
+            Some("FAILED") => Self::Failed,
+            Some("PENDING") | Some("RUNNING") | Some("IN_PROGRESS") | None => Self::Pending,
+            Some("ERROR") | Some("ERRORED") => Self::Error,
+            Some(_) => Self::Other(text.unwrap_or_default().to_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Passed => "PASSED",
+            Self::Failed => "FAILED",
+            Self::Pending => "PENDING",
+            Self::Error => "ERROR",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+/// One entry of a call's `assertionResults`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AssertionResult {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub assertion_id: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub assertion_name: Option<String>,
+    /// `PASSED`, `FAILED`, `ERROR` or `SKIPPED`.
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub status: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub reason: Option<String>,
+    pub details: Option<Value>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalog.
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct AgentsBody {
+    #[serde(deserialize_with = "lenient::vec_of")]
+    pub agents: Vec<Agent>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Agent {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct TagsBody {
+    #[serde(deserialize_with = "lenient::vec_of")]
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Tag {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub name: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub description: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_u64")]
+    pub test_case_count: Option<u64>,
+}
+
+/// One page of `GET /test-cases`. The list's key is not confirmed; `testCases` is expected
+/// and `items`/`data` are accepted.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TestCasesBody {
+    #[serde(alias = "items", alias = "data", deserialize_with = "lenient::vec_of")]
+    pub test_cases: Vec<TestCaseItem>,
+    #[serde(deserialize_with = "lenient::opt_u64")]
+    pub total: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TestCaseItem {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub title: Option<String>,
+    #[serde(deserialize_with = "lenient::vec_of")]
+    pub tags: Vec<TagRef>,
+    #[serde(deserialize_with = "lenient::vec_of")]
+    pub agent_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct TagRef {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub name: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Legacy ("v1") flow: snake_case on the wire.
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LegacyRun {
+    pub dataset_id: String,
+    /// A string or a list of strings.
+    pub to_number: Value,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct LegacyRunCreated {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub voice_experiment_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct LegacyExperiment {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    /// `CREATED`, `RUNNING`, `SCORING`, `SCORING_FAILED`, `FINISHED` or `FAILED`.
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub status: Option<String>,
+}
+
+impl LegacyExperiment {
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self.status.as_deref(),
+            Some("FINISHED") | Some("FAILED") | Some("SCORING_FAILED")
+        )
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct LegacyCallsBody {
+    #[serde(deserialize_with = "lenient::vec_of")]
+    pub calls: Vec<LegacyCall>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct LegacyCall {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    /// `ended` when the call finished.
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub status: Option<String>,
+    pub scores: IndexMap<String, LegacyScore>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct LegacyScore {
+    #[serde(deserialize_with = "lenient::opt_f64")]
+    pub value: Option<f64>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct DatasetsBody {
+    #[serde(deserialize_with = "lenient::vec_of")]
+    pub datasets: Vec<Dataset>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Dataset {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub name: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub description: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors.
+
+/// An error body: `{ message, code?, httpStatus?, validationErrors?, data? }`; some servers
+/// send `error` instead of `message`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ErrorBody {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub message: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub error: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub code: Option<String>,
+    pub validation_errors: Option<Value>,
+}
+
+impl ErrorBody {
+    pub fn text(&self) -> Option<&str> {
+        self.message.as_deref().or(self.error.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_body_uses_the_confirmed_wire_names() {
+        let body = CreateTestRun {
+            agent_id: "agent".into(),
+            phone_numbers: vec!["+14155550100".into()],
+            test_configurations: vec![
+                TestConfiguration::for_tag("tag1"),
+                TestConfiguration::for_case(
+                    "case1",
+                    Some(IndexMap::from([("plan".to_owned(), Value::from("premium"))])),
+                    Some(PersonaOverride {
+                        name: Some("Caller".into()),
+                        voice: None,
+                        prompt: None,
+                    }),
+                ),
+            ],
+            sampling_count: Some(3),
+            max_concurrent_calls: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&body).unwrap_or_default(),
+            serde_json::json!({
+                "agentId": "agent",
+                "phoneNumbers": ["+14155550100"],
+                "testConfigurations": [
+                    { "tagId": "tag1" },
+                    { "testCaseId": "case1",
+                      "overrides": { "scenarioFacts": { "plan": "premium" },
+                                     "persona": { "name": "Caller" } } }
+                ],
+                "samplingCount": 3
+            })
+        );
+    }
+
+    #[test]
+    fn results_parse_leniently() {
+        let body: ResultsBody = serde_json::from_value(serde_json::json!({
+            "summary": {
+                "status": "RUNNING",
+                "stats": { "total": "4", "completed": 2, "pending": null, "weird": true },
+                "assertions": { "overallScore": 87.5, "categories": [ { "name": "Compliance", "score": 90 }, 7 ] },
+                "metrics": { "latencyP90": { "value": 1.2, "unit": "s" }, "odd": 3, "bad": [] },
+                "newField": { "x": 1 }
+            },
+            "results": [
+                { "id": "r1", "testCaseId": "c1", "status": "PASSED", "durationSeconds": "12.5",
+                  "metrics": { "latencyP50": 0.8, "nested": { "value": 2 }, "text": "n/a" },
+                  "transcript": "hello" },
+                "not an object",
+                { "status": "PENDING", "assertionResults": null }
+            ]
+        }))
+        .unwrap_or_default();
+        let summary = body.summary.unwrap_or_default();
+        let stats = summary.stats.unwrap_or_default();
+        assert_eq!(stats.total, Some(4));
+        assert_eq!(stats.pending, None);
+        let assertions = summary.assertions.unwrap_or_default();
+        assert_eq!(assertions.overall_score, Some(87.5));
+        assert_eq!(assertions.categories.len(), 1);
+        assert_eq!(summary.metrics.len(), 2);
+        assert_eq!(body.results.len(), 2);
+        assert_eq!(body.results[0].duration_seconds, Some(12.5));
+        assert_eq!(body.results[0].metrics.len(), 2);
+        assert_eq!(CallStatus::parse(body.results[1].status.as_deref()), CallStatus::Pending);
+    }
+
+    #[test]
+    fn statuses_parse_with_both_cancel_spellings() {
+        assert_eq!(RunStatus::parse("CANCELLED"), RunStatus::Canceled);
+        assert_eq!(RunStatus::parse("canceled"), RunStatus::Canceled);
+        assert!(!RunStatus::parse("ARCHIVING").is_terminal());
+        assert!(RunStatus::parse("FAILED").is_terminal());
+    }
+
+    #[test]
+    fn ids_cannot_escape_their_path_segment() {
+        assert_eq!(path::status("../x?y"), "/test-runs/..%2Fx%3Fy/status");
+    }
+}

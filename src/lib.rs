@@ -1,0 +1,11 @@
+//! `hamming-runner`: a declarative CI test runner for voice agents on the Hamming platform.
+//!
+//! The layout follows the flow of a run: `suite` (the model) and `load` (read, template,
+//! validate) → `api` (the only module that knows the wire format) → `runner` (create, poll,
+//! fetch) → `gate` (results + thresholds → verdicts) → `report` (render the outcome).
+//! `sim` is the Hamming simulator used by `--simulate` and by the tests.
+
+pub mod cli;
+pub mod api;
+pub mod exit;
+pub mod suite;

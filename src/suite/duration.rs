@@ -1,0 +1,167 @@
+//! Human durations such as `15m`, `10s`, `1h30m` or `500ms`.
+//!
+//! The text is kept as written so that errors and reports can quote it; `parse` turns it into
+//! a `Duration`. The schema carries the same grammar as a regex so an IDE flags a bad value.
+
+use std::fmt;
+use std::time::Duration;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The grammar, shared by the schema and by `parse`.
+pub const PATTERN: &str = r"^\s*([0-9]+\s*(ms|s|m|h)\s*)+$";
+
+/// A duration as written in the suite file: one or more `<number><unit>` parts, with units
+/// `ms`, `s`, `m` and `h`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct HumanDuration(
+    #[schemars(
+        pattern(r"^\s*([0-9]+\s*(ms|s|m|h)\s*)+$"),
+        example = &"15m",
+        example = &"1h30m",
+        example = &"500ms"
+    )]
+    pub String,
+);
+
+/// Why a duration did not parse, worded to follow "invalid duration: ".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    #[error("`{0}` has no unit; write for example `{0}s` or `{0}m`")]
+    MissingUnit(String),
+    #[error("`{text}` has an unknown unit `{unit}`; use ms, s, m or h")]
+    UnknownUnit { text: String, unit: String },
+    #[error("`{0}` is not a duration; write for example `15m`, `90s` or `1h30m`")]
+    Malformed(String),
+    #[error("`{0}` is too long")]
+    Overflow(String),
+}
+
+impl HumanDuration {
+    pub fn new(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn parse(&self) -> Result<Duration, DurationError> {
+        parse(&self.0)
+    }
+}
+
+impl fmt::Display for HumanDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Parses `15m`, `1h 30m`, `500ms`, `90s`.
+pub fn parse(text: &str) -> Result<Duration, DurationError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(DurationError::Malformed(text.to_owned()));
+    }
+    if trimmed.chars().all(|c| c.is_ascii_digit()) {
+        return Err(DurationError::MissingUnit(trimmed.to_owned()));
+    }
+    let mut total_ms: u64 = 0;
+    let mut rest = trimmed;
+    while !rest.is_empty() {
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        if digits == 0 {
+            return Err(DurationError::Malformed(text.to_owned()));
+        }
+        let number: u64 = rest[..digits]
+            .parse()
+            .map_err(|_| DurationError::Overflow(text.to_owned()))?;
+        rest = rest[digits..].trim_start();
+        let unit_len = rest.chars().take_while(char::is_ascii_alphabetic).count();
+        let unit = &rest[..unit_len];
+        let factor_ms = match unit {
+            "ms" => 1,
+            "s" => 1_000,
+            "m" => 60_000,
+            "h" => 3_600_000,
+            "" => return Err(DurationError::Malformed(text.to_owned())),
+            other => {
+                return Err(DurationError::UnknownUnit {
+                    text: text.to_owned(),
+                    unit: other.to_owned(),
+                });
+            }
+        };
+        let part = number
+            .checked_mul(factor_ms)
+            .ok_or_else(|| DurationError::Overflow(text.to_owned()))?;
+        total_ms = total_ms
+            .checked_add(part)
+            .ok_or_else(|| DurationError::Overflow(text.to_owned()))?;
+        rest = rest[unit_len..].trim_start();
+    }
+    Ok(Duration::from_millis(total_ms))
+}
+
+/// Formats a duration the way the suite file writes them: `15m`, `1h30m`, `2.5s` for display.
+pub fn format(duration: Duration) -> String {
+    let ms = duration.as_millis();
+    if ms == 0 {
+        return "0s".to_owned();
+    }
+    if ms % 1_000 != 0 {
+        return if ms < 1_000 {
+            format!("{ms}ms")
+        } else {
+            format!("{:.1}s", duration.as_secs_f64())
+        };
+    }
+    let secs = duration.as_secs();
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    let mut out = String::new();
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    if s > 0 {
+        out.push_str(&format!("{s}s"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_units_and_sums_parts() {
+        assert_eq!(parse("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse(" 1h 30m 5s "), Ok(Duration::from_secs(5405)));
+        assert_eq!(parse("500ms"), Ok(Duration::from_millis(500)));
+    }
+
+    #[test]
+    fn rejects_bare_numbers_and_unknown_units() {
+        assert_eq!(parse("900"), Err(DurationError::MissingUnit("900".into())));
+        assert!(matches!(parse("15min"), Err(DurationError::UnknownUnit { .. })));
+        assert!(matches!(parse("m"), Err(DurationError::Malformed(_))));
+        assert!(matches!(parse(""), Err(DurationError::Malformed(_))));
+        assert!(matches!(
+            parse("99999999999999999999h"),
+            Err(DurationError::Overflow(_))
+        ));
+    }
+
+    #[test]
+    fn formats_round_values_compactly() {
+        assert_eq!(format(Duration::from_secs(900)), "15m");
+        assert_eq!(format(Duration::from_secs(5405)), "1h30m5s");
+        assert_eq!(format(Duration::from_millis(250)), "250ms");
+        assert_eq!(format(Duration::from_millis(2500)), "2.5s");
+    }
+}

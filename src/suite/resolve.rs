@@ -1,0 +1,356 @@
+//! Settles each suite: applies `defaults` field by field, checks the rules the schema cannot
+//! express, and yields `ResolvedSuite`s with every value decided.
+//!
+//! Problems carry a JSON pointer into the suite file, so the loader can map them back to a
+//! line and column.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use indexmap::IndexMap;
+
+use super::model::{NoAssertions, SuiteFile, SuiteSpec, TestCaseSpec, Thresholds};
+
+/// Default per-suite deadline, the same as Hamming's own CI scripts (900 s).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(900);
+/// Default polling interval, the same as Hamming's own CI scripts.
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(10);
+/// Default share of calls that must pass when a suite sets no `min_test_pass_rate`.
+pub const DEFAULT_MIN_TEST_PASS_RATE: f64 = 1.0;
+/// Bounds on durations, to catch a typo like `15h` for `15m` or `1ms` polling.
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(100);
+pub const MAX_POLL_INTERVAL: Duration = Duration::from_secs(600);
+pub const MIN_TIMEOUT: Duration = Duration::from_secs(1);
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(48 * 3600);
+
+/// Which test cases a suite runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Selection {
+    /// Every case carrying one of these tags (names or ids; names are resolved online).
+    Tags(Vec<String>),
+    /// These cases, each with its overrides.
+    TestCases(Vec<TestCaseSpec>),
+}
+
+/// Where a suite was defined, for annotations and error messages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SuiteSource {
+    /// The suite file as the user named it.
+    pub file: PathBuf,
+    /// 1-based line of the suite's name in the file (0 when unknown).
+    pub line: u32,
+    /// 1-based column of the suite's name.
+    pub column: u32,
+    /// 1-based line of each explicit test case entry, in selection order (0 when unknown).
+    pub test_case_lines: Vec<u32>,
+}
+
+/// The thresholds of one suite after inheritance, with defaults applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedThresholds {
+    pub min_test_pass_rate: f64,
+    pub min_assertion_score: Option<f64>,
+    pub no_assertions: NoAssertions,
+    pub categories: IndexMap<String, f64>,
+    pub must_pass_assertions: Vec<String>,
+    pub metrics: IndexMap<String, super::model::MetricBound>,
+    pub min_case_pass_rate: Option<f64>,
+}
+
+/// A suite with every value decided.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedSuite {
+    pub name: String,
+    pub description: Option<String>,
+    pub agent_id: String,
+    pub phone_numbers: Vec<String>,
+    pub selection: Selection,
+    pub samples: u32,
+    pub max_concurrent_calls: Option<u32>,
+    pub max_calls: Option<u32>,
+    pub timeout: Duration,
+    pub poll_interval: Duration,
+    pub thresholds: ResolvedThresholds,
+    pub source: SuiteSource,
+}
+
+impl ResolvedSuite {
+    /// Calls the suite places per selected case: samples × phone numbers.
+    pub fn calls_per_case(&self) -> u64 {
+        u64::from(self.samples) * self.phone_numbers.len() as u64
+    }
+}
+
+/// A rule the suite file breaks, located by JSON pointer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The suite the problem belongs to, if any.
+    pub suite: Option<String>,
+    /// JSON pointer to the offending value (or the object missing a field).
+    pub pointer: String,
+    /// What is wrong, as a lowercase fragment.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+}
+
+/// Resolves every suite, collecting all problems rather than stopping at the first.
+pub fn resolve(file: &SuiteFile) -> Result<Vec<ResolvedSuite>, Vec<Problem>> {
+    let empty = SuiteSpec::default();
+    let defaults = file.defaults.as_ref().unwrap_or(&empty);
+    let mut problems = Vec::new();
+    if file.defaults.is_some() {
+        check_selection_exclusive(defaults, None, "/defaults", &mut problems);
+    }
+    let mut lowered: IndexMap<String, String> = IndexMap::new();
+    let mut suites = Vec::new();
+    for (name, spec) in &file.suites {
+        let pointer = format!("/suites/{}", escape_pointer(&name.0));
+        if let Some(first) = lowered.insert(name.0.to_lowercase(), name.0.clone()) {
+            problems.push(Problem {
+                suite: Some(name.0.clone()),
+                pointer: pointer.clone(),
+                message: format!("suite `{}` differs from suite `{first}` only by case", name.0),
+                hint: Some(
+                    "suite names name report files and CI outputs; make them differ by more than case"
+                        .into(),
+                ),
+            });
+        }
+        if let Some(suite) = resolve_one(&name.0, &pointer, spec, defaults, &mut problems) {
+            suites.push(suite);
+        }
+    }
+    if problems.is_empty() {
+        Ok(suites)
+    } else {
+        Err(problems)
+    }
+}
+
+fn resolve_one(
+    name: &str,
+    pointer: &str,
+    spec: &SuiteSpec,
+    defaults: &SuiteSpec,
+    problems: &mut Vec<Problem>,
+) -> Option<ResolvedSuite> {
+    let before = problems.len();
+    let problem = |field: &str, message: String, hint: &str| Problem {
+        suite: Some(name.to_owned()),
+        pointer: if field.is_empty() {
+            pointer.to_owned()
+        } else {
+            format!("{pointer}/{field}")
+        },
+        message,
+        hint: Some(hint.to_owned()),
+    };
+
+    check_selection_exclusive(spec, Some(name), pointer, problems);
+    let selection = match (&spec.tags, &spec.test_cases, &defaults.tags, &defaults.test_cases) {
+        (Some(tags), None, _, _) => Some(Selection::Tags(tags.clone())),
+        (None, Some(cases), _, _) => Some(Selection::TestCases(cases.clone())),
+        (Some(_), Some(_), _, _) => None,
+        (None, None, Some(tags), None) => Some(Selection::Tags(tags.clone())),
+        (None, None, None, Some(cases)) => Some(Selection::TestCases(cases.clone())),
+        (None, None, Some(_), Some(_)) => None,
+        (None, None, None, None) => {
+            problems.push(problem(
+                "",
+                format!("suite `{name}` selects no test cases"),
+                "add `tags: [<tag name or id>]` or `test_cases: [{id: <test case id>}]` to the suite (or to `defaults`)",
+            ));
+            None
+        }
+    };
+    if let Some(Selection::Tags(tags)) = &selection {
+        if tags.is_empty() {
+            problems.push(problem("tags", "the tag list is empty".into(), "name at least one tag"));
+        }
+    }
+
+    let agent_id = spec.agent_id.clone().or_else(|| defaults.agent_id.clone());
+    match &agent_id {
+        None => problems.push(problem(
+            "",
+            format!("suite `{name}` has no `agent_id`"),
+            "set `agent_id` in the suite or in `defaults`, e.g. `agent_id: \"{{ env.HAMMING_AGENT_ID }}\"`",
+        )),
+        Some(id) if id.trim().is_empty() => problems.push(problem(
+            if spec.agent_id.is_some() { "agent_id" } else { "" },
+            "`agent_id` is empty".into(),
+            "set it to the id of the Hamming agent under test; if it is templated, check that the variable is set",
+        )),
+        Some(_) => {}
+    }
+
+    let phone_numbers = spec
+        .phone_numbers
+        .clone()
+        .or_else(|| defaults.phone_numbers.clone());
+    if phone_numbers.is_none() {
+        problems.push(problem(
+            "",
+            format!("suite `{name}` has no `phone_numbers`"),
+            "set `phone_numbers: [\"+14155550100\"]` (E.164) in the suite or in `defaults`",
+        ));
+    }
+
+    let timeout = duration_field(
+        name,
+        pointer,
+        "timeout",
+        spec.timeout.as_ref(),
+        defaults.timeout.as_ref(),
+        DEFAULT_TIMEOUT,
+        (MIN_TIMEOUT, MAX_TIMEOUT),
+        problems,
+    );
+    let poll_interval = duration_field(
+        name,
+        pointer,
+        "poll_interval",
+        spec.poll_interval.as_ref(),
+        defaults.poll_interval.as_ref(),
+        DEFAULT_POLL_INTERVAL,
+        (MIN_POLL_INTERVAL, MAX_POLL_INTERVAL),
+        problems,
+    );
+
+    let thresholds = merge_thresholds(defaults.thresholds.as_ref(), spec.thresholds.as_ref());
+    for (metric, bound) in &thresholds.metrics {
+        if let (Some(min), Some(max)) = (bound.min, bound.max) {
+            if min > max {
+                let owner = if spec
+                    .thresholds
+                    .as_ref()
+                    .and_then(|t| t.metrics.as_ref())
+                    .is_some_and(|m| m.contains_key(metric))
+                {
+                    format!("{pointer}/thresholds/metrics/{}", escape_pointer(metric))
+                } else {
+                    format!("/defaults/thresholds/metrics/{}", escape_pointer(metric))
+                };
+                problems.push(Problem {
+                    suite: Some(name.to_owned()),
+                    pointer: owner,
+                    message: format!("metric `{metric}` has min {min} above max {max}"),
+                    hint: Some("swap the bounds or drop one of them".into()),
+                });
+            }
+        }
+    }
+
+    if problems.len() > before {
+        return None;
+    }
+    Some(ResolvedSuite {
+        name: name.to_owned(),
+        description: spec.description.clone().or_else(|| defaults.description.clone()),
+        agent_id: agent_id?,
+        phone_numbers: phone_numbers?,
+        selection: selection?,
+        samples: spec.samples.or(defaults.samples).unwrap_or(1),
+        max_concurrent_calls: spec.max_concurrent_calls.or(defaults.max_concurrent_calls),
+        max_calls: spec.max_calls.or(defaults.max_calls),
+        timeout: timeout?,
+        poll_interval: poll_interval?,
+        thresholds,
+        source: SuiteSource::default(),
+    })
+}
+
+fn check_selection_exclusive(
+    spec: &SuiteSpec,
+    suite: Option<&str>,
+    pointer: &str,
+    problems: &mut Vec<Problem>,
+) {
+    if spec.tags.is_some() && spec.test_cases.is_some() {
+        problems.push(Problem {
+            suite: suite.map(str::to_owned),
+            pointer: format!("{pointer}/test_cases"),
+            message: "`tags` and `test_cases` are both set; a suite selects by one or the other"
+                .into(),
+            hint: Some(
+                "keep one of them; to run tagged cases with overrides, list them under `test_cases`"
+                    .into(),
+            ),
+        });
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn duration_field(
+    suite: &str,
+    pointer: &str,
+    field: &str,
+    own: Option<&super::duration::HumanDuration>,
+    inherited: Option<&super::duration::HumanDuration>,
+    default: Duration,
+    (min, max): (Duration, Duration),
+    problems: &mut Vec<Problem>,
+) -> Option<Duration> {
+    let (value, at) = match (own, inherited) {
+        (Some(v), _) => (v, format!("{pointer}/{field}")),
+        (None, Some(v)) => (v, format!("/defaults/{field}")),
+        (None, None) => return Some(default),
+    };
+    let mut fail = |message: String, hint: String| {
+        problems.push(Problem {
+            suite: Some(suite.to_owned()),
+            pointer: at.clone(),
+            message,
+            hint: Some(hint),
+        });
+        None
+    };
+    match value.parse() {
+        Err(err) => fail(
+            format!("invalid duration for `{field}`: {err}"),
+            "durations are a number and a unit (ms, s, m, h), e.g. `15m` or `1h30m`".into(),
+        ),
+        Ok(d) if d < min || d > max => fail(
+            format!(
+                "`{field}` is {value}, outside {} to {}",
+                super::duration::format(min),
+                super::duration::format(max)
+            ),
+            format!("choose a `{field}` between {} and {}", super::duration::format(min), super::duration::format(max)),
+        ),
+        Ok(d) => Some(d),
+    }
+}
+
+/// Merges thresholds key by key; in `categories` and `metrics`, entry by entry.
+fn merge_thresholds(defaults: Option<&Thresholds>, own: Option<&Thresholds>) -> ResolvedThresholds {
+    let empty = Thresholds::default();
+    let d = defaults.unwrap_or(&empty);
+    let o = own.unwrap_or(&empty);
+    let mut categories = d.categories.clone().unwrap_or_default();
+    categories.extend(o.categories.clone().unwrap_or_default());
+    let mut metrics = d.metrics.clone().unwrap_or_default();
+    metrics.extend(o.metrics.clone().unwrap_or_default());
+    ResolvedThresholds {
+        min_test_pass_rate: o
+            .min_test_pass_rate
+            .or(d.min_test_pass_rate)
+            .unwrap_or(DEFAULT_MIN_TEST_PASS_RATE),
+        min_assertion_score: o.min_assertion_score.or(d.min_assertion_score),
+        no_assertions: o.no_assertions.or(d.no_assertions).unwrap_or_default(),
+        categories,
+        must_pass_assertions: o
+            .must_pass_assertions
+            .clone()
+            .or_else(|| d.must_pass_assertions.clone())
+            .unwrap_or_default(),
+        metrics,
+        min_case_pass_rate: o.min_case_pass_rate.or(d.min_case_pass_rate),
+    }
+}
+
+/// Escapes a key for use in a JSON pointer (RFC 6901).
+pub fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}

@@ -8,4 +8,6 @@
 pub mod cli;
 pub mod api;
 pub mod exit;
+pub mod outcome;
+pub mod runner;
 pub mod suite;

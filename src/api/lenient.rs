@@ -48,6 +48,14 @@ where
     })
 }
 
+/// A list kept as raw values; `None` when absent or not a list.
+pub fn opt_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Value>>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Array(items) => Some(items),
+        _ => None,
+    })
+}
+
 /// An optional object of type `T`; a value of the wrong shape is `None`.
 pub fn opt_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where

@@ -140,8 +140,9 @@ pub struct CreatedTestRun {
     pub test_run_id: Option<String>,
     #[serde(deserialize_with = "lenient::opt_string")]
     pub results_url: Option<String>,
-    #[serde(deserialize_with = "lenient::vec_of")]
-    pub test_case_runs: Vec<Value>,
+    /// `None` when the field is absent; an empty list means nothing was selected.
+    #[serde(deserialize_with = "lenient::opt_list")]
+    pub test_case_runs: Option<Vec<Value>>,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what the checks need beyond the Rust toolchain, skipping what is already there.
+set -euo pipefail
+
+apt_packages=()
+command -v xmllint >/dev/null 2>&1 || apt_packages+=(libxml2-utils)
+command -v shellcheck >/dev/null 2>&1 || apt_packages+=(shellcheck)
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+fi
+
+pip_packages=()
+command -v check-jsonschema >/dev/null 2>&1 || pip_packages+=(check-jsonschema==0.39.0)
+
+if [ ${#pip_packages[@]} -gt 0 ]; then
+  python3 -m pip install --quiet --disable-pip-version-check "${pip_packages[@]}"
+fi

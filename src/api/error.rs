@@ -1,0 +1,204 @@
+//! What can go wrong talking to Hamming, worded for the person reading the CI log.
+
+use std::time::Duration;
+
+/// An API failure. Messages are lowercase fragments that read well after "failed to …: ".
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    #[error(
+        "the API key was rejected (HTTP 401){}; check that HAMMING_API_KEY holds a current key for this workspace",
+        detail(.message)
+    )]
+    Unauthorized { message: Option<String> },
+
+    #[error("not found (HTTP 404) at {path}{}", detail(.message))]
+    NotFound {
+        path: String,
+        message: Option<String>,
+    },
+
+    #[error("the request was rejected (HTTP {status}){}", detail(.message))]
+    Rejected {
+        status: u16,
+        message: Option<String>,
+    },
+
+    #[error("the server answered HTTP {status} with {}", body_kind(*.html, .excerpt))]
+    Server {
+        status: u16,
+        html: bool,
+        excerpt: String,
+    },
+
+    #[error("rate limited (HTTP 429){}", retry_after_text(.retry_after))]
+    RateLimited { retry_after: Option<Duration> },
+
+    #[error("could not connect to {url}: {reason}")]
+    Connect { url: String, reason: String },
+
+    #[error("no answer from {url} within {}s", .timeout.as_secs())]
+    Timeout { url: String, timeout: Duration },
+
+    #[error("the connection broke while talking to {url}: {reason}")]
+    Transport { url: String, reason: String },
+
+    #[error("the response from {path} is not the JSON expected: {reason}; it began with: {excerpt}")]
+    Decode {
+        path: String,
+        reason: String,
+        excerpt: String,
+    },
+
+    #[error("gave up after {attempts} attempts over {}s; last error: {last}", .elapsed.as_secs())]
+    Exhausted {
+        attempts: u32,
+        elapsed: Duration,
+        last: Box<ApiError>,
+    },
+
+    #[error(
+        "the create request may have reached Hamming but its answer was lost ({cause}); it was not resent, because a second request would place the calls again. Look for a new run of agent {agent_id} in the Hamming app before re-running"
+    )]
+    CreateUncertain { agent_id: String, cause: Box<ApiError> },
+
+    #[error("the create response has no testRunId; the run cannot be followed")]
+    NoRunId,
+
+    #[error("interrupted")]
+    Interrupted,
+}
+
+fn detail(message: &Option<String>) -> String {
+    message
+        .as_deref()
+        .map(|m| format!(": {m}"))
+        .unwrap_or_default()
+}
+
+fn body_kind(html: bool, excerpt: &str) -> String {
+    if html {
+        format!("an HTML error page (\"{excerpt}\"); the service may be down, try again later")
+    } else if excerpt.is_empty() {
+        "an empty body".to_owned()
+    } else {
+        format!("\"{excerpt}\"")
+    }
+}
+
+fn retry_after_text(retry_after: &Option<Duration>) -> String {
+    retry_after
+        .map(|d| format!("; the server asked to wait {}s", d.as_secs()))
+        .unwrap_or_default()
+}
+
+impl ApiError {
+    /// Whether a read may be retried: transient server and network trouble, not a verdict.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Server { .. }
+            | Self::RateLimited { .. }
+            | Self::Connect { .. }
+            | Self::Timeout { .. }
+            | Self::Transport { .. }
+            | Self::Decode { .. } => true,
+            Self::Rejected { status, .. } => *status == 408,
+            _ => false,
+        }
+    }
+
+    /// Whether the request provably never reached the server, so even the create POST may be
+    /// sent again: the connection was never made, or the server refused with 429.
+    pub fn provably_not_accepted(&self) -> bool {
+        matches!(self, Self::Connect { .. } | Self::RateLimited { .. })
+    }
+
+    /// The exit code this error maps to: a rejected key or selection is still a platform
+    /// problem, not a gate failure.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Interrupted => crate::exit::INTERRUPTED,
+            _ => crate::exit::PLATFORM,
+        }
+    }
+}
+
+/// Shortens a body for an error message: first line-ish, at most `max` characters, with the
+/// HTML tags stripped so an error page reads as its title.
+pub fn excerpt(body: &str, max: usize) -> String {
+    let mut text = String::with_capacity(max.min(body.len()));
+    let mut in_tag = false;
+    let mut last_space = true;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                if !last_space {
+                    text.push(' ');
+                    last_space = true;
+                }
+            }
+            _ if in_tag => {}
+            c if c.is_whitespace() => {
+                if !last_space {
+                    text.push(' ');
+                    last_space = true;
+                }
+            }
+            c => {
+                text.push(c);
+                last_space = false;
+            }
+        }
+        if text.chars().count() >= max {
+            text.push('…');
+            break;
+        }
+    }
+    text.trim().to_owned()
+}
+
+/// Whether a body looks like an HTML page rather than JSON.
+pub fn looks_like_html(content_type: Option<&str>, body: &str) -> bool {
+    content_type.is_some_and(|t| t.contains("text/html"))
+        || body.trim_start().get(..15).is_some_and(|head| {
+            let head = head.to_ascii_lowercase();
+            head.starts_with("<!doctype") || head.starts_with("<html")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_pages_shrink_to_their_text() {
+        let page = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>\n<body><h1>Bad gateway</h1></body></html>";
+        assert!(looks_like_html(None, page));
+        assert_eq!(excerpt(page, 60), "502 Bad Gateway Bad gateway");
+        assert_eq!(excerpt("abcdef", 3), "abc…");
+    }
+
+    #[test]
+    fn only_connect_failures_and_429_prove_non_acceptance() {
+        let connect = ApiError::Connect {
+            url: "u".into(),
+            reason: "refused".into(),
+        };
+        let timeout = ApiError::Timeout {
+            url: "u".into(),
+            timeout: Duration::from_secs(1),
+        };
+        let server = ApiError::Server {
+            status: 502,
+            html: true,
+            excerpt: String::new(),
+        };
+        assert!(connect.provably_not_accepted());
+        assert!(ApiError::RateLimited { retry_after: None }.provably_not_accepted());
+        assert!(!timeout.provably_not_accepted());
+        assert!(!server.provably_not_accepted());
+        assert!(server.is_transient());
+        assert!(!ApiError::Unauthorized { message: None }.is_transient());
+    }
+}

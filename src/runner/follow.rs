@@ -1,0 +1,258 @@
+//! Follows one suite from start to end: resolve the selection, create the run, poll its
+//! status once per tick until it ends, the deadline passes or the user interrupts, then fetch
+//! the results (partial ones too) and hand everything to the gate.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::api::wire::{CreateTestRun, ResultsBody, RunStatus};
+use crate::api::{ApiError, Client};
+use crate::outcome::{RunEnd, RunObservation};
+use crate::suite::ResolvedSuite;
+
+use super::cancel::Cancel;
+use super::progress::Progress;
+use super::selection::{self, SelectionError};
+
+/// How the runner paces itself. Under the simulator every duration is compressed by the same
+/// factor as the simulator's clock.
+#[derive(Debug, Clone, Copy)]
+pub struct Pacing {
+    /// Multiplies the suite's timeout and poll interval (1.0 against the real API).
+    pub time_scale: f64,
+    /// The wait before the first status poll, so a run that fails at once is noticed at once.
+    pub first_poll: Duration,
+    /// Overrides the suite's poll interval (`--poll-interval`).
+    pub poll_interval: Option<Duration>,
+    /// Overrides every suite's timeout (`--timeout`).
+    pub timeout: Option<Duration>,
+    /// The longest wait for partial results after a timeout or interruption.
+    pub partial_results_budget: Duration,
+}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        Self {
+            time_scale: 1.0,
+            first_poll: Duration::from_secs(2),
+            poll_interval: None,
+            timeout: None,
+            partial_results_budget: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Pacing {
+    fn scale(&self, d: Duration) -> Duration {
+        d.mul_f64(self.time_scale)
+    }
+
+    pub fn timeout_for(&self, suite: &ResolvedSuite) -> Duration {
+        self.scale(self.timeout.unwrap_or(suite.timeout))
+    }
+
+    pub fn interval_for(&self, suite: &ResolvedSuite) -> Duration {
+        self.scale(self.poll_interval.unwrap_or(suite.poll_interval))
+            .max(Duration::from_millis(10))
+    }
+}
+
+/// What following a suite produced.
+#[derive(Debug, Clone)]
+pub struct Followed {
+    pub observation: RunObservation,
+    /// Set when the suite could not start because of the suite file (unknown tag, empty
+    /// selection, too many calls): exit code 2 rather than 3.
+    pub usage_error: bool,
+}
+
+/// Everything a suite needs that is shared across suites.
+pub struct Context<'a> {
+    pub client: &'a Client,
+    pub progress: &'a Progress,
+    pub cancel: Cancel,
+    pub pacing: Pacing,
+    pub max_calls: Option<u64>,
+    /// Called with (suite, run id, results URL) as soon as a run exists, before polling.
+    pub on_created: &'a (dyn Fn(&str, &str, Option<&str>) + Send + Sync),
+}
+
+pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
+    let started_at = SystemTime::now();
+    let start = Instant::now();
+    let mut obs = RunObservation {
+        suite,
+        run_id: None,
+        results_url: None,
+        last_status: None,
+        results: None,
+        end: RunEnd::Finished,
+        started_at,
+        elapsed: Duration::ZERO,
+        case_titles: Default::default(),
+    };
+    let name = obs.suite.name.clone();
+
+    if ctx.cancel.is_cancelled() {
+        obs.end = RunEnd::Interrupted;
+        return Followed { observation: obs, usage_error: false };
+    }
+
+    // 1. Resolve the selection through the catalog, before any call is placed.
+    let resolved = tokio::select! {
+        r = selection::resolve(ctx.client, &obs.suite, ctx.max_calls) => r,
+        _ = ctx.cancel.cancelled() => {
+            obs.end = RunEnd::Interrupted;
+            return finish(obs, start, false);
+        }
+    };
+    let resolved = match resolved {
+        Ok(r) => r,
+        Err(err) => {
+            let usage = err.exit_code() == crate::exit::USAGE;
+            obs.end = RunEnd::NotStarted { message: err.to_string() };
+            ctx.progress.finished(&name, &format!("not started: {}", strip_suite_prefix(&err)));
+            return finish(obs, start, usage);
+        }
+    };
+    for note in &resolved.notes {
+        ctx.progress.note(&format!("{name}: note: {note}"));
+    }
+    obs.case_titles = resolved.cases.clone();
+
+    // 2. Create the run. The POST is not abandoned midway on Ctrl-C: once sent, its answer is
+    // the only record of the run it may have started.
+    let body = CreateTestRun {
+        agent_id: obs.suite.agent_id.clone(),
+        phone_numbers: obs.suite.phone_numbers.clone(),
+        test_configurations: resolved.configurations.clone(),
+        sampling_count: Some(obs.suite.samples),
+        max_concurrent_calls: obs.suite.max_concurrent_calls,
+    };
+    let created = match ctx.client.create_test_run(&body).await {
+        Ok(created) => created,
+        Err(err) => {
+            obs.end = RunEnd::NotStarted {
+                message: format!("could not create the test run: {err}"),
+            };
+            ctx.progress.finished(&name, &format!("not started: could not create the test run: {err}"));
+            return finish(obs, start, false);
+        }
+    };
+    let Some(run_id) = created.test_run_id.clone().filter(|id| !id.is_empty()) else {
+        obs.end = RunEnd::PlatformError {
+            message: ApiError::NoRunId.to_string(),
+        };
+        return finish(obs, start, false);
+    };
+    // Older servers accepted an empty selection with 200 and no test case runs.
+    if created.test_case_runs.as_ref().is_some_and(Vec::is_empty) {
+        obs.run_id = Some(run_id.clone());
+        obs.results_url = created.results_url.clone();
+        obs.end = RunEnd::PlatformError {
+            message: "the server created the run with no test case runs: the selection resolved to no runnable test cases".into(),
+        };
+        return finish(obs, start, false);
+    }
+    obs.run_id = Some(run_id.clone());
+    obs.results_url = created.results_url.clone();
+    (ctx.on_created)(&name, &run_id, obs.results_url.as_deref());
+
+    let timeout = ctx.pacing.timeout_for(&obs.suite);
+    ctx.progress.created(&name, &run_id, obs.results_url.as_deref(), resolved.calls, timeout);
+    poll(ctx, &mut obs, &run_id, start, timeout).await;
+    finish(obs, start, false)
+}
+
+async fn poll(ctx: &Context<'_>, obs: &mut RunObservation, run_id: &str, start: Instant, timeout: Duration) {
+    let deadline = start + timeout;
+    let interval = ctx.pacing.interval_for(&obs.suite);
+    let mut wait = ctx.pacing.scale(ctx.pacing.first_poll).min(interval);
+    let name = obs.suite.name.clone();
+    loop {
+        let wake = (Instant::now() + wait).min(deadline);
+        tokio::select! {
+            _ = tokio::time::sleep_until(wake.into()) => {}
+            _ = ctx.cancel.cancelled() => {
+                obs.end = RunEnd::Interrupted;
+                break;
+            }
+        }
+        if Instant::now() >= deadline {
+            obs.end = RunEnd::TimedOut;
+            break;
+        }
+        let status = tokio::select! {
+            s = ctx.client.status(run_id) => s,
+            _ = ctx.cancel.cancelled() => { obs.end = RunEnd::Interrupted; break; }
+            _ = tokio::time::sleep_until(deadline.into()) => { obs.end = RunEnd::TimedOut; break; }
+        };
+        match status {
+            Ok(body) => {
+                let status = RunStatus::parse(body.status.as_deref().unwrap_or("UNKNOWN"));
+                ctx.progress.status(&name, &status, start.elapsed(), timeout);
+                let terminal = status.is_terminal();
+                obs.last_status = Some(status);
+                if terminal {
+                    match ctx.client.results(run_id).await {
+                        Ok(results) => {
+                            obs.results = Some(results);
+                            obs.end = RunEnd::Finished;
+                        }
+                        Err(err) => {
+                            obs.end = RunEnd::PlatformError {
+                                message: format!(
+                                    "run {run_id} ended {} but its results could not be fetched: {err}",
+                                    obs.last_status.as_ref().map(RunStatus::as_str).unwrap_or("?")
+                                ),
+                            };
+                        }
+                    }
+                    return;
+                }
+            }
+            Err(err) => {
+                obs.end = RunEnd::PlatformError {
+                    message: format!("could not read the status of run {run_id}: {err}"),
+                };
+                break;
+            }
+        }
+        wait = interval;
+    }
+    // Timed out, interrupted, or the status could not be read: keep whatever results exist.
+    obs.results = partial_results(ctx, run_id).await;
+}
+
+async fn partial_results(ctx: &Context<'_>, run_id: &str) -> Option<ResultsBody> {
+    let budget = ctx.pacing.scale(ctx.pacing.partial_results_budget).max(Duration::from_millis(500));
+    match tokio::time::timeout(budget, ctx.client.results(run_id)).await {
+        Ok(Ok(results)) => Some(results),
+        Ok(Err(err)) => {
+            ctx.progress.note(&format!("could not fetch partial results of run {run_id}: {err}"));
+            None
+        }
+        Err(_) => {
+            ctx.progress.note(&format!(
+                "gave up fetching partial results of run {run_id} after {}s",
+                budget.as_secs()
+            ));
+            None
+        }
+    }
+}
+
+fn finish(mut obs: RunObservation, start: Instant, usage_error: bool) -> Followed {
+    obs.elapsed = start.elapsed();
+    Followed {
+        observation: obs,
+        usage_error,
+    }
+}
+
+fn strip_suite_prefix(err: &SelectionError) -> String {
+    let text = err.to_string();
+    match text.split_once("`: ") {
+        Some((_, rest)) if text.starts_with("suite `") => rest.to_owned(),
+        _ => text,
+    }
+}

@@ -1,0 +1,121 @@
+//! Runs suites: each one resolved, created, followed to its end and handed to the gate.
+//! Suites run in file order, or up to `jobs` at once; `--fail-fast` stops starting new ones
+//! after the first failure. Async lives here, in `api` and in `sim`; nothing here prints a
+//! report.
+
+pub mod cancel;
+pub mod follow;
+pub mod progress;
+pub mod selection;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tokio::sync::Semaphore;
+
+use crate::api::Client;
+use crate::outcome::{RunEnd, RunObservation};
+use crate::suite::ResolvedSuite;
+
+pub use cancel::Cancel;
+pub use follow::{Followed, Pacing};
+pub use progress::Progress;
+
+/// How a set of suites is run.
+#[derive(Clone)]
+pub struct RunOptions {
+    pub jobs: usize,
+    pub fail_fast: bool,
+    pub max_calls: Option<u64>,
+    pub pacing: Pacing,
+}
+
+/// Callback deciding whether a followed suite counts as a failure, for `--fail-fast`.
+pub type IsFailure = dyn Fn(&RunObservation) -> bool + Send + Sync;
+/// Callback told about each run as soon as it exists.
+pub type OnCreated = dyn Fn(&str, &str, Option<&str>) + Send + Sync;
+
+/// Runs every suite and returns what was seen of each, in the order given.
+pub async fn run_suites(
+    client: &Client,
+    suites: Vec<ResolvedSuite>,
+    options: &RunOptions,
+    progress: Arc<Progress>,
+    cancel: Cancel,
+    is_failure: Arc<IsFailure>,
+    on_created: Arc<OnCreated>,
+) -> Vec<Followed> {
+    let jobs = options.jobs.max(1);
+    let permits = Arc::new(Semaphore::new(jobs));
+    let stop_new = Arc::new(AtomicBool::new(false));
+    let mut tasks = tokio::task::JoinSet::new();
+    let count = suites.len();
+    for (index, suite) in suites.into_iter().enumerate() {
+        let permits = Arc::clone(&permits);
+        let stop_new = Arc::clone(&stop_new);
+        let client = client.clone();
+        let progress = Arc::clone(&progress);
+        let cancel = cancel.clone();
+        let is_failure = Arc::clone(&is_failure);
+        let on_created = Arc::clone(&on_created);
+        let options = options.clone();
+        tasks.spawn(async move {
+            // Suites start in file order: each waits for a permit in turn.
+            let _permit = permits.acquire_owned().await;
+            if stop_new.load(Ordering::SeqCst) {
+                return (index, skipped(suite));
+            }
+            let ctx = follow::Context {
+                client: &client,
+                progress: &progress,
+                cancel,
+                pacing: options.pacing,
+                max_calls: options.max_calls,
+                on_created: &*on_created,
+            };
+            let followed = follow::follow(&ctx, suite).await;
+            if options.fail_fast && (followed.usage_error || is_failure(&followed.observation)) {
+                stop_new.store(true, Ordering::SeqCst);
+            }
+            (index, followed)
+        });
+        // Yield so the task just spawned queues on the semaphore before the next one does.
+        tokio::task::yield_now().await;
+    }
+    let mut out: Vec<Option<Followed>> = (0..count).map(|_| None).collect();
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok((index, followed)) = joined {
+            out[index] = Some(followed);
+        }
+    }
+    out.into_iter().flatten().collect()
+}
+
+fn skipped(suite: ResolvedSuite) -> Followed {
+    Followed {
+        observation: RunObservation {
+            suite,
+            run_id: None,
+            results_url: None,
+            last_status: None,
+            results: None,
+            end: RunEnd::NotStarted {
+                message: "not run: an earlier suite failed and --fail-fast is set".into(),
+            },
+            started_at: std::time::SystemTime::now(),
+            elapsed: std::time::Duration::ZERO,
+            case_titles: Default::default(),
+        },
+        usage_error: false,
+    }
+}
+
+/// The closest candidate to a misspelt name, if one is close enough to be a likely typo.
+pub fn suggest(wanted: &str, candidates: &[String]) -> Option<String> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(&wanted.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.clone())
+}

@@ -1,0 +1,138 @@
+//! What the user sees while runs are followed: a bar per suite on a terminal, plain
+//! timestamped lines in a CI log (one when something changes, and a heartbeat each minute).
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::api::wire::RunStatus;
+use crate::suite::duration;
+
+/// How often a plain-lines log repeats an unchanged status.
+const HEARTBEAT: Duration = Duration::from_secs(60);
+
+/// Where progress goes.
+pub enum Progress {
+    Bars {
+        multi: MultiProgress,
+        bars: Mutex<HashMap<String, ProgressBar>>,
+    },
+    Lines {
+        last: Mutex<HashMap<String, (String, Instant)>>,
+    },
+    Quiet,
+}
+
+impl Progress {
+    /// Bars when stderr is a terminal, lines otherwise.
+    pub fn auto(quiet: bool) -> Self {
+        if quiet {
+            Self::Quiet
+        } else if std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() {
+            Self::Bars {
+                multi: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
+                bars: Mutex::new(HashMap::new()),
+            }
+        } else {
+            Self::Lines {
+                last: Mutex::new(HashMap::new()),
+            }
+        }
+    }
+
+    /// A message that is not tied to a suite's bar.
+    pub fn note(&self, message: &str) {
+        match self {
+            Self::Bars { multi, .. } => {
+                let _ = multi.println(message);
+            }
+            Self::Lines { .. } => eprintln!("{} {message}", timestamp()),
+            Self::Quiet => {}
+        }
+    }
+
+    pub fn created(&self, suite: &str, run_id: &str, url: Option<&str>, calls: u64, timeout: Duration) {
+        let link = url.map(|u| format!(" {u}")).unwrap_or_default();
+        let line = format!("{suite}: created run {run_id} ({calls} calls){link}");
+        match self {
+            Self::Bars { multi, bars } => {
+                let _ = multi.println(&line);
+                let bar = multi.add(ProgressBar::new(timeout.as_secs().max(1)));
+                bar.set_style(
+                    ProgressStyle::with_template(
+                        "{spinner} {prefix:.bold} [{bar:24}] {msg} {elapsed_precise}",
+                    )
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+                );
+                bar.set_prefix(suite.to_owned());
+                bar.set_message("QUEUED");
+                bar.enable_steady_tick(Duration::from_millis(120));
+                if let Ok(mut bars) = bars.lock() {
+                    bars.insert(suite.to_owned(), bar);
+                }
+            }
+            Self::Lines { .. } => eprintln!("{} {line}", timestamp()),
+            Self::Quiet => {}
+        }
+    }
+
+    pub fn status(&self, suite: &str, status: &RunStatus, elapsed: Duration, timeout: Duration) {
+        let text = status.as_str().to_owned();
+        match self {
+            Self::Bars { bars, .. } => {
+                if let Some(bar) = bars.lock().ok().and_then(|b| b.get(suite).cloned()) {
+                    bar.set_position(elapsed.as_secs());
+                    bar.set_message(format!("{text} (timeout {})", duration::format(timeout)));
+                }
+            }
+            Self::Lines { last } => {
+                let Ok(mut last) = last.lock() else { return };
+                let now = Instant::now();
+                let changed = last
+                    .get(suite)
+                    .is_none_or(|(prev, at)| *prev != text || now.duration_since(*at) >= HEARTBEAT);
+                if changed {
+                    eprintln!(
+                        "{} {suite}: {text} after {} (timeout {})",
+                        timestamp(),
+                        duration::format(Duration::from_secs(elapsed.as_secs())),
+                        duration::format(timeout)
+                    );
+                    last.insert(suite.to_owned(), (text, now));
+                }
+            }
+            Self::Quiet => {}
+        }
+    }
+
+    pub fn finished(&self, suite: &str, summary: &str) {
+        match self {
+            Self::Bars { bars, multi } => {
+                if let Some(bar) = bars.lock().ok().and_then(|mut b| b.remove(suite)) {
+                    bar.finish_and_clear();
+                }
+                let _ = multi.println(format!("{suite}: {summary}"));
+            }
+            Self::Lines { .. } => eprintln!("{} {suite}: {summary}", timestamp()),
+            Self::Quiet => {}
+        }
+    }
+}
+
+/// `HH:MM:SS` in UTC, for log lines.
+fn timestamp() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    format!(
+        "[{:02}:{:02}:{:02}]",
+        (secs / 3600) % 24,
+        (secs / 60) % 60,
+        secs % 60
+    )
+}

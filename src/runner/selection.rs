@@ -1,0 +1,279 @@
+//! Turns a suite's selection into the test configurations of a create request, through the
+//! catalog: tag names become tag ids, every named tag and test case is checked to exist for
+//! the agent, and the calls the run would place are counted before any is placed.
+
+use indexmap::IndexMap;
+
+use crate::api::wire::{self, PersonaOverride, TestConfiguration};
+use crate::api::{ApiError, Client};
+use crate::suite::{ResolvedSuite, Selection};
+
+/// A selection resolved against the workspace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedSelection {
+    pub configurations: Vec<TestConfiguration>,
+    /// The selected cases (id → title), in selection order, without duplicates.
+    pub cases: IndexMap<String, String>,
+    /// Cases counted per configuration, the way the server counts them: a case selected by
+    /// two tags is counted twice.
+    pub selected_cases: u64,
+    /// Calls the run would place: selected cases × samples × phone numbers.
+    pub calls: u64,
+    /// Notes for the user (e.g. the catalog could not be read and ids were used as given).
+    pub notes: Vec<String>,
+}
+
+/// Why a selection cannot be run. These are problems of the suite file as the workspace
+/// sees it, so they stop the run before a call is placed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SelectionError {
+    #[error("suite `{suite}`: unknown tag `{tag}` for agent {agent}{}", hint(.suggestion, .known))]
+    UnknownTag {
+        suite: String,
+        tag: String,
+        agent: String,
+        suggestion: Option<String>,
+        known: Vec<String>,
+    },
+    #[error("suite `{suite}`: unknown test case `{id}` for agent {agent}; check the id in the Hamming app (test cases must be attached to the agent)")]
+    UnknownTestCase {
+        suite: String,
+        id: String,
+        agent: String,
+    },
+    #[error("suite `{suite}`: the selection resolves to no test cases for agent {agent} ({detail}); an empty selection is never a pass")]
+    Empty {
+        suite: String,
+        agent: String,
+        detail: String,
+    },
+    #[error("suite `{suite}` would place {calls} calls ({cases} cases × {samples} samples × {numbers} numbers), above its limit of {limit}; raise `max_calls` (or --max-calls) if that is intended")]
+    TooManyCalls {
+        suite: String,
+        calls: u64,
+        cases: u64,
+        samples: u32,
+        numbers: usize,
+        limit: u64,
+    },
+    #[error("suite `{suite}`: cannot read the catalog to resolve tag names: {source}")]
+    Catalog {
+        suite: String,
+        #[source]
+        source: ApiError,
+    },
+}
+
+impl SelectionError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Catalog { source, .. } => source.exit_code(),
+            _ => crate::exit::USAGE,
+        }
+    }
+}
+
+fn hint(suggestion: &Option<String>, known: &[String]) -> String {
+    let mut out = String::new();
+    if let Some(s) = suggestion {
+        out.push_str(&format!("; did you mean `{s}`?"));
+    }
+    if known.is_empty() {
+        out.push_str("; the agent has no tags");
+    } else {
+        let shown: Vec<&str> = known.iter().take(12).map(String::as_str).collect();
+        out.push_str(&format!("; known tags: {}", shown.join(", ")));
+        if known.len() > shown.len() {
+            out.push_str(&format!(" (and {} more)", known.len() - shown.len()));
+        }
+    }
+    out
+}
+
+/// Whether a string looks like a Hamming id (25 lowercase alphanumerics starting with `c`),
+/// so it can be used as a tag id when the catalog cannot be read.
+pub fn looks_like_id(text: &str) -> bool {
+    text.len() == 25
+        && text.starts_with('c')
+        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+/// Resolves one suite's selection. `max_calls_override` is `--max-calls`.
+pub async fn resolve(
+    client: &Client,
+    suite: &ResolvedSuite,
+    max_calls_override: Option<u64>,
+) -> Result<ResolvedSelection, SelectionError> {
+    let catalog = Catalog::fetch(client, &suite.agent_id).await;
+    let resolved = match catalog {
+        Ok(catalog) => catalog.select(suite)?,
+        Err(err) => without_catalog(suite, err)?,
+    };
+    let limit = max_calls_override.or(suite.max_calls.map(u64::from));
+    if let Some(limit) = limit {
+        if resolved.calls > limit {
+            return Err(SelectionError::TooManyCalls {
+                suite: suite.name.clone(),
+                calls: resolved.calls,
+                cases: resolved.selected_cases,
+                samples: suite.samples,
+                numbers: suite.phone_numbers.len(),
+                limit,
+            });
+        }
+    }
+    Ok(resolved)
+}
+
+/// What the catalog says about one agent.
+struct Catalog {
+    tags: Vec<wire::Tag>,
+    cases: Vec<wire::TestCaseItem>,
+}
+
+impl Catalog {
+    async fn fetch(client: &Client, agent_id: &str) -> Result<Self, ApiError> {
+        let tags = client.tags(Some(agent_id)).await?.tags;
+        let cases = client.test_cases(Some(agent_id)).await?;
+        Ok(Self { tags, cases })
+    }
+
+    fn runnable_for<'a>(&'a self, agent: &'a str) -> impl Iterator<Item = &'a wire::TestCaseItem> {
+        // A tag only selects cases attached to the run's agent; a server that filtered by
+        // agentId already did this, one that sends no agentIds is trusted.
+        self.cases
+            .iter()
+            .filter(move |c| c.agent_ids.is_empty() || c.agent_ids.iter().any(|a| a == agent))
+    }
+
+    fn select(&self, suite: &ResolvedSuite) -> Result<ResolvedSelection, SelectionError> {
+        let agent = suite.agent_id.as_str();
+        let mut configurations = Vec::new();
+        let mut cases = IndexMap::new();
+        let mut selected = 0u64;
+        match &suite.selection {
+            Selection::Tags(tags) => {
+                for wanted in tags {
+                    let tag = self.find_tag(wanted).ok_or_else(|| {
+                        let known: Vec<String> =
+                            self.tags.iter().filter_map(|t| t.name.clone()).collect();
+                        SelectionError::UnknownTag {
+                            suite: suite.name.clone(),
+                            tag: wanted.clone(),
+                            agent: agent.to_owned(),
+                            suggestion: crate::runner::suggest(wanted, &known),
+                            known,
+                        }
+                    })?;
+                    let tag_id = tag.id.clone().unwrap_or_default();
+                    let tagged: Vec<&wire::TestCaseItem> = self
+                        .runnable_for(agent)
+                        .filter(|c| c.tags.iter().any(|t| t.id.as_deref() == Some(&tag_id)))
+                        .collect();
+                    if tagged.is_empty() {
+                        return Err(SelectionError::Empty {
+                            suite: suite.name.clone(),
+                            agent: agent.to_owned(),
+                            detail: format!("tag `{wanted}` has no test case attached to this agent"),
+                        });
+                    }
+                    selected += tagged.len() as u64;
+                    for case in tagged {
+                        if let Some(id) = &case.id {
+                            cases.insert(id.clone(), case.title.clone().unwrap_or_default());
+                        }
+                    }
+                    configurations.push(TestConfiguration::for_tag(tag_id));
+                }
+            }
+            Selection::TestCases(specs) => {
+                for spec in specs {
+                    let case = self
+                        .runnable_for(agent)
+                        .find(|c| c.id.as_deref() == Some(spec.id.as_str()))
+                        .ok_or_else(|| SelectionError::UnknownTestCase {
+                            suite: suite.name.clone(),
+                            id: spec.id.clone(),
+                            agent: agent.to_owned(),
+                        })?;
+                    selected += 1;
+                    cases.insert(spec.id.clone(), case.title.clone().unwrap_or_default());
+                    configurations.push(configuration_for_case(spec));
+                }
+            }
+        }
+        Ok(ResolvedSelection {
+            configurations,
+            cases,
+            selected_cases: selected,
+            calls: selected * suite.calls_per_case(),
+            notes: Vec::new(),
+        })
+    }
+
+    fn find_tag(&self, wanted: &str) -> Option<&wire::Tag> {
+        self.tags
+            .iter()
+            .find(|t| t.id.as_deref() == Some(wanted))
+            .or_else(|| self.tags.iter().find(|t| t.name.as_deref() == Some(wanted)))
+            .or_else(|| {
+                self.tags.iter().find(|t| {
+                    t.name
+                        .as_deref()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(wanted))
+                })
+            })
+    }
+}
+
+/// Builds the configuration of one explicit test case with its overrides.
+pub fn configuration_for_case(spec: &crate::suite::TestCaseSpec) -> TestConfiguration {
+    let persona = spec.persona.as_ref().map(|p| PersonaOverride {
+        name: p.name.clone(),
+        voice: p.voice.clone(),
+        prompt: p.prompt.clone(),
+    });
+    TestConfiguration::for_case(spec.id.clone(), spec.scenario_facts.clone(), persona)
+}
+
+/// Falls back to ids as written when the catalog endpoints are missing (they are known only
+/// from third-party clients). Tag names cannot be resolved then; ids go through unchecked
+/// and the server validates them.
+fn without_catalog(suite: &ResolvedSuite, err: ApiError) -> Result<ResolvedSelection, SelectionError> {
+    if !matches!(err, ApiError::NotFound { .. }) {
+        return Err(SelectionError::Catalog {
+            suite: suite.name.clone(),
+            source: err,
+        });
+    }
+    let note = format!(
+        "the catalog could not be read ({err}); ids are sent as written and the server checks them"
+    );
+    let (configurations, count) = match &suite.selection {
+        Selection::Tags(tags) => {
+            if let Some(name) = tags.iter().find(|t| !looks_like_id(t)) {
+                return Err(SelectionError::Catalog {
+                    suite: suite.name.clone(),
+                    source: ApiError::NotFound {
+                        path: format!("the tag list (needed to resolve the tag name `{name}`; use tag ids instead)"),
+                        message: None,
+                    },
+                });
+            }
+            let configurations: Vec<_> = tags.iter().map(TestConfiguration::for_tag).collect();
+            // Without the catalog, a tag counts as one case: the plan is a lower bound.
+            (configurations, tags.len() as u64)
+        }
+        Selection::TestCases(specs) => (
+            specs.iter().map(configuration_for_case).collect(),
+            specs.len() as u64,
+        ),
+    };
+    Ok(ResolvedSelection {
+        configurations,
+        cases: IndexMap::new(),
+        selected_cases: count,
+        calls: count * suite.calls_per_case(),
+        notes: vec![note],
+    })
+}

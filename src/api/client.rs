@@ -125,6 +125,11 @@ impl Client {
         &self.base
     }
 
+    /// The key, for GitHub's `::add-mask::`; never print it anywhere else.
+    pub fn key(&self) -> &ApiKey {
+        &self.key
+    }
+
     pub fn options(&self) -> &ClientOptions {
         &self.options
     }
@@ -187,6 +192,11 @@ impl Client {
     }
 
     pub async fn results(&self, run_id: &str) -> Result<wire::ResultsBody, ApiError> {
+        self.read(&wire::path::results(run_id), &[]).await
+    }
+
+    /// The results body exactly as the server sent it, for `wait --output`.
+    pub async fn results_json(&self, run_id: &str) -> Result<serde_json::Value, ApiError> {
         self.read(&wire::path::results(run_id), &[]).await
     }
 

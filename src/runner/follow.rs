@@ -4,14 +4,14 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::api::wire::{CreateTestRun, ResultsBody, RunStatus};
-use crate::api::{ApiError, Client};
+use crate::api::Client;
+use crate::api::wire::{ResultsBody, RunStatus};
 use crate::outcome::{RunEnd, RunObservation};
 use crate::suite::ResolvedSuite;
 
 use super::cancel::Cancel;
 use super::progress::Progress;
-use super::selection::{self, SelectionError};
+use super::start;
 
 /// How the runner paces itself. Under the simulator every duration is compressed by the same
 /// factor as the simulator's clock.
@@ -78,7 +78,7 @@ pub struct Context<'a> {
 
 pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
     let started_at = SystemTime::now();
-    let start = Instant::now();
+    let began = Instant::now();
     let mut obs = RunObservation {
         suite,
         run_id: None,
@@ -97,73 +97,62 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
         return Followed { observation: obs, usage_error: false };
     }
 
-    // 1. Resolve the selection through the catalog, before any call is placed.
-    let resolved = tokio::select! {
-        r = selection::resolve(ctx.client, &obs.suite, ctx.max_calls) => r,
-        _ = ctx.cancel.cancelled() => {
-            obs.end = RunEnd::Interrupted;
-            return finish(obs, start, false);
-        }
-    };
-    let resolved = match resolved {
-        Ok(r) => r,
+    // Resolve the selection and create the run. The POST is not abandoned midway on Ctrl-C:
+    // once sent, its answer is the only record of the run it may have started.
+    let started = start::start_run(ctx.client, &obs.suite, ctx.max_calls, &ctx.cancel).await;
+    let (created, resolved) = match started {
+        Ok(pair) => pair,
         Err(err) => {
-            let usage = err.exit_code() == crate::exit::USAGE;
-            obs.end = RunEnd::NotStarted { message: err.to_string() };
-            ctx.progress.finished(&name, &format!("not started: {}", strip_suite_prefix(&err)));
-            return finish(obs, start, usage);
+            let usage = err.is_usage();
+            if let start::StartError::Empty { run_id, results_url } = &err {
+                obs.run_id = Some(run_id.clone());
+                obs.results_url = results_url.clone();
+            }
+            obs.end = err.to_end();
+            ctx.progress.finished(&name, &format!("not started: {}", err.short()));
+            return finish(obs, began, usage);
         }
     };
     for note in &resolved.notes {
         ctx.progress.note(&format!("{name}: note: {note}"));
     }
     obs.case_titles = resolved.cases.clone();
-
-    // 2. Create the run. The POST is not abandoned midway on Ctrl-C: once sent, its answer is
-    // the only record of the run it may have started.
-    let body = CreateTestRun {
-        agent_id: obs.suite.agent_id.clone(),
-        phone_numbers: obs.suite.phone_numbers.clone(),
-        test_configurations: resolved.configurations.clone(),
-        sampling_count: Some(obs.suite.samples),
-        max_concurrent_calls: obs.suite.max_concurrent_calls,
-    };
-    let created = match ctx.client.create_test_run(&body).await {
-        Ok(created) => created,
-        Err(err) => {
-            obs.end = RunEnd::NotStarted {
-                message: format!("could not create the test run: {err}"),
-            };
-            ctx.progress.finished(&name, &format!("not started: could not create the test run: {err}"));
-            return finish(obs, start, false);
-        }
-    };
-    let Some(run_id) = created.test_run_id.clone().filter(|id| !id.is_empty()) else {
-        obs.end = RunEnd::PlatformError {
-            message: ApiError::NoRunId.to_string(),
-        };
-        return finish(obs, start, false);
-    };
-    // Older servers accepted an empty selection with 200 and no test case runs.
-    if created.test_case_runs.as_ref().is_some_and(Vec::is_empty) {
-        obs.run_id = Some(run_id.clone());
-        obs.results_url = created.results_url.clone();
-        obs.end = RunEnd::PlatformError {
-            message: "the server created the run with no test case runs: the selection resolved to no runnable test cases".into(),
-        };
-        return finish(obs, start, false);
-    }
+    let run_id = created.run_id.clone();
     obs.run_id = Some(run_id.clone());
     obs.results_url = created.results_url.clone();
     (ctx.on_created)(&name, &run_id, obs.results_url.as_deref());
 
     let timeout = ctx.pacing.timeout_for(&obs.suite);
     ctx.progress.created(&name, &run_id, obs.results_url.as_deref(), resolved.calls, timeout);
-    poll(ctx, &mut obs, &run_id, start, timeout).await;
-    finish(obs, start, false)
+    attach(ctx, obs, began).await.0
 }
 
-async fn poll(ctx: &Context<'_>, obs: &mut RunObservation, run_id: &str, start: Instant, timeout: Duration) {
+/// Follows a run that already exists (`obs.run_id` is set) until it ends, the deadline
+/// (counted from `began`) passes, or the user interrupts. Returns the results body as the
+/// server sent it too, for commands that pass it on untouched.
+pub async fn attach(
+    ctx: &Context<'_>,
+    mut obs: RunObservation,
+    began: Instant,
+) -> (Followed, Option<serde_json::Value>) {
+    let Some(run_id) = obs.run_id.clone() else {
+        obs.end = RunEnd::NotStarted {
+            message: "no run to follow".into(),
+        };
+        return (finish(obs, began, false), None);
+    };
+    let timeout = ctx.pacing.timeout_for(&obs.suite);
+    let raw = poll(ctx, &mut obs, &run_id, began, timeout).await;
+    (finish(obs, began, false), raw)
+}
+
+async fn poll(
+    ctx: &Context<'_>,
+    obs: &mut RunObservation,
+    run_id: &str,
+    start: Instant,
+    timeout: Duration,
+) -> Option<serde_json::Value> {
     let deadline = start + timeout;
     let interval = ctx.pacing.interval_for(&obs.suite);
     let mut wait = ctx.pacing.scale(ctx.pacing.first_poll).min(interval);
@@ -193,10 +182,11 @@ async fn poll(ctx: &Context<'_>, obs: &mut RunObservation, run_id: &str, start: 
                 let terminal = status.is_terminal();
                 obs.last_status = Some(status);
                 if terminal {
-                    match ctx.client.results(run_id).await {
-                        Ok(results) => {
-                            obs.results = Some(results);
+                    match ctx.client.results_json(run_id).await {
+                        Ok(raw) => {
+                            obs.results = Some(parse_results(&raw));
                             obs.end = RunEnd::Finished;
+                            return Some(raw);
                         }
                         Err(err) => {
                             obs.end = RunEnd::PlatformError {
@@ -207,7 +197,7 @@ async fn poll(ctx: &Context<'_>, obs: &mut RunObservation, run_id: &str, start: 
                             };
                         }
                     }
-                    return;
+                    return None;
                 }
             }
             Err(err) => {
@@ -220,12 +210,19 @@ async fn poll(ctx: &Context<'_>, obs: &mut RunObservation, run_id: &str, start: 
         wait = interval;
     }
     // Timed out, interrupted, or the status could not be read: keep whatever results exist.
-    obs.results = partial_results(ctx, run_id).await;
+    let raw = partial_results(ctx, run_id).await;
+    obs.results = raw.as_ref().map(parse_results);
+    raw
 }
 
-async fn partial_results(ctx: &Context<'_>, run_id: &str) -> Option<ResultsBody> {
+/// Reads a results body leniently; a body that is not an object reads as empty results.
+pub fn parse_results(raw: &serde_json::Value) -> ResultsBody {
+    serde_json::from_value(raw.clone()).unwrap_or_default()
+}
+
+async fn partial_results(ctx: &Context<'_>, run_id: &str) -> Option<serde_json::Value> {
     let budget = ctx.pacing.scale(ctx.pacing.partial_results_budget).max(Duration::from_millis(500));
-    match tokio::time::timeout(budget, ctx.client.results(run_id)).await {
+    match tokio::time::timeout(budget, ctx.client.results_json(run_id)).await {
         Ok(Ok(results)) => Some(results),
         Ok(Err(err)) => {
             ctx.progress.note(&format!("could not fetch partial results of run {run_id}: {err}"));
@@ -246,13 +243,5 @@ fn finish(mut obs: RunObservation, start: Instant, usage_error: bool) -> Followe
     Followed {
         observation: obs,
         usage_error,
-    }
-}
-
-fn strip_suite_prefix(err: &SelectionError) -> String {
-    let text = err.to_string();
-    match text.split_once("`: ") {
-        Some((_, rest)) if text.starts_with("suite `") => rest.to_owned(),
-        _ => text,
     }
 }

@@ -7,6 +7,7 @@ pub mod cancel;
 pub mod follow;
 pub mod progress;
 pub mod selection;
+pub mod start;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,0 +1,258 @@
+//! `check ID|FILE|-`: judge a run's results against thresholds, from a run id (fetched), a
+//! saved results file, or stdin (`wait ID --output - | check -`). Thresholds come from a
+//! suite in a suite file, or from flags with the defaults of Hamming's v2 check script.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use crate::api::wire::{ResultsBody, RunStatus};
+use crate::gate;
+use crate::outcome::{Outcome, RunEnd, RunObservation};
+use crate::runner::follow::parse_results;
+use crate::suite::resolve::{DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT};
+use crate::suite::{NoAssertions, ResolvedSuite, ResolvedThresholds, Selection, SuiteSource};
+
+use super::connect::ConnectionArgs;
+use super::load_args::LoadArgs;
+use super::output::{Output, error};
+use super::outputs::{self, ReportArgs};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct CheckArgs {
+    /// A test run id, a results JSON file, or `-` to read the results from stdin.
+    pub source: String,
+
+    /// Take the thresholds from a suite in this suite file.
+    #[arg(long, value_name = "FILE")]
+    pub suite_file: Option<PathBuf>,
+
+    /// The suite whose thresholds apply; required when the file defines more than one.
+    #[arg(long, value_name = "NAME", requires = "suite_file")]
+    pub suite: Option<String>,
+
+    /// Minimum share of calls that must pass [default: 1.0, or the suite's].
+    #[arg(long, value_name = "RATE", value_parser = parse_rate)]
+    pub min_test_pass_rate: Option<f64>,
+
+    /// Minimum overall assertion score, 0 to 1 [default: 1.0, or the suite's].
+    #[arg(long, alias = "min-assertion-pass-rate", value_name = "SCORE", value_parser = parse_rate)]
+    pub min_assertion_score: Option<f64>,
+
+    /// What an assertion threshold does when no assertions are configured [default: skip, as
+    /// Hamming's v2 check does, or the suite's].
+    #[arg(long, value_name = "POLICY", value_parser = parse_no_assertions)]
+    pub no_assertions: Option<NoAssertions>,
+
+    #[command(flatten)]
+    pub reports: ReportArgs,
+
+    #[command(flatten)]
+    pub load: LoadArgs,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        Ok(v) => Err(format!("{v} is outside 0 to 1; write a share such as 0.9")),
+        Err(_) => Err(format!("`{text}` is not a number; write a share such as 0.9")),
+    }
+}
+
+fn parse_no_assertions(text: &str) -> Result<NoAssertions, String> {
+    match text {
+        "fail" => Ok(NoAssertions::Fail),
+        "skip" => Ok(NoAssertions::Skip),
+        other => Err(format!("`{other}` is not a policy; use `fail` or `skip`")),
+    }
+}
+
+/// A suite with no selection, carrying only thresholds and pacing: what `wait` and `check`
+/// judge a run by when no suite file names one.
+pub fn bare_suite(name: &str, timeout: Duration, poll_interval: Duration) -> ResolvedSuite {
+    ResolvedSuite {
+        name: name.to_owned(),
+        description: None,
+        agent_id: String::new(),
+        phone_numbers: Vec::new(),
+        selection: Selection::Tags(Vec::new()),
+        samples: 1,
+        max_concurrent_calls: None,
+        max_calls: None,
+        timeout,
+        poll_interval,
+        thresholds: ResolvedThresholds {
+            min_test_pass_rate: 1.0,
+            min_assertion_score: Some(1.0),
+            no_assertions: NoAssertions::Skip,
+            categories: Default::default(),
+            must_pass_assertions: Vec::new(),
+            metrics: Default::default(),
+            min_case_pass_rate: None,
+        },
+        source: SuiteSource::default(),
+    }
+}
+
+pub fn run(args: CheckArgs, out: &Output) -> u8 {
+    let mut suite = match &args.suite_file {
+        Some(path) => match suite_from_file(path, &args, out) {
+            Ok(s) => s,
+            Err(code) => return code,
+        },
+        None => bare_suite("check", DEFAULT_TIMEOUT, DEFAULT_POLL_INTERVAL),
+    };
+    if let Some(rate) = args.min_test_pass_rate {
+        suite.thresholds.min_test_pass_rate = rate;
+    }
+    if let Some(score) = args.min_assertion_score {
+        suite.thresholds.min_assertion_score = Some(score);
+    }
+    if let Some(policy) = args.no_assertions {
+        suite.thresholds.no_assertions = policy;
+    }
+
+    let started = SystemTime::now();
+    let (run_id, status, results) = match read_source(&args, out) {
+        Ok(read) => read,
+        Err(code) => return code,
+    };
+    let end = match status.as_ref() {
+        Some(RunStatus::Other(s)) if s.eq_ignore_ascii_case("TIMEOUT") => RunEnd::TimedOut,
+        Some(s) if !s.is_terminal() => {
+            error(
+                out,
+                &format!(
+                    "run {} is still {}; wait for it first: hamming-runner wait {} --output - | hamming-runner check -",
+                    run_id.as_deref().unwrap_or("?"),
+                    s.as_str(),
+                    run_id.as_deref().unwrap_or("RUN_ID")
+                ),
+            );
+            return crate::exit::USAGE;
+        }
+        _ => RunEnd::Finished,
+    };
+    let observation = RunObservation {
+        suite,
+        run_id,
+        results_url: None,
+        last_status: status,
+        results: Some(results),
+        end,
+        started_at: started,
+        elapsed: Duration::ZERO,
+        case_titles: Default::default(),
+    };
+    let source = args.suite_file.as_deref().unwrap_or(Path::new(&args.source));
+    let outcome = Outcome::new(
+        source.display().to_string(),
+        started,
+        SystemTime::now(),
+        vec![gate::judge(observation)],
+    );
+    outputs::emit(&outcome, &args.reports, out)
+}
+
+fn suite_from_file(path: &Path, args: &CheckArgs, out: &Output) -> Result<ResolvedSuite, u8> {
+    let loaded = super::suites::load(path, &args.load.options(), out)?;
+    let names: Vec<String> = args.suite.iter().cloned().collect();
+    let suites = super::suites::select(&loaded, &names, out)?;
+    match <[ResolvedSuite; 1]>::try_from(suites) {
+        Ok([suite]) => Ok(suite),
+        Err(suites) => {
+            let names: Vec<&str> = suites.iter().map(|s| s.name.as_str()).collect();
+            error(
+                out,
+                &format!(
+                    "{} defines {} suites ({}); pick the one whose thresholds apply with --suite NAME",
+                    path.display(),
+                    names.len(),
+                    names.join(", ")
+                ),
+            );
+            Err(crate::exit::USAGE)
+        }
+    }
+}
+
+type Read3 = (Option<String>, Option<RunStatus>, ResultsBody);
+
+/// Reads the results from stdin, a file, or the API (when the source is neither).
+fn read_source(args: &CheckArgs, out: &Output) -> Result<Read3, u8> {
+    let text = if args.source == "-" {
+        let mut text = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+            error(out, &format!("cannot read the results from stdin: {e}"));
+            return Err(crate::exit::USAGE);
+        }
+        Some(text)
+    } else if Path::new(&args.source).is_file() {
+        match std::fs::read_to_string(&args.source) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                error(out, &format!("cannot read {}: {e}", args.source));
+                return Err(crate::exit::USAGE);
+            }
+        }
+    } else {
+        None
+    };
+    if let Some(text) = text {
+        let origin = if args.source == "-" { "stdin" } else { args.source.as_str() };
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            error(
+                out,
+                &format!(
+                    "the results from {origin} are not JSON ({e}); pass the output of `hamming-runner wait ID --output -` or a saved results file"
+                ),
+            );
+            crate::exit::USAGE
+        })?;
+        let results = parse_results(&value);
+        let summary = results.summary.clone().unwrap_or_default();
+        let status = summary.status.as_deref().map(RunStatus::parse);
+        return Ok((summary.id, status, results));
+    }
+    fetch(args, out)
+}
+
+fn fetch(args: &CheckArgs, out: &Output) -> Result<Read3, u8> {
+    let run_id = args.source.clone();
+    if run_id.contains('/') || run_id.contains('.') {
+        error(
+            out,
+            &format!("{run_id} is not a file, and does not look like a run id; check the path"),
+        );
+        return Err(crate::exit::USAGE);
+    }
+    let connection = args.connection.connect(out.verbose > 0).map_err(|e| {
+        error(out, &e.to_string());
+        crate::exit::USAGE
+    })?;
+    let mut fetched = None;
+    let code = super::runtime::block_on(async {
+        let status = connection.client.status(&run_id).await;
+        let results = connection.client.results_json(&run_id).await;
+        match (status, results) {
+            (Ok(status), Ok(raw)) => {
+                fetched = Some((
+                    status.status.as_deref().map(RunStatus::parse),
+                    parse_results(&raw),
+                ));
+                crate::exit::SUCCESS
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                error(out, &format!("cannot read the results of run {run_id}: {e}"));
+                e.exit_code()
+            }
+        }
+    });
+    match fetched {
+        Some((status, results)) => Ok((Some(run_id), status, results)),
+        None => Err(code),
+    }
+}

@@ -1,0 +1,129 @@
+//! Connection flags shared by every command that talks to Hamming, and the simulator that
+//! stands in for it under `--simulate`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::api::{self, ApiKey, Client, ClientOptions};
+use crate::sim::{self, Seed, SimHandle, SimOptions, Workspace};
+use crate::suite::{ResolvedSuite, Selection};
+
+/// How much faster than real time the in-process simulator runs: a three-minute call takes
+/// 300 ms, and the suite's timeouts and poll intervals shrink by the same factor.
+pub const SIMULATE_SPEED: f64 = 600.0;
+
+/// Where the API is and how to authenticate.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ConnectionArgs {
+    /// Base URL of the Hamming REST API [env: HAMMING_API_BASE_URL] [default: https://app.hamming.ai/api/rest].
+    #[arg(long, value_name = "URL")]
+    pub api_base: Option<String>,
+
+    /// Read the API key from this file instead of HAMMING_API_KEY. The key is never taken
+    /// from the command line, where shell history and process listings would keep it.
+    #[arg(long, value_name = "FILE")]
+    pub api_key_file: Option<PathBuf>,
+}
+
+/// A client, and the simulator behind it when simulating.
+pub struct Connection {
+    pub client: Client,
+    /// Keeps the in-process simulator alive for as long as the connection.
+    pub sim: Option<SimHandle>,
+    /// 1.0 against the real API; 1/speed under the simulator.
+    pub time_scale: f64,
+}
+
+/// Why no connection could be set up; all are usage errors (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(transparent)]
+    Key(#[from] api::key::KeyError),
+    #[error(transparent)]
+    BaseUrl(#[from] api::client::BaseUrlError),
+    #[error("{0}")]
+    Api(#[from] api::ApiError),
+    #[error("cannot start the simulator: {0}")]
+    Simulator(String),
+}
+
+impl ConnectionArgs {
+    /// Connects to the real API (or the one `--api-base`/`HAMMING_API_BASE_URL` names).
+    pub fn connect(&self, verbose: bool) -> Result<Connection, ConnectError> {
+        let key = ApiKey::from_env_or_file(self.api_key_file.as_deref())?;
+        let base = self
+            .api_base
+            .clone()
+            .or_else(|| std::env::var(api::BASE_URL_ENV).ok().filter(|v| !v.trim().is_empty()))
+            .unwrap_or_else(|| api::DEFAULT_BASE_URL.to_owned());
+        let base = api::parse_base_url(&base)?;
+        let client = Client::new(
+            base,
+            key,
+            ClientOptions {
+                verbose,
+                ..ClientOptions::default()
+            },
+        )?;
+        Ok(Connection {
+            client,
+            sim: None,
+            time_scale: 1.0,
+        })
+    }
+}
+
+/// Starts the in-process simulator seeded from the suites (every agent, tag and test case
+/// they name exists and passes) and connects to it with a throwaway key.
+pub async fn simulate(suites: &[ResolvedSuite], verbose: bool) -> Result<Connection, ConnectError> {
+    let handle = sim::start(Workspace::seeded(&seed_for(suites)), SimOptions {
+        speed: Some(SIMULATE_SPEED),
+        seed: None,
+        record: None,
+        port: 0,
+    })
+    .await
+    .map_err(|e| ConnectError::Simulator(e.to_string()))?;
+    let base = api::parse_base_url(&handle.base_url())?;
+    let key = ApiKey::new("sk-simulated-0000000000000000")?;
+    let scale = 1.0 / SIMULATE_SPEED;
+    let reads = api::retry::RetryPolicy::READS.scaled(scale.max(0.01));
+    let create = api::retry::RetryPolicy::CREATE.scaled(scale.max(0.01));
+    let client = Client::new(
+        base,
+        key,
+        ClientOptions {
+            verbose,
+            reads,
+            create,
+            request_timeout: Duration::from_secs(10),
+            ..ClientOptions::default()
+        },
+    )?;
+    Ok(Connection {
+        client,
+        sim: Some(handle),
+        time_scale: scale,
+    })
+}
+
+/// Everything the suites reference, for seeding the simulator.
+pub fn seed_for(suites: &[ResolvedSuite]) -> Seed {
+    let mut seed = Seed::default();
+    for suite in suites {
+        push_unique(&mut seed.agents, &suite.agent_id);
+        match &suite.selection {
+            Selection::Tags(tags) => tags.iter().for_each(|t| push_unique(&mut seed.tags, t)),
+            Selection::TestCases(cases) => cases
+                .iter()
+                .for_each(|c| push_unique(&mut seed.test_cases, &c.id)),
+        }
+    }
+    seed
+}
+
+fn push_unique(list: &mut Vec<String>, value: &str) {
+    if !list.iter().any(|v| v == value) {
+        list.push(value.to_owned());
+    }
+}

@@ -1,0 +1,86 @@
+//! `create`: start one suite's run and print its id, for scripts that drive the steps one by
+//! one (`TEST_RUN_ID=$(hamming-runner create hamming.yaml --suite smoke)`). Only the id goes
+//! to stdout; everything else goes to stderr.
+
+use std::path::PathBuf;
+
+use crate::runner::Cancel;
+use crate::runner::start::start_run;
+
+use super::connect::ConnectionArgs;
+use super::load_args::LoadArgs;
+use super::output::{Output, error};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct CreateArgs {
+    /// The suite file (YAML or TOML).
+    pub file: PathBuf,
+
+    /// The suite to start; required when the file defines more than one.
+    #[arg(long, value_name = "NAME")]
+    pub suite: Option<String>,
+
+    /// Refuse (exit 2) when the run would place more calls than this.
+    #[arg(long, value_name = "N")]
+    pub max_calls: Option<u64>,
+
+    #[command(flatten)]
+    pub load: LoadArgs,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+pub fn run(args: CreateArgs, out: &Output) -> u8 {
+    let loaded = match super::suites::load(&args.file, &args.load.options(), out) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let names: Vec<String> = args.suite.iter().cloned().collect();
+    let suites = match super::suites::select(&loaded, &names, out) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let [suite] = suites.as_slice() else {
+        let names: Vec<&str> = suites.iter().map(|s| s.name.as_str()).collect();
+        error(
+            out,
+            &format!(
+                "create starts one run, and {} defines {} suites ({}); pick one with --suite NAME",
+                args.file.display(),
+                names.len(),
+                names.join(", ")
+            ),
+        );
+        return crate::exit::USAGE;
+    };
+    let connection = match args.connection.connect(out.verbose > 0) {
+        Ok(c) => c,
+        Err(e) => {
+            error(out, &e.to_string());
+            return crate::exit::USAGE;
+        }
+    };
+    super::runtime::block_on(async {
+        match start_run(&connection.client, suite, args.max_calls, &Cancel::never()).await {
+            Ok((run, selection)) => {
+                eprintln!(
+                    "created run {} for suite `{}` ({} calls){}",
+                    run.run_id,
+                    suite.name,
+                    selection.calls,
+                    run.results_url
+                        .as_deref()
+                        .map(|u| format!(": {u}"))
+                        .unwrap_or_default()
+                );
+                println!("{}", run.run_id);
+                crate::exit::SUCCESS
+            }
+            Err(err) => {
+                error(out, &err.to_string());
+                err.exit_code()
+            }
+        }
+    })
+}

@@ -1,0 +1,117 @@
+//! `plan`: resolve every suite against the catalog and show what it would place, without
+//! placing anything.
+
+use std::path::PathBuf;
+
+use crate::runner::selection::{self, ResolvedSelection};
+
+use super::connect::{self, ConnectionArgs};
+use super::load_args::LoadArgs;
+use super::output::{Output, error};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct PlanArgs {
+    /// The suite file (YAML or TOML).
+    pub file: PathBuf,
+
+    /// Plan only this suite (repeatable).
+    #[arg(long = "suite", value_name = "NAME")]
+    pub suites: Vec<String>,
+
+    /// Refuse (exit 2) when any suite would place more calls than this.
+    #[arg(long, value_name = "N")]
+    pub max_calls: Option<u64>,
+
+    /// Plan against the built-in simulator, seeded from the file: no key needed.
+    #[arg(long)]
+    pub simulate: bool,
+
+    /// List every selected test case under its suite.
+    #[arg(long)]
+    pub cases: bool,
+
+    #[command(flatten)]
+    pub load: LoadArgs,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+pub fn run(args: PlanArgs, out: &Output) -> u8 {
+    let loaded = match super::suites::load(&args.file, &args.load.options(), out) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let suites = match super::suites::select(&loaded, &args.suites, out) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    super::runtime::block_on(async {
+        let connection = if args.simulate {
+            connect::simulate(&suites, out.verbose > 0).await
+        } else {
+            args.connection.connect(out.verbose > 0)
+        };
+        let connection = match connection {
+            Ok(c) => c,
+            Err(e) => {
+                error(out, &e.to_string());
+                return crate::exit::USAGE;
+            }
+        };
+        let mut rows = Vec::new();
+        let mut code = crate::exit::SUCCESS;
+        for suite in &suites {
+            match selection::resolve(&connection.client, suite, args.max_calls).await {
+                Ok(resolved) => rows.push((suite, resolved)),
+                Err(err) => {
+                    error(out, &err.to_string());
+                    code = crate::exit::worst([code, err.exit_code()]);
+                }
+            }
+        }
+        print!("{}", render(&rows, args.cases));
+        if let Some(sim) = connection.sim {
+            sim.shutdown().await;
+        }
+        code
+    })
+}
+
+fn render(rows: &[(&crate::suite::ResolvedSuite, ResolvedSelection)], cases: bool) -> String {
+    let name_width = rows.iter().map(|(s, _)| s.name.len()).max().unwrap_or(5).max(5);
+    let mut text = format!(
+        "{:<name_width$}  {:>5}  {:>7}  {:>7}  {:>6}\n",
+        "suite", "cases", "samples", "numbers", "calls"
+    );
+    let mut total = 0u64;
+    for (suite, resolved) in rows {
+        total += resolved.calls;
+        text.push_str(&format!(
+            "{:<name_width$}  {:>5}  {:>7}  {:>7}  {:>6}\n",
+            suite.name,
+            resolved.selected_cases,
+            suite.samples,
+            suite.phone_numbers.len(),
+            resolved.calls
+        ));
+        if cases {
+            for (id, title) in &resolved.cases {
+                let title = if title.is_empty() { "" } else { title.as_str() };
+                text.push_str(&format!("    {id}  {title}\n"));
+            }
+        }
+        for note in &resolved.notes {
+            text.push_str(&format!("    note: {note}\n"));
+        }
+    }
+    text.push_str(&format!(
+        "{:<name_width$}  {:>5}  {:>7}  {:>7}  {:>6}\n",
+        "total", "", "", "", total
+    ));
+    text.push_str(&format!(
+        "{} suite(s) would place {total} call(s); nothing was placed\n",
+        rows.len()
+    ));
+    text
+}

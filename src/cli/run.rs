@@ -1,0 +1,146 @@
+//! `run`: the main job. Load and validate the suite file, run each selected suite, judge it,
+//! report, and exit with a code that tells a regression from a broken run.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use crate::gate;
+use crate::outcome::{Outcome, Verdict};
+use crate::report::github;
+use crate::runner::{self, Cancel, Pacing, Progress, RunOptions, cancel};
+
+use super::connect::{self, ConnectionArgs};
+use super::load_args::LoadArgs;
+use super::output::{Output, error};
+use super::outputs::{self, ReportArgs};
+use super::wait::parse_duration;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// The suite file (YAML or TOML).
+    pub file: PathBuf,
+
+    /// Run only this suite (repeatable); default every suite, in file order.
+    #[arg(long = "suite", value_name = "NAME")]
+    pub suites: Vec<String>,
+
+    /// Run up to N suites at once.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
+
+    /// Start no new suite after one fails (running ones finish and are reported).
+    #[arg(long)]
+    pub fail_fast: bool,
+
+    /// Override every suite's timeout (e.g. `30m`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// Override every suite's poll interval (e.g. `15s`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub poll_interval: Option<Duration>,
+
+    /// Refuse (exit 2) any suite that would place more calls than this.
+    #[arg(long, value_name = "N")]
+    pub max_calls: Option<u64>,
+
+    /// Run against the built-in simulator, seeded from the file: no key, no calls placed,
+    /// time compressed 600x.
+    #[arg(long)]
+    pub simulate: bool,
+
+    /// No progress output while runs are followed.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub reports: ReportArgs,
+
+    #[command(flatten)]
+    pub load: LoadArgs,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+pub fn run(args: RunArgs, out: &Output) -> u8 {
+    let loaded = match super::suites::load(&args.file, &args.load.options(), out) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let suites = match super::suites::select(&loaded, &args.suites, out) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    super::runtime::block_on(async move {
+        let connection = if args.simulate {
+            eprintln!(
+                "simulating: the Hamming simulator runs in-process, no key is used and no calls are placed (time runs {}x faster)",
+                connect::SIMULATE_SPEED
+            );
+            connect::simulate(&suites, out.verbose > 0).await
+        } else {
+            args.connection.connect(out.verbose > 0)
+        };
+        let connection = match connection {
+            Ok(c) => c,
+            Err(e) => {
+                error(out, &e.to_string());
+                return crate::exit::USAGE;
+            }
+        };
+        if github::detected() && connection.sim.is_none() {
+            // GitHub masks secrets it injected itself; a key read from a file is masked here.
+            println!("{}", github::add_mask(connection.client.key().expose()));
+        }
+
+        let (trigger, cancel) = Cancel::new();
+        cancel::listen_for_signals(trigger);
+        let progress = Arc::new(Progress::auto(args.quiet));
+        let options = RunOptions {
+            jobs: usize::from(args.jobs),
+            fail_fast: args.fail_fast,
+            max_calls: args.max_calls,
+            pacing: Pacing {
+                time_scale: connection.time_scale,
+                poll_interval: args.poll_interval,
+                timeout: args.timeout,
+                ..Pacing::default()
+            },
+        };
+        let is_failure: Arc<runner::IsFailure> =
+            Arc::new(|obs| gate::judge(obs.clone()).verdict != Verdict::Passed);
+        let on_created: Arc<runner::OnCreated> = Arc::new(|_, _, _| {});
+        let started = SystemTime::now();
+        let followed = runner::run_suites(
+            &connection.client,
+            suites,
+            &options,
+            Arc::clone(&progress),
+            cancel,
+            is_failure,
+            on_created,
+        )
+        .await;
+        if let Some(sim) = connection.sim {
+            sim.shutdown().await;
+        }
+
+        let usage_error = followed.iter().any(|f| f.usage_error);
+        let judged = followed
+            .into_iter()
+            .map(|f| gate::judge(f.observation))
+            .collect();
+        let mut outcome = Outcome::new(
+            args.file.display().to_string(),
+            started,
+            SystemTime::now(),
+            judged,
+        );
+        if usage_error {
+            outcome.exit_code = crate::exit::worst([outcome.exit_code, crate::exit::USAGE]);
+        }
+        outputs::emit(&outcome, &args.reports, out)
+    })
+}

@@ -1,0 +1,114 @@
+//! `wait ID`: follow an existing run to its end and optionally pass its results on
+//! (`--output -` writes them to stdout, so `wait ID --output - | check -` works as a pipe).
+//! On timeout the partial results are written too, never an empty list.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::api::wire::RunStatus;
+use crate::outcome::{RunEnd, RunObservation};
+use crate::runner::follow::{self, Context, Pacing};
+use crate::runner::{Cancel, Progress, cancel};
+use crate::suite::duration;
+
+use super::connect::ConnectionArgs;
+use super::output::{Output, error};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct WaitArgs {
+    /// The test run id (as printed by `create`).
+    pub run_id: String,
+
+    /// How long to wait before giving up (exit 4, partial results still written).
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration)]
+    pub timeout: Duration,
+
+    /// How often to ask for the run's status.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub poll_interval: Duration,
+
+    /// Write the results JSON, exactly as the API sent it, to FILE (`-` for stdout).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// Parses a human duration flag such as `15m` or `90s`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    duration::parse(text).map_err(|e| format!("invalid duration: {e}"))
+}
+
+pub fn run(args: WaitArgs, out: &Output) -> u8 {
+    let connection = match args.connection.connect(out.verbose > 0) {
+        Ok(c) => c,
+        Err(e) => {
+            error(out, &e.to_string());
+            return crate::exit::USAGE;
+        }
+    };
+    super::runtime::block_on(async {
+        let (trigger, cancel) = Cancel::new();
+        cancel::listen_for_signals(trigger);
+        let progress = Progress::auto(false);
+        let suite = super::check::bare_suite("wait", args.timeout, args.poll_interval);
+        let on_created: Arc<crate::runner::OnCreated> = Arc::new(|_, _, _| {});
+        let ctx = Context {
+            client: &connection.client,
+            progress: &progress,
+            cancel,
+            pacing: Pacing::default(),
+            max_calls: None,
+            on_created: &*on_created,
+        };
+        let observation = RunObservation {
+            suite,
+            run_id: Some(args.run_id.clone()),
+            results_url: None,
+            last_status: None,
+            results: None,
+            end: RunEnd::Finished,
+            started_at: SystemTime::now(),
+            elapsed: Duration::ZERO,
+            case_titles: Default::default(),
+        };
+        let (followed, raw) = follow::attach(&ctx, observation, Instant::now()).await;
+        let obs = followed.observation;
+        if let (Some(path), Some(raw)) = (&args.output, &raw) {
+            if let Err(e) = super::outputs::write_json_value(path, raw) {
+                error(out, &format!("cannot write the results to {}: {e}", path.display()));
+                return crate::exit::PLATFORM;
+            }
+        }
+        let status = obs.last_status.as_ref().map(RunStatus::as_str).unwrap_or("unknown");
+        match &obs.end {
+            RunEnd::Finished if obs.last_status == Some(RunStatus::Completed) => {
+                eprintln!("run {} completed", args.run_id);
+                crate::exit::SUCCESS
+            }
+            RunEnd::Finished => {
+                error(out, &format!("run {} ended {status}", args.run_id));
+                crate::exit::PLATFORM
+            }
+            RunEnd::TimedOut => {
+                error(
+                    out,
+                    &format!(
+                        "run {} still {status} after {}; partial results {}",
+                        args.run_id,
+                        duration::format(args.timeout),
+                        if raw.is_some() { "were written" } else { "could not be fetched" }
+                    ),
+                );
+                crate::exit::TIMEOUT
+            }
+            RunEnd::Interrupted => crate::exit::INTERRUPTED,
+            RunEnd::PlatformError { message } | RunEnd::NotStarted { message } => {
+                error(out, message);
+                crate::exit::PLATFORM
+            }
+        }
+    })
+}

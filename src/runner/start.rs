@@ -1,0 +1,131 @@
+//! Starting a run: resolve the selection through the catalog, then send the create POST.
+//! Shared by `run` (which then follows the run) and `create` (which prints its id).
+
+use crate::api::wire::CreateTestRun;
+use crate::api::{ApiError, Client};
+use crate::outcome::RunEnd;
+use crate::suite::ResolvedSuite;
+
+use super::cancel::Cancel;
+use super::selection::{self, ResolvedSelection, SelectionError};
+
+/// A run that exists on the server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StartedRun {
+    pub run_id: String,
+    pub results_url: Option<String>,
+}
+
+/// Why a run did not start.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Selection(#[from] SelectionError),
+    #[error("suite `{suite}`: could not create the test run: {source}")]
+    Create {
+        suite: String,
+        #[source]
+        source: ApiError,
+    },
+    #[error("suite `{suite}`: {}", ApiError::NoRunId)]
+    NoRunId { suite: String },
+    #[error(
+        "run {run_id} was created with no test case runs: the selection resolved to no runnable test cases; an empty selection is never a pass"
+    )]
+    Empty {
+        run_id: String,
+        results_url: Option<String>,
+    },
+    #[error("interrupted before the run was created; no calls were placed")]
+    Interrupted,
+}
+
+impl StartError {
+    /// Problems of the suite file as the workspace sees it are usage errors (exit 2).
+    pub fn is_usage(&self) -> bool {
+        matches!(self, Self::Selection(e) if e.exit_code() == crate::exit::USAGE)
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Selection(e) => e.exit_code(),
+            Self::Interrupted => crate::exit::INTERRUPTED,
+            Self::Create { source, .. } => source.exit_code(),
+            Self::NoRunId { .. } | Self::Empty { .. } => crate::exit::PLATFORM,
+        }
+    }
+
+    /// How the suite ended, for the gate.
+    pub fn to_end(&self) -> RunEnd {
+        match self {
+            Self::Interrupted => RunEnd::Interrupted,
+            Self::Empty { .. } | Self::NoRunId { .. } => RunEnd::PlatformError {
+                message: self.to_string(),
+            },
+            _ => RunEnd::NotStarted {
+                message: self.short(),
+            },
+        }
+    }
+
+    /// The message without the leading "suite `x`: ", for places that already name it.
+    pub fn short(&self) -> String {
+        let text = self.to_string();
+        match text.strip_prefix("suite `").and_then(|rest| rest.split_once("`: ")) {
+            Some((_, rest)) => rest.to_owned(),
+            None => text,
+        }
+    }
+}
+
+/// Resolves the selection (interruptible) and creates the run (not interruptible: once the
+/// POST is sent, its answer is the only record of the run it may have started).
+pub async fn start_run(
+    client: &Client,
+    suite: &ResolvedSuite,
+    max_calls: Option<u64>,
+    cancel: &Cancel,
+) -> Result<(StartedRun, ResolvedSelection), StartError> {
+    let resolved = tokio::select! {
+        r = selection::resolve(client, suite, max_calls) => r?,
+        _ = cancel.cancelled() => return Err(StartError::Interrupted),
+    };
+    if cancel.is_cancelled() {
+        return Err(StartError::Interrupted);
+    }
+    let body = CreateTestRun {
+        agent_id: suite.agent_id.clone(),
+        phone_numbers: suite.phone_numbers.clone(),
+        test_configurations: resolved.configurations.clone(),
+        sampling_count: Some(suite.samples),
+        max_concurrent_calls: suite.max_concurrent_calls,
+    };
+    let created = client
+        .create_test_run(&body)
+        .await
+        .map_err(|source| StartError::Create {
+            suite: suite.name.clone(),
+            source,
+        })?;
+    let run_id = created
+        .test_run_id
+        .clone()
+        .filter(|id| !id.trim().is_empty())
+        .ok_or_else(|| StartError::NoRunId {
+            suite: suite.name.clone(),
+        })?;
+    // Older servers accepted an empty selection with 200 and no test case runs.
+    if created.test_case_runs.as_ref().is_some_and(Vec::is_empty) {
+        return Err(StartError::Empty {
+            run_id,
+            results_url: created.results_url,
+        });
+    }
+    Ok((
+        StartedRun {
+            run_id,
+            results_url: created.results_url,
+        },
+        resolved,
+    ))
+}

@@ -7,7 +7,7 @@ use crate::load::LoadOptions;
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct LoadArgs {
     /// Set a template variable, used in the file as `{{ vars.KEY }}` (repeatable).
-    #[arg(long = "var", value_name = "KEY=VALUE", value_parser = parse_var)]
+    #[arg(long = "var", value_name = "KEY=VALUE", value_parser = super::parse_var)]
     pub vars: Vec<(String, String)>,
 
     /// Let templates read this secret environment variable (e.g. HAMMING_API_KEY), which they
@@ -22,14 +22,5 @@ impl LoadArgs {
             vars: self.vars.iter().cloned().collect::<IndexMap<_, _>>(),
             allow_secret_env: self.allow_env_secret.clone(),
         }
-    }
-}
-
-fn parse_var(text: &str) -> Result<(String, String), String> {
-    match text.split_once('=') {
-        Some((key, value)) if !key.trim().is_empty() => {
-            Ok((key.trim().to_owned(), value.to_owned()))
-        }
-        _ => Err(format!("`{text}` is not KEY=VALUE; write for example --var env=staging")),
     }
 }

@@ -1,7 +1,189 @@
-//! The command line: parses arguments and maps each command's result to an exit code.
+//! The command line: parses arguments, dispatches to one module per command, and maps each
+//! command's outcome to an exit code. Nothing below this module calls `process::exit`.
 
+mod check;
+mod connect;
+mod create;
+mod init;
+mod load_args;
+mod output;
+mod outputs;
+mod plan;
+mod run;
+mod runtime;
+mod schema;
+mod suites;
+mod validate;
+mod wait;
+
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::exit;
+
+/// Declarative CI test runner for voice agents on the Hamming platform.
+#[derive(Debug, Parser)]
+#[command(name = "hamming-runner", version, after_help = exit::TABLE)]
+pub struct Cli {
+    /// Print more detail (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check suite files offline: YAML, templates, JSON Schema and rules, with every error.
+    #[command(after_help = exit::TABLE)]
+    Validate(validate::Args),
+    /// Print the JSON Schema of the suite file.
+    #[command(after_help = exit::TABLE)]
+    Schema(schema::Args),
+    /// Write a commented starter suite file.
+    #[command(after_help = exit::TABLE)]
+    Init(init::Args),
+    /// Run suites: create each test run, follow it, judge it, report. The main job.
+    #[command(after_help = exit::TABLE)]
+    Run(run::RunArgs),
+    /// Resolve suites against the workspace and show the calls each would place.
+    #[command(after_help = exit::TABLE)]
+    Plan(plan::PlanArgs),
+    /// Start one suite's test run and print its id (for scripts).
+    #[command(after_help = exit::TABLE)]
+    Create(create::CreateArgs),
+    /// Follow an existing test run to its end and optionally write its results JSON.
+    #[command(after_help = exit::TABLE)]
+    Wait(wait::WaitArgs),
+    /// Judge a run's results (by run id, file, or stdin) against thresholds.
+    #[command(after_help = exit::TABLE)]
+    Check(check::CheckArgs),
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when the stream is a terminal and `NO_COLOR` is unset.
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour what goes to stderr.
+    pub fn for_stderr(self) -> bool {
+        self.for_stream(std::io::stderr().is_terminal())
+    }
+
+    /// Whether to colour what goes to stdout.
+    pub fn for_stdout(self) -> bool {
+        self.for_stream(std::io::stdout().is_terminal())
+    }
+
+    fn for_stream(self, is_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
+/// Settings every command sees.
+#[derive(Debug, Clone, Copy)]
+pub struct Global {
+    pub verbose: u8,
+    /// Colour diagnostics on stderr.
+    pub color: bool,
+    /// Colour the summary on stdout.
+    pub color_stdout: bool,
+}
+
+/// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
-    ExitCode::from(crate::exit::SUCCESS)
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            let code = if err.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::SUCCESS
+            };
+            return ExitCode::from(code);
+        }
+    };
+    ExitCode::from(run(cli))
+}
+
+/// Runs a parsed command line and returns its exit code.
+pub fn run(cli: Cli) -> u8 {
+    let global = Global {
+        verbose: cli.verbose,
+        color: cli.color.for_stderr(),
+        color_stdout: cli.color.for_stdout(),
+    };
+    match cli.command {
+        Command::Validate(args) => validate::run(&args, global),
+        Command::Schema(args) => schema::run(&args, global),
+        Command::Init(args) => init::run(&args, global),
+        Command::Run(args) => run::run(args, &global),
+        Command::Plan(args) => plan::run(args, &global),
+        Command::Create(args) => create::run(args, &global),
+        Command::Wait(args) => wait::run(args, &global),
+        Command::Check(args) => check::run(args, &global),
+    }
+}
+
+/// Parses `key=value` for `--var`.
+pub fn parse_var(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_owned(), value.to_owned()))
+        }
+        _ => Err(format!(
+            "`{text}` is not `key=value`; write for example `--var region=eu`"
+        )),
+    }
+}
+
+/// Prints `error: …` and an optional hint to stderr, in the diagnostics' style.
+pub fn print_error(global: Global, message: &str, hint: Option<&str>) {
+    let (red, bold, reset) = if global.color {
+        ("\x1b[1;31m", "\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    eprintln!("{red}error{reset}: {bold}{message}{reset}");
+    if let Some(hint) = hint {
+        eprintln!("  = {bold}help{reset}: {hint}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn vars_need_a_key() {
+        assert_eq!(parse_var("a=b=c"), Ok(("a".into(), "b=c".into())));
+        assert_eq!(parse_var("a="), Ok(("a".into(), String::new())));
+        assert!(parse_var("=b").is_err());
+        assert!(parse_var("ab").is_err());
+    }
 }

@@ -111,7 +111,7 @@ pub fn format(duration: Duration) -> String {
     if ms == 0 {
         return "0s".to_owned();
     }
-    if ms % 1_000 != 0 {
+    if !ms.is_multiple_of(1_000) {
         return if ms < 1_000 {
             format!("{ms}ms")
         } else {
@@ -148,7 +148,10 @@ mod tests {
     #[test]
     fn rejects_bare_numbers_and_unknown_units() {
         assert_eq!(parse("900"), Err(DurationError::MissingUnit("900".into())));
-        assert!(matches!(parse("15min"), Err(DurationError::UnknownUnit { .. })));
+        assert!(matches!(
+            parse("15min"),
+            Err(DurationError::UnknownUnit { .. })
+        ));
         assert!(matches!(parse("m"), Err(DurationError::Malformed(_))));
         assert!(matches!(parse(""), Err(DurationError::Malformed(_))));
         assert!(matches!(

@@ -101,6 +101,7 @@ pub fn resolve(file: &SuiteFile) -> Result<Vec<ResolvedSuite>, Vec<Problem>> {
     let mut problems = Vec::new();
     if file.defaults.is_some() {
         check_selection_exclusive(defaults, None, "/defaults", &mut problems);
+        check_duplicates(defaults, None, "/defaults", &mut problems);
     }
     let mut lowered: IndexMap<String, String> = IndexMap::new();
     let mut suites = Vec::new();
@@ -148,7 +149,13 @@ fn resolve_one(
     };
 
     check_selection_exclusive(spec, Some(name), pointer, problems);
-    let selection = match (&spec.tags, &spec.test_cases, &defaults.tags, &defaults.test_cases) {
+    check_duplicates(spec, Some(name), pointer, problems);
+    let selection = match (
+        &spec.tags,
+        &spec.test_cases,
+        &defaults.tags,
+        &defaults.test_cases,
+    ) {
         (Some(tags), None, _, _) => Some(Selection::Tags(tags.clone())),
         (None, Some(cases), _, _) => Some(Selection::TestCases(cases.clone())),
         (Some(_), Some(_), _, _) => None,
@@ -164,10 +171,14 @@ fn resolve_one(
             None
         }
     };
-    if let Some(Selection::Tags(tags)) = &selection {
-        if tags.is_empty() {
-            problems.push(problem("tags", "the tag list is empty".into(), "name at least one tag"));
-        }
+    if let Some(Selection::Tags(tags)) = &selection
+        && tags.is_empty()
+    {
+        problems.push(problem(
+            "tags",
+            "the tag list is empty".into(),
+            "name at least one tag",
+        ));
     }
 
     let agent_id = spec.agent_id.clone().or_else(|| defaults.agent_id.clone());
@@ -220,25 +231,25 @@ fn resolve_one(
 
     let thresholds = merge_thresholds(defaults.thresholds.as_ref(), spec.thresholds.as_ref());
     for (metric, bound) in &thresholds.metrics {
-        if let (Some(min), Some(max)) = (bound.min, bound.max) {
-            if min > max {
-                let owner = if spec
-                    .thresholds
-                    .as_ref()
-                    .and_then(|t| t.metrics.as_ref())
-                    .is_some_and(|m| m.contains_key(metric))
-                {
-                    format!("{pointer}/thresholds/metrics/{}", escape_pointer(metric))
-                } else {
-                    format!("/defaults/thresholds/metrics/{}", escape_pointer(metric))
-                };
-                problems.push(Problem {
-                    suite: Some(name.to_owned()),
-                    pointer: owner,
-                    message: format!("metric `{metric}` has min {min} above max {max}"),
-                    hint: Some("swap the bounds or drop one of them".into()),
-                });
-            }
+        if let (Some(min), Some(max)) = (bound.min, bound.max)
+            && min > max
+        {
+            let owner = if spec
+                .thresholds
+                .as_ref()
+                .and_then(|t| t.metrics.as_ref())
+                .is_some_and(|m| m.contains_key(metric))
+            {
+                format!("{pointer}/thresholds/metrics/{}", escape_pointer(metric))
+            } else {
+                format!("/defaults/thresholds/metrics/{}", escape_pointer(metric))
+            };
+            problems.push(Problem {
+                suite: Some(name.to_owned()),
+                pointer: owner,
+                message: format!("metric `{metric}` has min {min} above max {max}"),
+                hint: Some("swap the bounds or drop one of them".into()),
+            });
         }
     }
 
@@ -247,7 +258,10 @@ fn resolve_one(
     }
     Some(ResolvedSuite {
         name: name.to_owned(),
-        description: spec.description.clone().or_else(|| defaults.description.clone()),
+        description: spec
+            .description
+            .clone()
+            .or_else(|| defaults.description.clone()),
         agent_id: agent_id?,
         phone_numbers: phone_numbers?,
         selection: selection?,
@@ -278,6 +292,62 @@ fn check_selection_exclusive(
                     .into(),
             ),
         });
+    }
+}
+
+/// Flags a test case id or phone number listed twice: the second copy would place the same
+/// paid calls again, which is never what was meant (use `samples` for repeats).
+fn check_duplicates(
+    spec: &SuiteSpec,
+    suite: Option<&str>,
+    pointer: &str,
+    problems: &mut Vec<Problem>,
+) {
+    let mut report = |field: &str, index: usize, first: usize, what: String, hint: &str| {
+        problems.push(Problem {
+            suite: suite.map(str::to_owned),
+            pointer: format!("{pointer}/{field}/{index}"),
+            message: format!(
+                "{what} is listed twice (entries {} and {})",
+                first + 1,
+                index + 1
+            ),
+            hint: Some(hint.to_owned()),
+        });
+    };
+    if let Some(cases) = &spec.test_cases {
+        let mut seen: IndexMap<&str, usize> = IndexMap::new();
+        for (i, case) in cases.iter().enumerate() {
+            if let Some(first) = seen.get(case.id.as_str()).copied().or_else(|| {
+                seen.insert(case.id.as_str(), i);
+                None
+            }) {
+                report(
+                    "test_cases",
+                    i,
+                    first,
+                    format!("test case `{}`", case.id),
+                    "list each case once; to call it several times, set `samples`",
+                );
+            }
+        }
+    }
+    if let Some(numbers) = &spec.phone_numbers {
+        let mut seen: IndexMap<&str, usize> = IndexMap::new();
+        for (i, number) in numbers.iter().enumerate() {
+            if let Some(first) = seen.get(number.as_str()).copied().or_else(|| {
+                seen.insert(number.as_str(), i);
+                None
+            }) {
+                report(
+                    "phone_numbers",
+                    i,
+                    first,
+                    format!("phone number `{number}`"),
+                    "list each number once; to call it several times, set `samples`",
+                );
+            }
+        }
     }
 }
 
@@ -317,7 +387,11 @@ fn duration_field(
                 super::duration::format(min),
                 super::duration::format(max)
             ),
-            format!("choose a `{field}` between {} and {}", super::duration::format(min), super::duration::format(max)),
+            format!(
+                "choose a `{field}` between {} and {}",
+                super::duration::format(min),
+                super::duration::format(max)
+            ),
         ),
         Ok(d) => Some(d),
     }

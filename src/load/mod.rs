@@ -1,0 +1,249 @@
+//! Loading a suite file: read → parse (YAML or TOML) → render templates → JSON Schema check
+//! → deserialize → semantic rules. Every stage that can keep going collects all of its
+//! problems, and each problem is mapped back to `file:line:col` through the position index.
+
+pub mod diagnostic;
+pub mod positions;
+pub mod schema_check;
+pub mod source;
+pub mod suggest;
+pub mod template;
+mod toml;
+mod yaml;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+
+pub use diagnostic::{Diagnostic, Diagnostics};
+use positions::{Anchor, Positions, child, segments};
+pub use source::Source;
+
+use crate::suite::{ResolvedSuite, Selection, SuiteFile, SuiteSource};
+
+/// What the caller adds to a load: template variables and secrets it allows.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// `--var key=value` pairs, seen by templates as `vars.key`.
+    pub vars: IndexMap<String, String>,
+    /// Environment variables that are withheld from templates by default (the API key) but
+    /// that the caller explicitly allows, by name.
+    pub allow_secret_env: Vec<String>,
+}
+
+/// A suite file that passed every check.
+#[derive(Debug, Clone)]
+pub struct LoadedFile {
+    /// The file as the user named it.
+    pub path: PathBuf,
+    /// The document after templating, as written (before defaults were applied).
+    pub file: SuiteFile,
+    /// Every suite with defaults applied, in file order, each with its source position.
+    pub suites: Vec<ResolvedSuite>,
+    /// Where each value was written, for later messages (e.g. CI annotations).
+    pub positions: Positions,
+}
+
+impl LoadedFile {
+    /// Number of test selections across suites: one per tag or explicit test case.
+    pub fn selection_count(&self) -> usize {
+        self.suites
+            .iter()
+            .map(|s| match &s.selection {
+                Selection::Tags(tags) => tags.len(),
+                Selection::TestCases(cases) => cases.len(),
+            })
+            .sum()
+    }
+}
+
+/// A problem found on the parsed document, located by JSON pointer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub pointer: String,
+    pub anchor: Anchor,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// The syntax of a suite file, from its extension: `.toml` is TOML, anything else YAML
+/// (which also accepts JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Toml,
+}
+
+impl Format {
+    pub fn of(path: &Path) -> Self {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(ext) if ext.eq_ignore_ascii_case("toml") => Format::Toml,
+            _ => Format::Yaml,
+        }
+    }
+}
+
+/// Loads, checks and resolves a suite file.
+pub fn load_file(path: &Path, options: &LoadOptions) -> Result<LoadedFile, Diagnostics> {
+    let source = Source::read(path).map_err(|d| Diagnostics(vec![*d]))?;
+    load_source(&source, options)
+}
+
+/// Loads a suite file whose text is already in memory.
+pub fn load_source(source: &Source, options: &LoadOptions) -> Result<LoadedFile, Diagnostics> {
+    let (mut document, positions) = match Format::of(&source.path) {
+        Format::Yaml => yaml::parse(source).map_err(|d| Diagnostics(vec![*d]))?,
+        Format::Toml => toml::parse(source).map_err(Diagnostics)?,
+    };
+    let to_diagnostics = |findings: Vec<(Option<String>, Finding)>| {
+        let mut all: Vec<Diagnostic> = findings
+            .into_iter()
+            .map(|(suite, f)| diagnostic_for(source, &positions, suite, f))
+            .collect();
+        all.sort_by_key(|d| (d.line, d.column));
+        Diagnostics(all)
+    };
+
+    let template_findings = template::Renderer::new(options).render_document(&mut document);
+    // A value whose template failed still holds the raw template text; the schema would
+    // only repeat the problem in other words, so its findings there are dropped.
+    let failed: HashSet<String> = template_findings
+        .iter()
+        .map(|f| f.pointer.clone())
+        .collect();
+    let within_failed = |pointer: &str| {
+        failed
+            .iter()
+            .any(|p| pointer == p || pointer.starts_with(&format!("{p}/")))
+    };
+    let schema_findings: Vec<Finding> = schema_check::check(&document)
+        .into_iter()
+        .filter(|f| !within_failed(&f.pointer))
+        .collect();
+    let schema_clean = schema_findings.is_empty();
+    let mut findings: Vec<(Option<String>, Finding)> = template_findings
+        .into_iter()
+        .chain(schema_findings)
+        .map(|f| (None, f))
+        .collect();
+    if !schema_clean {
+        return Err(to_diagnostics(findings));
+    }
+
+    let file: SuiteFile = match serde_json::from_value(document) {
+        Ok(file) => file,
+        Err(err) => {
+            // The schema mirrors the model, so this means the two disagree.
+            findings.push((
+                None,
+                Finding {
+                    pointer: String::new(),
+                    anchor: Anchor::Value,
+                    message: format!(
+                        "the file passed the schema but does not fit the model: {err}"
+                    ),
+                    hint: Some(
+                        "this is a bug in hamming-runner; please report it with the file".into(),
+                    ),
+                },
+            ));
+            return Err(to_diagnostics(findings));
+        }
+    };
+
+    match crate::suite::resolve(&file) {
+        Ok(mut suites) if findings.is_empty() => {
+            for suite in &mut suites {
+                suite.source = source_of(&source.path, &positions, &file, suite);
+            }
+            Ok(LoadedFile {
+                path: source.path.clone(),
+                file,
+                suites,
+                positions,
+            })
+        }
+        Ok(_) => Err(to_diagnostics(findings)),
+        Err(problems) => {
+            for problem in problems {
+                if within_failed(&problem.pointer) {
+                    continue;
+                }
+                let anchor = if segments(&problem.pointer).len() <= 2 {
+                    Anchor::Key
+                } else {
+                    Anchor::Value
+                };
+                findings.push((
+                    problem.suite,
+                    Finding {
+                        pointer: problem.pointer,
+                        anchor,
+                        message: problem.message,
+                        hint: problem.hint,
+                    },
+                ));
+            }
+            Err(to_diagnostics(findings))
+        }
+    }
+}
+
+fn diagnostic_for(
+    source: &Source,
+    positions: &Positions,
+    suite: Option<String>,
+    finding: Finding,
+) -> Diagnostic {
+    let span = positions.find(&finding.pointer, finding.anchor);
+    let (line, column, width) = span.map_or((1, 1, 1), |s| (s.line, s.column, s.width));
+    let mut diagnostic = Diagnostic::at(source, line, column, width, finding.message);
+    diagnostic.hint = finding.hint;
+    diagnostic.suite = suite.or_else(|| suite_of(&finding.pointer));
+    diagnostic
+}
+
+/// The suite a pointer lies in, if any.
+fn suite_of(pointer: &str) -> Option<String> {
+    match segments(pointer).as_slice() {
+        [first, name, ..] if first == "suites" => Some(name.clone()),
+        _ => None,
+    }
+}
+
+fn source_of(
+    path: &Path,
+    positions: &Positions,
+    file: &SuiteFile,
+    suite: &ResolvedSuite,
+) -> SuiteSource {
+    let pointer = child("/suites", &suite.name);
+    let span = positions.find(&pointer, Anchor::Key);
+    let own_cases = file
+        .suites
+        .iter()
+        .find(|(name, _)| name.0 == suite.name)
+        .is_some_and(|(_, spec)| spec.test_cases.is_some());
+    let cases_pointer = if own_cases {
+        child(&pointer, "test_cases")
+    } else {
+        "/defaults/test_cases".to_owned()
+    };
+    let test_case_lines = match &suite.selection {
+        Selection::TestCases(cases) => (0..cases.len())
+            .map(|i| {
+                positions
+                    .line_of(&child(&cases_pointer, &i.to_string()))
+                    .unwrap_or(0)
+            })
+            .collect(),
+        Selection::Tags(_) => Vec::new(),
+    };
+    SuiteSource {
+        file: path.to_owned(),
+        line: span.map_or(0, |s| s.line),
+        column: span.map_or(0, |s| s.column),
+        test_case_lines,
+    }
+}

@@ -1,0 +1,198 @@
+//! The text of a suite file: read with limits, checked for UTF-8, and indexed by line so that
+//! byte offsets become `line:column` and diagnostics can quote the offending line.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::diagnostic::Diagnostic;
+
+/// Suite files are small; anything larger is a mistake (a wrong path, a generated blob), and
+/// refusing it early keeps the parser and the templates from chewing on it.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A suite file's text with a line index.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path as the user gave it.
+    pub path: PathBuf,
+    /// The path as shown in messages.
+    pub name: String,
+    /// The whole file.
+    pub text: String,
+    /// Byte offset where each line starts.
+    line_starts: Vec<usize>,
+}
+
+impl Source {
+    /// Wraps text that is already in memory.
+    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
+        let path = path.into();
+        let name = path.display().to_string();
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Self {
+            path,
+            name,
+            text,
+            line_starts,
+        }
+    }
+
+    /// Reads a file, refusing one that is too large, empty, not UTF-8 or holds a NUL byte.
+    pub fn read(path: &Path) -> Result<Self, Box<Diagnostic>> {
+        let name = path.display().to_string();
+        let fail =
+            |message: String, hint: &str| Box::new(Diagnostic::whole_file(&name, message, hint));
+        let file = std::fs::File::open(path).map_err(|err| {
+            fail(
+                format!("cannot open `{name}`: {}", io_reason(&err)),
+                "check the path; suite files are usually called `hamming.yaml`",
+            )
+        })?;
+        // Read one byte past the cap so that an oversized file is detected without reading
+        // all of it.
+        let mut bytes = Vec::new();
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|err| {
+                fail(
+                    format!("cannot read `{name}`: {}", io_reason(&err)),
+                    "check that the path names a readable file, not a directory",
+                )
+            })?;
+        Self::from_bytes(path, bytes)
+    }
+
+    /// Checks raw bytes and wraps them; used by `read` and by tests.
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Self, Box<Diagnostic>> {
+        let name = path.display().to_string();
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(Box::new(Diagnostic::whole_file(
+                &name,
+                format!(
+                    "`{name}` is larger than {} MiB; this does not look like a suite file",
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ),
+                "check the path; a suite file is usually a few kilobytes",
+            )));
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(Box::new(Diagnostic::whole_file(
+                &name,
+                format!("`{name}` is empty"),
+                "run `hamming-runner init` to write a starter suite file",
+            )));
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(err) => {
+                let valid_up_to = err.utf8_error().valid_up_to();
+                let bytes = err.into_bytes();
+                // The valid prefix is UTF-8 by definition, so the index can be built from it.
+                let prefix = String::from_utf8_lossy(&bytes[..valid_up_to]).into_owned();
+                let source = Self::new(path, prefix);
+                let (line, column) = source.line_col(valid_up_to);
+                let mut diagnostic = Diagnostic::at(
+                    &source,
+                    line,
+                    column,
+                    1,
+                    format!("`{name}` is not valid UTF-8"),
+                );
+                diagnostic.hint = Some(format!(
+                    "byte 0x{:02x} at offset {valid_up_to} is not UTF-8; save the file as UTF-8",
+                    bytes[valid_up_to]
+                ));
+                return Err(Box::new(diagnostic));
+            }
+        };
+        let source = Self::new(path, text);
+        if let Some(offset) = source.text.find('\0') {
+            let (line, column) = source.line_col(offset);
+            let mut diagnostic = Diagnostic::at(
+                &source,
+                line,
+                column,
+                1,
+                "the file contains a NUL byte".into(),
+            );
+            diagnostic.hint =
+                Some("a suite file is plain text; remove the NUL byte or check the path".into());
+            return Err(Box::new(diagnostic));
+        }
+        Ok(source)
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |prefix| prefix.chars().count());
+        (to_u32(line_index + 1), to_u32(column + 1))
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line(&self, line: u32) -> Option<&str> {
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+        let start = *self.line_starts.get(index)?;
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let text = self.text.get(start..end)?;
+        Some(text.trim_end_matches(['\n', '\r']))
+    }
+}
+
+fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => err.to_string(),
+    }
+}
+
+pub(crate) fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_offsets_to_lines_and_character_columns() {
+        let source = Source::new("f.yaml", "a: 1\nnäme: x\n\nlast".into());
+        assert_eq!(source.line_col(0), (1, 1));
+        assert_eq!(source.line_col(5), (2, 1));
+        // `ä` is two bytes but one column.
+        assert_eq!(source.line_col(9), (2, 4));
+        assert_eq!(source.line_col(15), (4, 1));
+        assert_eq!(source.line(2), Some("näme: x"));
+        assert_eq!(source.line(3), Some(""));
+        assert_eq!(source.line(9), None);
+    }
+
+    #[test]
+    fn reports_the_position_of_the_first_invalid_byte() {
+        let err = Source::from_bytes(Path::new("f.yaml"), b"a: 1\nb: \xff\n".to_vec()).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 4));
+        assert!(err.message.contains("not valid UTF-8"), "{}", err.message);
+    }
+
+    #[test]
+    fn refuses_empty_and_nul_files() {
+        let err = Source::from_bytes(Path::new("f.yaml"), b"  \n".to_vec()).unwrap_err();
+        assert!(err.message.contains("is empty"));
+        let err = Source::from_bytes(Path::new("f.yaml"), b"a: 1\nb:\0".to_vec()).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 3));
+    }
+}

@@ -1,0 +1,122 @@
+//! TOML: the same suite file in another syntax. The span-preserving document from the `toml`
+//! crate gives every key's and value's byte range, which becomes the position index.
+
+use serde_json::Value;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::diagnostic::Diagnostic;
+use super::positions::{Positions, Span, child};
+use super::source::Source;
+
+/// Parses TOML into a JSON value and records positions; reports every syntax error the
+/// parser recovers from, not only the first.
+pub fn parse(source: &Source) -> Result<(Value, Positions), Vec<Diagnostic>> {
+    let (document, errors) = DeTable::parse_recoverable(&source.text);
+    if !errors.is_empty() {
+        return Err(errors.iter().map(|e| diagnostic_for(source, e)).collect());
+    }
+    let value: Value =
+        toml::from_str(&source.text).map_err(|e| vec![diagnostic_for(source, &e)])?;
+    let mut positions = Positions::default();
+    positions.set_value("", span_of(source, &document.span()));
+    walk_table(source, document.get_ref(), "", &mut positions);
+    Ok((value, positions))
+}
+
+fn diagnostic_for(source: &Source, err: &toml::de::Error) -> Diagnostic {
+    let range = err.span().unwrap_or(0..0);
+    let span = span_of(source, &range);
+    let message = err.message().trim().trim_end_matches('.');
+    let mut chars = message.chars();
+    let lowered: String = match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => "invalid TOML".into(),
+    };
+    let mut diagnostic = Diagnostic::at(
+        source,
+        span.line,
+        span.column,
+        span.width,
+        format!("invalid TOML: {lowered}"),
+    );
+    diagnostic.hint = Some(if lowered.contains("duplicate") {
+        "each key may appear once per table; remove or rename the repeated key".into()
+    } else {
+        "check the quoting and brackets around this position; strings need double quotes".into()
+    });
+    diagnostic
+}
+
+fn span_of(source: &Source, range: &std::ops::Range<usize>) -> Span {
+    let (line, column) = source.line_col(range.start);
+    let (end_line, end_column) = source.line_col(range.end);
+    Span {
+        line,
+        column,
+        width: if end_line == line {
+            end_column.saturating_sub(column).max(1)
+        } else {
+            1
+        },
+    }
+}
+
+fn walk_table(source: &Source, table: &DeTable<'_>, pointer: &str, positions: &mut Positions) {
+    for (key, value) in table.iter() {
+        let p = child(pointer, key.get_ref());
+        positions.set_key(&p, span_of(source, &key.span()));
+        walk_value(source, value, &p, positions);
+    }
+}
+
+fn walk_value(
+    source: &Source,
+    value: &Spanned<DeValue<'_>>,
+    pointer: &str,
+    positions: &mut Positions,
+) {
+    positions.set_value(pointer, span_of(source, &value.span()));
+    match value.get_ref() {
+        DeValue::Table(table) => walk_table(source, table, pointer, positions),
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_value(source, item, &child(pointer, &i.to_string()), positions);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::positions::Anchor;
+
+    #[test]
+    fn records_positions_of_tables_keys_and_array_items() {
+        let text = "version = 1\n\n[suites.smoke]\ntags = [\"a\", \"b\"]\n";
+        let (value, p) = parse(&Source::new("s.toml", text.into())).unwrap();
+        assert_eq!(value["suites"]["smoke"]["tags"][1], "b");
+        let at = |ptr, anchor| p.find(ptr, anchor).map(|s| (s.line, s.column));
+        assert_eq!(at("/version", Anchor::Value), Some((1, 11)));
+        assert_eq!(at("/suites/smoke/tags", Anchor::Key), Some((4, 1)));
+        assert_eq!(at("/suites/smoke/tags/1", Anchor::Value), Some((4, 14)));
+    }
+
+    #[test]
+    fn keeps_the_order_suites_were_written_in() {
+        let text = "version = 1\n[suites.zeta]\n[suites.alpha]\n";
+        let (value, _) = parse(&Source::new("s.toml", text.into())).unwrap();
+        let names: Vec<_> = value["suites"].as_object().unwrap().keys().collect();
+        assert_eq!(names, ["zeta", "alpha"]);
+    }
+
+    #[test]
+    fn reports_syntax_errors_with_positions() {
+        let errors = parse(&Source::new("s.toml", "version = 1\nname = \n".into())).unwrap_err();
+        assert_eq!(errors[0].line, 2, "{errors:?}");
+        let errors = parse(&Source::new("s.toml", "a = 1\na = 2\n".into())).unwrap_err();
+        assert!(errors[0].message.contains("duplicate"), "{errors:?}");
+    }
+}

@@ -1,0 +1,236 @@
+//! YAML: parse with serde-saphyr (duplicate keys rejected, budgets against alias bombs and
+//! deep nesting), then walk the parser's event stream to record where each value was written.
+
+use serde_json::Value;
+use serde_saphyr::granit_parser::{Event, Parser};
+
+use super::diagnostic::Diagnostic;
+use super::positions::{Positions, Span, child};
+use super::source::{Source, to_u32};
+
+/// Suite files are shallow (about six levels); a generous cap still stops a nesting bomb
+/// long before it costs stack or time.
+const MAX_DEPTH: usize = 32;
+/// Alias replays are bounded so that a "billion laughs" file fails fast instead of
+/// expanding into gigabytes.
+const MAX_REPLAYED_EVENTS: usize = 100_000;
+
+fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.max_events = 500_000;
+    budget.max_aliases = 10_000;
+    budget.max_anchors = 10_000;
+    budget.max_nodes = 200_000;
+    budget.max_documents = 1;
+    budget.max_total_scalar_bytes = 16 * 1024 * 1024;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+    options.alias_limits.max_total_replayed_events = MAX_REPLAYED_EVENTS;
+    options.alias_limits.max_replay_stack_depth = 16;
+    options
+}
+
+/// Parses YAML into a JSON value and records the position of every key and value.
+pub fn parse(source: &Source) -> Result<(Value, Positions), Box<Diagnostic>> {
+    let value: Value = serde_saphyr::from_str_with_options(&source.text, options())
+        .map_err(|err| Box::new(diagnostic_for(source, &err)))?;
+    Ok((value, positions(source)))
+}
+
+fn diagnostic_for(source: &Source, err: &serde_saphyr::Error) -> Diagnostic {
+    let inner = err.without_snippet();
+    let (line, column) = inner
+        .location()
+        .map(|l| (to_u32(l.line() as usize), to_u32(l.column() as usize)))
+        .filter(|(line, _)| *line > 0)
+        .unwrap_or((1, 1));
+    let raw = inner.to_string();
+    let message = clean_message(&raw);
+    let mut diagnostic = Diagnostic::at(source, line, column.max(1), 1, message);
+    diagnostic.hint = Some(hint_for(&raw));
+    diagnostic
+}
+
+/// Drops the location serde-saphyr appends (it is shown separately) and lowercases the
+/// first letter so the message reads like the others.
+fn clean_message(raw: &str) -> String {
+    let first_line = raw.lines().next().unwrap_or(raw).trim();
+    let without_location = match first_line.rfind(" at line ") {
+        Some(i) => &first_line[..i],
+        None => first_line,
+    };
+    let text = without_location.trim_end_matches([':', ',', ' ']);
+    let mut chars = text.chars();
+    let lowered = match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => "invalid YAML".to_owned(),
+    };
+    format!("invalid YAML: {lowered}")
+}
+
+fn hint_for(raw: &str) -> String {
+    let lower = raw.to_lowercase();
+    if lower.contains("duplicate") {
+        "each key may appear once per mapping; remove or rename the repeated key".into()
+    } else if lower.contains("budget") || lower.contains("alias") || lower.contains("depth") {
+        "the file nests or repeats (through aliases) far more than a suite file needs; simplify it"
+            .into()
+    } else if lower.contains("tab") {
+        "YAML indentation uses spaces, not tabs".into()
+    } else {
+        "check the indentation and quoting around this position; quote values that contain `: ` or start with `{`, `[`, `*`, `&` or `!`".into()
+    }
+}
+
+enum Frame {
+    Mapping {
+        pointer: String,
+        key: Option<String>,
+        /// Depth of a complex (non-scalar) key being skipped; serde already rejected such
+        /// files, so this only keeps the walk consistent.
+        skipping: usize,
+    },
+    Sequence {
+        pointer: String,
+        index: usize,
+    },
+}
+
+/// Walks the event stream and records spans. The document already parsed, so the stream is
+/// well formed; a scanner error simply ends the walk with what was recorded.
+fn positions(source: &Source) -> Positions {
+    let mut positions = Positions::default();
+    let mut stack: Vec<Frame> = Vec::new();
+    for item in Parser::new_from_str(&source.text) {
+        let Ok((event, span)) = item else { break };
+        let at = Span {
+            line: to_u32(span.start.line()),
+            column: to_u32(span.start.col() + 1),
+            width: if span.end.line() == span.start.line() {
+                to_u32(span.end.index().saturating_sub(span.start.index()).max(1))
+            } else {
+                1
+            },
+        };
+        let opens = matches!(event, Event::MappingStart(..) | Event::SequenceStart(..));
+        let closes = matches!(event, Event::MappingEnd | Event::SequenceEnd);
+        let is_node = opens || matches!(event, Event::Scalar(..) | Event::Alias(..));
+
+        // Inside a complex key: only track nesting until it closes.
+        if let Some(Frame::Mapping { skipping, .. }) = stack.last_mut()
+            && *skipping > 0
+        {
+            if opens {
+                *skipping += 1;
+            } else if closes {
+                *skipping -= 1;
+            }
+            continue;
+        }
+
+        if closes {
+            stack.pop();
+            continue;
+        }
+        if !is_node {
+            continue;
+        }
+
+        // Work out this node's pointer, or record it as a key.
+        let pointer = match stack.last_mut() {
+            None => String::new(),
+            Some(Frame::Sequence { pointer, index }) => {
+                let p = child(pointer, &index.to_string());
+                *index += 1;
+                p
+            }
+            Some(Frame::Mapping {
+                pointer,
+                key,
+                skipping,
+            }) => match key.take() {
+                Some(k) => child(pointer, &k),
+                None => {
+                    if let Event::Scalar(text, ..) = &event {
+                        let p = child(pointer, text);
+                        positions.set_key(&p, at);
+                        *key = Some(text.to_string());
+                    } else if opens {
+                        *skipping = 1;
+                    }
+                    continue;
+                }
+            },
+        };
+        positions.set_value(&pointer, at);
+        match event {
+            Event::MappingStart(..) => stack.push(Frame::Mapping {
+                pointer,
+                key: None,
+                skipping: 0,
+            }),
+            Event::SequenceStart(..) => stack.push(Frame::Sequence { pointer, index: 0 }),
+            _ => {}
+        }
+    }
+    positions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::positions::Anchor;
+
+    fn parse_str(text: &str) -> Result<(Value, Positions), Box<Diagnostic>> {
+        parse(&Source::new("t.yaml", text.to_owned()))
+    }
+
+    #[test]
+    fn records_keys_and_values_of_nested_mappings_and_sequences() {
+        let text = "version: 1\nsuites:\n  smoke:\n    tags: [a, b]\n    test_cases:\n      - id: x\n        persona: {name: n}\n";
+        let (value, p) = parse_str(text).unwrap();
+        assert_eq!(value["suites"]["smoke"]["tags"][1], "b");
+        let at = |ptr, anchor| p.find(ptr, anchor).map(|s| (s.line, s.column));
+        assert_eq!(at("/version", Anchor::Key), Some((1, 1)));
+        assert_eq!(at("/version", Anchor::Value), Some((1, 10)));
+        assert_eq!(at("/suites/smoke", Anchor::Key), Some((3, 3)));
+        assert_eq!(at("/suites/smoke/tags/1", Anchor::Value), Some((4, 15)));
+        assert_eq!(
+            at("/suites/smoke/test_cases/0", Anchor::Value),
+            Some((6, 9))
+        );
+        assert_eq!(
+            at("/suites/smoke/test_cases/0/id", Anchor::Value),
+            Some((6, 13))
+        );
+        assert_eq!(
+            at("/suites/smoke/test_cases/0/persona/name", Anchor::Key),
+            Some((7, 19))
+        );
+        assert_eq!(p.find("/suites/smoke", Anchor::Key).unwrap().width, 5);
+    }
+
+    #[test]
+    fn rejects_duplicate_keys_with_their_position() {
+        let err = parse_str("version: 1\nversion: 2\n").unwrap_err();
+        assert_eq!(err.line, 2, "{err:?}");
+        assert!(err.message.contains("duplicate"), "{}", err.message);
+    }
+
+    #[test]
+    fn stops_alias_bombs_and_deep_nesting() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..9 {
+            let prev = (b'a' + level - 1) as char;
+            let name = (b'a' + level) as char;
+            bomb.push_str(&format!(
+                "{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+        }
+        assert!(parse_str(&bomb).is_err());
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        assert!(parse_str(&deep).is_err());
+    }
+}

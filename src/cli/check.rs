@@ -97,7 +97,8 @@ pub fn bare_suite(name: &str, timeout: Duration, poll_interval: Duration) -> Res
     }
 }
 
-pub fn run(args: CheckArgs, out: &Output) -> u8 {
+pub fn run(mut args: CheckArgs, out: &Output) -> u8 {
+    args.reports.apply_dir();
     let mut suite = match &args.suite_file {
         Some(path) => match suite_from_file(path, &args, out) {
             Ok(s) => s,

@@ -14,6 +14,11 @@ use super::output::{Output, error};
 /// The report files a run or a check can write.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ReportArgs {
+    /// Write every report into this directory (report.json, junit.xml, summary.md), unless
+    /// its own flag names another path.
+    #[arg(long = "report-dir", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
     /// Write the JSON report (versioned; see schemas/hamming-report.schema.json).
     #[arg(long, value_name = "FILE")]
     pub report_json: Option<PathBuf>,
@@ -28,6 +33,15 @@ pub struct ReportArgs {
 }
 
 impl ReportArgs {
+    /// Fills the report paths `--report-dir` implies.
+    pub fn apply_dir(&mut self) {
+        if let Some(dir) = &self.dir {
+            self.report_json.get_or_insert_with(|| dir.join("report.json"));
+            self.junit.get_or_insert_with(|| dir.join("junit.xml"));
+            self.summary.get_or_insert_with(|| dir.join("summary.md"));
+        }
+    }
+
     pub fn paths(&self) -> ReportPaths {
         ReportPaths {
             json: self.report_json.clone(),

@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime};
 use crate::gate;
 use crate::outcome::{Outcome, Verdict};
 use crate::report::github;
+use crate::runner::state::StateFile;
 use crate::runner::{self, Cancel, Pacing, Progress, RunOptions, cancel};
 
 use super::connect::{self, ConnectionArgs};
@@ -50,6 +51,15 @@ pub struct RunArgs {
     #[arg(long)]
     pub simulate: bool,
 
+    /// Record each created run in this file before polling it, and re-attach to the runs it
+    /// records instead of creating new ones [default: state.json in --report-dir, when given].
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// Ignore the runs recorded in the state file and create new ones.
+    #[arg(long)]
+    pub fresh: bool,
+
     /// No progress output while runs are followed.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -64,7 +74,17 @@ pub struct RunArgs {
     pub connection: ConnectionArgs,
 }
 
-pub fn run(args: RunArgs, out: &Output) -> u8 {
+impl RunArgs {
+    /// `--state`, or `state.json` in the report directory when one is given.
+    fn state_path(&self) -> Option<PathBuf> {
+        self.state
+            .clone()
+            .or_else(|| self.reports.dir.as_ref().map(|dir| dir.join("state.json")))
+    }
+}
+
+pub fn run(mut args: RunArgs, out: &Output) -> u8 {
+    args.reports.apply_dir();
     let loaded = match super::suites::load(&args.file, &args.load.options(), out) {
         Ok(l) => l,
         Err(code) => return code,
@@ -95,6 +115,15 @@ pub fn run(args: RunArgs, out: &Output) -> u8 {
             println!("{}", github::add_mask(connection.client.key().expose()));
         }
 
+        let state = match args.state_path().map(|path| StateFile::open(&path, args.fresh)) {
+            None => None,
+            Some(Ok(state)) => Some(Arc::new(state)),
+            Some(Err(e)) => {
+                error(out, &e.to_string());
+                return crate::exit::USAGE;
+            }
+        };
+
         let (trigger, cancel) = Cancel::new();
         cancel::listen_for_signals(trigger);
         let progress = Arc::new(Progress::auto(args.quiet));
@@ -111,7 +140,6 @@ pub fn run(args: RunArgs, out: &Output) -> u8 {
         };
         let is_failure: Arc<runner::IsFailure> =
             Arc::new(|obs| gate::judge(obs.clone()).verdict != Verdict::Passed);
-        let on_created: Arc<runner::OnCreated> = Arc::new(|_, _, _| {});
         let started = SystemTime::now();
         let followed = runner::run_suites(
             &connection.client,
@@ -120,7 +148,7 @@ pub fn run(args: RunArgs, out: &Output) -> u8 {
             Arc::clone(&progress),
             cancel,
             is_failure,
-            on_created,
+            state,
         )
         .await;
         if let Some(sim) = connection.sim {

@@ -3,7 +3,6 @@
 //! On timeout the partial results are written too, never an empty list.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::api::wire::RunStatus;
@@ -54,14 +53,13 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
         cancel::listen_for_signals(trigger);
         let progress = Progress::auto(false);
         let suite = super::check::bare_suite("wait", args.timeout, args.poll_interval);
-        let on_created: Arc<crate::runner::OnCreated> = Arc::new(|_, _, _| {});
         let ctx = Context {
             client: &connection.client,
             progress: &progress,
             cancel,
             pacing: Pacing::default(),
             max_calls: None,
-            on_created: &*on_created,
+            state: None,
         };
         let observation = RunObservation {
             suite,

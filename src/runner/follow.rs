@@ -12,6 +12,7 @@ use crate::suite::ResolvedSuite;
 use super::cancel::Cancel;
 use super::progress::Progress;
 use super::start;
+use super::state::StateFile;
 
 /// How the runner paces itself. Under the simulator every duration is compressed by the same
 /// factor as the simulator's clock.
@@ -72,8 +73,8 @@ pub struct Context<'a> {
     pub cancel: Cancel,
     pub pacing: Pacing,
     pub max_calls: Option<u64>,
-    /// Called with (suite, run id, results URL) as soon as a run exists, before polling.
-    pub on_created: &'a (dyn Fn(&str, &str, Option<&str>) + Send + Sync),
+    /// Where created runs are recorded before polling, and re-attached from.
+    pub state: Option<&'a StateFile>,
 }
 
 pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
@@ -95,6 +96,18 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
     if ctx.cancel.is_cancelled() {
         obs.end = RunEnd::Interrupted;
         return Followed { observation: obs, usage_error: false };
+    }
+
+    // A run recorded by an earlier attempt of this command is followed, not created again.
+    if let Some(recorded) = ctx.state.and_then(|state| state.recorded(&obs.suite)) {
+        ctx.progress.note(&format!(
+            "{name}: re-attaching to run {} recorded in {} (pass --fresh to start a new run)",
+            recorded.run_id,
+            ctx.state.map(|s| s.path().display().to_string()).unwrap_or_default()
+        ));
+        obs.run_id = Some(recorded.run_id);
+        obs.results_url = recorded.results_url;
+        return attach(ctx, obs, began).await.0;
     }
 
     // Resolve the selection and create the run. The POST is not abandoned midway on Ctrl-C:
@@ -120,7 +133,15 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
     let run_id = created.run_id.clone();
     obs.run_id = Some(run_id.clone());
     obs.results_url = created.results_url.clone();
-    (ctx.on_created)(&name, &run_id, obs.results_url.as_deref());
+    if let Some(state) = ctx.state {
+        if let Err(e) = state.record(&obs.suite, &run_id, obs.results_url.as_deref()) {
+            // The calls are placed either way: keep following, but say loudly that a re-run
+            // of this command would not know about this run.
+            ctx.progress.note(&format!(
+                "{name}: warning: {e}; run {run_id} is not recorded, so a re-run would start a new one"
+            ));
+        }
+    }
 
     let timeout = ctx.pacing.timeout_for(&obs.suite);
     ctx.progress.created(&name, &run_id, obs.results_url.as_deref(), resolved.calls, timeout);

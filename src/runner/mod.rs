@@ -8,6 +8,7 @@ pub mod follow;
 pub mod progress;
 pub mod selection;
 pub mod start;
+pub mod state;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -33,8 +34,6 @@ pub struct RunOptions {
 
 /// Callback deciding whether a followed suite counts as a failure, for `--fail-fast`.
 pub type IsFailure = dyn Fn(&RunObservation) -> bool + Send + Sync;
-/// Callback told about each run as soon as it exists.
-pub type OnCreated = dyn Fn(&str, &str, Option<&str>) + Send + Sync;
 
 /// Runs every suite and returns what was seen of each, in the order given.
 pub async fn run_suites(
@@ -44,7 +43,7 @@ pub async fn run_suites(
     progress: Arc<Progress>,
     cancel: Cancel,
     is_failure: Arc<IsFailure>,
-    on_created: Arc<OnCreated>,
+    state: Option<Arc<state::StateFile>>,
 ) -> Vec<Followed> {
     let jobs = options.jobs.max(1);
     let permits = Arc::new(Semaphore::new(jobs));
@@ -58,7 +57,7 @@ pub async fn run_suites(
         let progress = Arc::clone(&progress);
         let cancel = cancel.clone();
         let is_failure = Arc::clone(&is_failure);
-        let on_created = Arc::clone(&on_created);
+        let state = state.clone();
         let options = options.clone();
         tasks.spawn(async move {
             // Suites start in file order: each waits for a permit in turn.
@@ -72,7 +71,7 @@ pub async fn run_suites(
                 cancel,
                 pacing: options.pacing,
                 max_calls: options.max_calls,
-                on_created: &*on_created,
+                state: state.as_deref(),
             };
             let followed = follow::follow(&ctx, suite).await;
             if options.fail_fast && (followed.usage_error || is_failure(&followed.observation)) {

@@ -3,10 +3,9 @@
 # upload, PR comment) still run and the job fails only at the end.
 set -uo pipefail
 
-args=(run "$SUITE_FILE" --jobs "${JOBS:-1}"
-  --report-json "$REPORT_DIR/report.json"
-  --junit "$REPORT_DIR/junit.xml"
-  --summary "$REPORT_DIR/summary.md")
+# --report-dir writes report.json, junit.xml and summary.md there, and keeps state.json there
+# too, so a re-run of the job re-attaches to its runs instead of placing the calls again.
+args=(run "$SUITE_FILE" --jobs "${JOBS:-1}" --report-dir "$REPORT_DIR")
 
 if [ -n "${SUITES:-}" ]; then
   IFS=',' read -ra names <<< "$SUITES"

@@ -1,0 +1,166 @@
+//! The state file: every run the runner creates is recorded here, atomically, before it is
+//! polled. Running the same command again with the same state file re-attaches to the
+//! recorded runs instead of creating new ones, so a crash, a `kill -9` or a CI re-run never
+//! places the same paid calls twice and never loses a run.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::suite::{ResolvedSuite, Selection};
+
+/// The version of the state file's shape.
+pub const STATE_VERSION: u32 = 1;
+
+/// One recorded run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedRun {
+    pub run_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results_url: Option<String>,
+    /// When the run was created (RFC 3339).
+    pub created_at: String,
+    /// What the suite asked for when the run was created; a changed suite gets a new run.
+    pub fingerprint: String,
+}
+
+/// The file's content.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateDoc {
+    pub version: u32,
+    /// Suite name → its run.
+    pub runs: IndexMap<String, RecordedRun>,
+}
+
+/// Why the state file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("cannot read the state file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(
+        "the state file {path} is not one this version understands ({reason}); move it aside, or pass --fresh to start new runs"
+    )]
+    Invalid { path: String, reason: String },
+    #[error("cannot write the state file {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// A state file in use: what it held at start, and the writer that records new runs.
+pub struct StateFile {
+    path: PathBuf,
+    doc: Mutex<StateDoc>,
+}
+
+impl StateFile {
+    /// Opens the state file: its recorded runs unless `fresh`, an empty state otherwise.
+    pub fn open(path: &Path, fresh: bool) -> Result<Self, StateError> {
+        let doc = if fresh || !path.exists() {
+            StateDoc {
+                version: STATE_VERSION,
+                runs: IndexMap::new(),
+            }
+        } else {
+            let text = std::fs::read_to_string(path).map_err(|source| StateError::Read {
+                path: path.display().to_string(),
+                source,
+            })?;
+            let doc: StateDoc =
+                serde_json::from_str(&text).map_err(|e| StateError::Invalid {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+            if doc.version != STATE_VERSION {
+                return Err(StateError::Invalid {
+                    path: path.display().to_string(),
+                    reason: format!("version {}", doc.version),
+                });
+            }
+            doc
+        };
+        Ok(Self {
+            path: path.to_owned(),
+            doc: Mutex::new(doc),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The recorded run of a suite, if the suite still asks for what it asked for then.
+    pub fn recorded(&self, suite: &ResolvedSuite) -> Option<RecordedRun> {
+        let doc = self.doc.lock().ok()?;
+        doc.runs
+            .get(&suite.name)
+            .filter(|r| r.fingerprint == fingerprint(suite))
+            .cloned()
+    }
+
+    /// Records a new run and writes the file at once, atomically.
+    pub fn record(
+        &self,
+        suite: &ResolvedSuite,
+        run_id: &str,
+        results_url: Option<&str>,
+    ) -> Result<(), StateError> {
+        let Ok(mut doc) = self.doc.lock() else {
+            return Ok(());
+        };
+        doc.runs.insert(
+            suite.name.clone(),
+            RecordedRun {
+                run_id: run_id.to_owned(),
+                results_url: results_url.map(str::to_owned),
+                created_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+                    .to_string(),
+                fingerprint: fingerprint(suite),
+            },
+        );
+        write_atomic(&self.path, &doc).map_err(|source| StateError::Write {
+            path: self.path.display().to_string(),
+            source,
+        })
+    }
+}
+
+fn write_atomic(path: &Path, doc: &StateDoc) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    crate::report::atomic::write_atomic(path, |out| {
+        serde_json::to_writer_pretty(&mut *out, doc).map_err(std::io::Error::other)?;
+        writeln!(out)
+    })
+}
+
+/// A stable digest of what a suite asks Hamming for (FNV-1a over a canonical rendering),
+/// so a re-attach never follows a run made for a different selection.
+pub fn fingerprint(suite: &ResolvedSuite) -> String {
+    let selection = match &suite.selection {
+        Selection::Tags(tags) => serde_json::json!({ "tags": tags }),
+        Selection::TestCases(cases) => serde_json::json!({ "test_cases": cases }),
+    };
+    let canonical = serde_json::json!({
+        "agent_id": suite.agent_id,
+        "phone_numbers": suite.phone_numbers,
+        "selection": selection,
+        "samples": suite.samples,
+        "max_concurrent_calls": suite.max_concurrent_calls,
+    })
+    .to_string();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in canonical.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}

@@ -5,12 +5,15 @@
 //! "the agent regressed" from "the run could not be judged". On a timeout or interruption
 //! the calls that finished are still judged and every check is reported.
 
+mod assertions;
 mod calls;
 mod checks;
 pub mod number;
 
 #[cfg(test)]
 mod tests;
+
+use std::time::SystemTime;
 
 use crate::api::wire::RunStatus;
 use crate::outcome::{
@@ -72,8 +75,17 @@ pub fn judge(observation: RunObservation) -> SuiteOutcome {
                 .and_then(|r| r.summary.as_ref())
                 .and_then(|s| s.status.clone())
         });
+    // The status endpoint is authoritative; the results' own summary status stands in when
+    // the runner never saw a status.
     let terminal_failure = last_status
-        .as_ref()
+        .clone()
+        .or_else(|| {
+            results
+                .as_ref()
+                .and_then(|r| r.summary.as_ref())
+                .and_then(|s| s.status.as_deref())
+                .map(RunStatus::parse)
+        })
         .filter(|s| matches!(s, RunStatus::Failed | RunStatus::Canceled));
     let run_label = run_id
         .as_deref()
@@ -173,8 +185,9 @@ pub fn judge(observation: RunObservation) -> SuiteOutcome {
     }
 }
 
-/// The outcome of a suite that was selected but never started, e.g. after an interruption.
-pub fn not_run(suite: &ResolvedSuite, reason: impl Into<String>) -> SuiteOutcome {
+/// The outcome of a suite that was selected but never started, e.g. after an interruption;
+/// `at` is when it was given up.
+pub fn not_run(suite: &ResolvedSuite, reason: impl Into<String>, at: SystemTime) -> SuiteOutcome {
     SuiteOutcome {
         name: suite.name.clone(),
         description: suite.description.clone(),
@@ -186,7 +199,7 @@ pub fn not_run(suite: &ResolvedSuite, reason: impl Into<String>) -> SuiteOutcome
         end: EndKind::NotRun,
         verdict: Verdict::NotRun,
         reason: reason.into(),
-        started_at: rfc3339(std::time::SystemTime::now()),
+        started_at: rfc3339(at),
         elapsed_seconds: 0.0,
         pass_rate: None,
         assertion_score: None,

@@ -523,3 +523,38 @@ fn case_lines_come_from_the_suite_source() {
     );
     assert_eq!(outcome.calls[0].title, None);
 }
+
+#[test]
+fn must_pass_assertions_may_be_named_by_id() {
+    let t = ResolvedThresholds {
+        must_pass_assertions: vec!["as_verifies_identity".into()],
+        ..thresholds()
+    };
+    let outcome = judged(
+        t,
+        json!({}),
+        vec![call(
+            "a",
+            "PASSED",
+            &[("Verifies identity", "PASSED", None)],
+        )],
+    );
+    let c = check(&outcome, "must_pass_assertions.as_verifies_identity");
+    assert_eq!(c.status, CheckStatus::Passed);
+}
+
+#[test]
+fn the_summary_status_stands_in_when_no_status_was_seen() {
+    let mut obs = observation(
+        suite("s", thresholds()),
+        Some(results(
+            json!({ "status": "CANCELLED" }),
+            vec![passed_call("a")],
+        )),
+        RunEnd::Finished,
+    );
+    obs.last_status = None;
+    let outcome = judge(obs);
+    assert_eq!(outcome.verdict, Verdict::Error);
+    assert_eq!(outcome.run_status.as_deref(), Some("CANCELLED"));
+}

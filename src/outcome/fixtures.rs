@@ -269,3 +269,29 @@ pub fn platform_error() -> Outcome {
     failed.last_status = Some(RunStatus::Failed);
     outcome(vec![judge(not_started), judge(failed)])
 }
+
+/// A run interrupted with one call finished, and a suite that never started because of it.
+pub fn interrupted() -> Outcome {
+    let body = results(
+        json!({ "status": "RUNNING" }),
+        vec![
+            call(
+                "case_refund",
+                "FAILED",
+                &[("Offers refund", "FAILED", None)],
+            ),
+            call("case_billing", "PENDING", &[]),
+        ],
+    );
+    let interrupted = judge(observation(
+        suite("smoke", thresholds()),
+        Some(body),
+        RunEnd::Interrupted,
+    ));
+    let skipped = crate::gate::not_run(
+        &suite("billing", thresholds()),
+        "not started: the run was interrupted before this suite began",
+        epoch(),
+    );
+    outcome(vec![interrupted, skipped])
+}

@@ -17,6 +17,7 @@ fn fixtures() -> Vec<(&'static str, Outcome)> {
         ("flaky", fixtures::flaky()),
         ("timeout", fixtures::timeout()),
         ("platform_error", fixtures::platform_error()),
+        ("interrupted", fixtures::interrupted()),
     ]
 }
 
@@ -310,4 +311,22 @@ fn outputs_and_the_step_summary_append_to_the_named_files() {
         "earlier=1\nlater=2\n"
     );
     assert!(!github::append_to_env_file("HAMMING_TEST_UNSET_VARIABLE", "x").unwrap());
+}
+
+proptest::proptest! {
+    #[test]
+    fn escaped_properties_cannot_break_out_of_a_command(text in ".*") {
+        let escaped = github::escape_property(&text);
+        proptest::prop_assert!(!escaped.contains([':', ',', '\r', '\n']));
+        let data = github::escape_data(&text);
+        proptest::prop_assert!(!data.contains(['\r', '\n']));
+        // Unescaping gives the text back, so nothing is lost.
+        let back = escaped
+            .replace("%2C", ",")
+            .replace("%3A", ":")
+            .replace("%0A", "\n")
+            .replace("%0D", "\r")
+            .replace("%25", "%");
+        proptest::prop_assert_eq!(back, text);
+    }
 }

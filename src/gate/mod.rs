@@ -48,6 +48,8 @@ pub fn judge(observation: RunObservation) -> SuiteOutcome {
     );
     let flaky = calls::mark_flaky(&mut calls);
     let counts = calls::counts(&calls);
+    // Without results from a run that never started or could not be followed there is
+    // nothing to measure, and failed checks would wrongly blame the agent.
     let started = matches!(
         end,
         RunEnd::Finished | RunEnd::TimedOut | RunEnd::Interrupted

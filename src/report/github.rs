@@ -263,6 +263,17 @@ pub fn random_delimiter() -> String {
     format!("ghadelimiter_{:016x}", fastrand::u64(..))
 }
 
+/// Everything GitHub Actions gets at the end of a run: the annotations (to `out`, normally
+/// stdout), the step outputs and the step summary (appended to the files the environment
+/// names, when it names them).
+pub fn publish(outcome: &Outcome, files: &ReportFiles, out: &mut dyn Write) -> io::Result<()> {
+    write_annotations(outcome, out)?;
+    out.flush()?;
+    append_outputs(outcome, files)?;
+    append_step_summary(outcome)?;
+    Ok(())
+}
+
 /// Appends the outputs to the file `$GITHUB_OUTPUT` names; `Ok(false)` when it is unset.
 pub fn append_outputs(outcome: &Outcome, paths: &ReportFiles) -> io::Result<bool> {
     let text = format_outputs(&outputs(outcome, paths), random_delimiter);

@@ -297,18 +297,37 @@ fn output_delimiters_never_occur_in_values() {
 }
 
 #[test]
-fn outputs_and_the_step_summary_append_to_the_named_files() {
+fn publish_appends_outputs_and_the_step_summary_to_the_named_files() {
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("output");
+    let summary = dir.path().join("summary.md");
     std::fs::write(&output, "earlier=1\n").unwrap();
-    // Environment variables are process-wide; this test is the only one that sets them.
+    std::fs::write(&summary, "# Earlier step\n").unwrap();
+    // Environment variables are process-wide; this is the only test that sets or reads
+    // these, so it cannot race another.
     unsafe {
-        std::env::set_var("HAMMING_TEST_OUTPUT", &output);
+        std::env::set_var("GITHUB_OUTPUT", &output);
+        std::env::set_var("GITHUB_STEP_SUMMARY", &summary);
     }
-    assert!(github::append_to_env_file("HAMMING_TEST_OUTPUT", "later=2\n").unwrap());
-    assert_eq!(
-        std::fs::read_to_string(&output).unwrap(),
-        "earlier=1\nlater=2\n"
+    let outcome = fixtures::gate_failure();
+    let mut stdout = Vec::new();
+    github::publish(&outcome, &super::files::ReportFiles::default(), &mut stdout).unwrap();
+    let stdout = String::from_utf8(stdout).unwrap();
+    assert!(
+        stdout.starts_with("::error file=hamming.yaml,line=12,"),
+        "{stdout}"
+    );
+    let output = std::fs::read_to_string(&output).unwrap();
+    assert!(
+        output.starts_with("earlier=1\nverdict<<ghadelimiter_"),
+        "{output}"
+    );
+    assert!(output.contains("\nfailed\nghadelimiter_"), "{output}");
+    assert!(output.contains("pass_rate_billing<<"), "{output}");
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        summary.starts_with("# Earlier step\n## ❌ hamming-runner: gate failed"),
+        "{summary}"
     );
     assert!(!github::append_to_env_file("HAMMING_TEST_UNSET_VARIABLE", "x").unwrap());
 }

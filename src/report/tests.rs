@@ -122,6 +122,19 @@ fn every_junit_report_validates_against_the_xsd() {
         xsd.display()
     );
     let dir = tempfile::tempdir().unwrap();
+    // The validator must reject what the XSD forbids, or this test proves nothing.
+    let bad = dir.path().join("bad.xml");
+    std::fs::write(&bad, r#"<testsuites skipped="0"><testsuite name="s" tests="0" failures="0" errors="0"/></testsuites>"#).unwrap();
+    let rejected = Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(&xsd)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(
+        !rejected.status.success(),
+        "xmllint accepted a forbidden attribute"
+    );
     for (name, outcome) in fixtures() {
         let path = dir.path().join(format!("{name}.xml"));
         std::fs::write(&path, render(junit::write_junit, &outcome)).unwrap();

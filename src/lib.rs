@@ -8,7 +8,9 @@
 pub mod api;
 pub mod cli;
 pub mod exit;
+pub mod gate;
 pub mod load;
 pub mod outcome;
+pub mod report;
 pub mod runner;
 pub mod suite;

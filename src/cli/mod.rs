@@ -9,6 +9,7 @@ mod load_args;
 mod output;
 mod outputs;
 mod plan;
+pub mod report;
 mod run;
 mod runtime;
 mod schema;
@@ -65,6 +66,9 @@ pub enum Command {
     /// Judge a run's results (by run id, file, or stdin) against thresholds.
     #[command(after_help = exit::TABLE)]
     Check(check::CheckArgs),
+    /// Re-render reports from a saved JSON report, without network.
+    #[command(after_help = exit::TABLE)]
+    Report(report::ReportArgs),
 }
 
 /// When to colour output.
@@ -141,6 +145,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Create(args) => create::run(args, &global),
         Command::Wait(args) => wait::run(args, &global),
         Command::Check(args) => check::run(args, &global),
+        Command::Report(args) => report::run(args, &global),
     }
 }
 

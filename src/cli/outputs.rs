@@ -6,8 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::outcome::Outcome;
-use crate::report::github::{self, ReportPaths};
-use crate::report::{atomic, json, junit, markdown, terminal};
+use crate::report::files::{self, ReportFiles};
+use crate::report::{atomic, github, terminal};
 
 use super::output::{Output, error};
 
@@ -42,8 +42,8 @@ impl ReportArgs {
         }
     }
 
-    pub fn paths(&self) -> ReportPaths {
-        ReportPaths {
+    pub fn files(&self) -> ReportFiles {
+        ReportFiles {
             json: self.report_json.clone(),
             junit: self.junit.clone(),
             summary: self.summary.clone(),
@@ -55,68 +55,34 @@ impl ReportArgs {
 /// when a report could not be written: CI must not read a missing report as a pass.
 pub fn emit(outcome: &Outcome, reports: &ReportArgs, out: &Output) -> u8 {
     let mut code = outcome.exit_code;
-    let on_github = github::detected();
-
     let mut stdout = std::io::stdout().lock();
-    let written = terminal::write_terminal_with(
+    let printed = terminal::write_terminal_with(
         outcome,
         &mut stdout,
         terminal::TerminalOptions {
             color: out.color_stdout,
         },
     )
-    .and_then(|()| {
-        if on_github {
-            github::write_annotations(outcome, &mut stdout)
-        } else {
-            Ok(())
-        }
-    })
     .and_then(|()| stdout.flush());
-    drop(stdout);
-    if let Err(e) = written {
-        // A closed stdout (e.g. piped into `head`) must not stop the report files.
+    // A closed stdout (e.g. piped into `head`) must not stop the report files.
+    if let Err(e) = printed {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             error(out, &format!("cannot print the summary: {e}"));
         }
     }
 
-    let files: [(&Option<PathBuf>, &str, fn(&Outcome, &mut dyn Write) -> std::io::Result<()>); 3] = [
-        (&reports.report_json, "JSON report", json::write_json),
-        (&reports.junit, "JUnit report", junit::write_junit),
-        (&reports.summary, "Markdown summary", markdown::write_markdown),
-    ];
-    for (path, what, render) in files {
-        if let Some(path) = path {
-            if let Err(e) = write_report(path, |w| render(outcome, w)) {
-                error(out, &format!("cannot write the {what} to {}: {e}", path.display()));
-                code = crate::exit::worst([code, crate::exit::PLATFORM]);
-            }
-        }
+    let files = reports.files();
+    for failure in files::write_all(outcome, &files) {
+        error(out, &failure.to_string());
+        code = crate::exit::worst([code, crate::exit::PLATFORM]);
     }
-
-    if on_github {
-        if let Err(e) = github::append_outputs(outcome, &reports.paths()) {
-            error(out, &format!("cannot append to $GITHUB_OUTPUT: {e}"));
-            code = crate::exit::worst([code, crate::exit::PLATFORM]);
-        }
-        if let Err(e) = github::append_step_summary(outcome) {
-            error(out, &format!("cannot append to $GITHUB_STEP_SUMMARY: {e}"));
+    if github::detected() {
+        if let Err(e) = github::publish(outcome, &files, &mut stdout) {
+            error(out, &format!("cannot publish to GitHub Actions: {e}"));
             code = crate::exit::worst([code, crate::exit::PLATFORM]);
         }
     }
     code
-}
-
-/// Writes a report file atomically, creating its directory first.
-fn write_report(
-    path: &Path,
-    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    atomic::write_atomic(path, render)
 }
 
 /// Writes a JSON value to a file (atomically) or to stdout for `-`.
@@ -130,6 +96,9 @@ pub fn write_json_value(path: &Path, value: &serde_json::Value) -> std::io::Resu
         render(&mut stdout)?;
         stdout.flush()
     } else {
-        write_report(path, render)
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        atomic::write_atomic(path, render)
     }
 }

@@ -1,0 +1,148 @@
+//! `hamming-runner report FILE.json`: re-renders the reports of a saved JSON report, with no
+//! network. It exits with the saved outcome's own exit code, so a failing run re-rendered
+//! in a later CI step still fails; a file that cannot be read or written exits 2.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::exit;
+use crate::report::files::{self, ReportFiles};
+use crate::report::json::read_outcome;
+use crate::report::terminal::{self, TerminalOptions};
+
+/// Arguments of `report`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReportArgs {
+    /// A JSON report written by `run --report-json`.
+    #[arg(value_name = "FILE.json")]
+    pub file: PathBuf,
+    /// Write JUnit XML to this file.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write the Markdown summary to this file.
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+    /// Write the JSON report again (in this tool's format) to this file.
+    #[arg(long = "report-json", value_name = "FILE")]
+    pub report_json: Option<PathBuf>,
+}
+
+/// Runs `report`; returns the exit code.
+pub fn run(args: ReportArgs, global: &super::Global) -> u8 {
+    let outcome = match read_outcome(&args.file) {
+        Ok(outcome) => outcome,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return exit::USAGE;
+        }
+    };
+    let options = TerminalOptions {
+        color: global.color_stdout,
+    };
+    let mut stdout = std::io::stdout().lock();
+    // A closed stdout (e.g. piped into `head`) must not stop the report files being written.
+    let _ = terminal::write_terminal_with(&outcome, &mut stdout, options);
+    let _ = stdout.flush();
+    let targets = ReportFiles {
+        json: args.report_json,
+        junit: args.junit,
+        summary: args.summary,
+    };
+    let failures = files::write_all(&outcome, &targets);
+    for failure in &failures {
+        eprintln!("error: {failure}");
+    }
+    if failures.is_empty() {
+        outcome.exit_code
+    } else {
+        exit::USAGE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::fixtures;
+    use crate::report::json::write_json;
+
+    fn run_plain(args: ReportArgs) -> u8 {
+        let global = crate::cli::Global {
+            verbose: 0,
+            color: false,
+            color_stdout: false,
+        };
+        run(args, &global)
+    }
+
+    fn args(file: PathBuf) -> ReportArgs {
+        ReportArgs {
+            file,
+            junit: None,
+            summary: None,
+            report_json: None,
+        }
+    }
+
+    #[test]
+    fn a_saved_failing_report_re_renders_and_still_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let saved = dir.path().join("saved.json");
+        let mut text = Vec::new();
+        write_json(&fixtures::gate_failure(), &mut text).unwrap();
+        std::fs::write(&saved, &text).unwrap();
+        let junit = dir.path().join("out/junit.xml");
+        std::fs::create_dir(dir.path().join("out")).unwrap();
+        let summary = dir.path().join("out/summary.md");
+        let again = dir.path().join("out/again.json");
+        let code = run_plain(ReportArgs {
+            junit: Some(junit.clone()),
+            summary: Some(summary.clone()),
+            report_json: Some(again.clone()),
+            ..args(saved)
+        });
+        assert_eq!(code, exit::GATE_FAILED);
+        assert!(std::fs::read_to_string(junit).unwrap().contains("<failure"));
+        assert!(
+            std::fs::read_to_string(summary)
+                .unwrap()
+                .contains("gate failed")
+        );
+        assert_eq!(std::fs::read(again).unwrap(), text);
+    }
+
+    #[test]
+    fn a_passing_report_exits_zero() {
+        let dir = tempfile::tempdir().unwrap();
+        let saved = dir.path().join("saved.json");
+        let mut text = Vec::new();
+        write_json(&fixtures::passing(), &mut text).unwrap();
+        std::fs::write(&saved, &text).unwrap();
+        assert_eq!(run_plain(args(saved)), exit::SUCCESS);
+    }
+
+    #[test]
+    fn unreadable_or_foreign_files_exit_2() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(run_plain(args(dir.path().join("missing.json"))), exit::USAGE);
+        let other = dir.path().join("other.json");
+        std::fs::write(&other, r#"{"schema_version": 2}"#).unwrap();
+        assert_eq!(run_plain(args(other)), exit::USAGE);
+    }
+
+    #[test]
+    fn an_unwritable_target_exits_2_after_writing_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let saved = dir.path().join("saved.json");
+        let mut text = Vec::new();
+        write_json(&fixtures::passing(), &mut text).unwrap();
+        std::fs::write(&saved, &text).unwrap();
+        let summary = dir.path().join("summary.md");
+        let code = run_plain(ReportArgs {
+            junit: Some(dir.path().join("no/such/dir/junit.xml")),
+            summary: Some(summary.clone()),
+            ..args(saved)
+        });
+        assert_eq!(code, exit::USAGE);
+        assert!(summary.exists());
+    }
+}

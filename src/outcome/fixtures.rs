@@ -1,0 +1,297 @@
+//! Builders of observations and outcomes for the gate's and the reports' tests.
+
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use indexmap::IndexMap;
+use serde_json::{Value, json};
+
+use crate::api::wire::{ResultsBody, RunStatus};
+use crate::gate::judge;
+use crate::outcome::{Outcome, RunEnd, RunObservation, SuiteOutcome, ToolInfo};
+use crate::suite::model::{MetricBound, NoAssertions, TestCaseSpec};
+use crate::suite::{ResolvedSuite, ResolvedThresholds, Selection, SuiteSource};
+
+/// A fixed instant, so reports are stable.
+pub fn epoch() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600)
+}
+
+pub fn thresholds() -> ResolvedThresholds {
+    ResolvedThresholds {
+        min_test_pass_rate: 1.0,
+        min_assertion_score: None,
+        no_assertions: NoAssertions::Fail,
+        categories: IndexMap::new(),
+        must_pass_assertions: Vec::new(),
+        metrics: IndexMap::new(),
+        min_case_pass_rate: None,
+    }
+}
+
+pub fn bound(min: Option<f64>, max: Option<f64>) -> MetricBound {
+    MetricBound { min, max }
+}
+
+pub fn suite(name: &str, thresholds: ResolvedThresholds) -> ResolvedSuite {
+    let case = |id: &str| TestCaseSpec {
+        id: id.to_owned(),
+        scenario_facts: None,
+        persona: None,
+    };
+    ResolvedSuite {
+        name: name.to_owned(),
+        description: Some(format!("{name} checks")),
+        agent_id: "agt_0000000000000000000001".to_owned(),
+        phone_numbers: vec!["+14155550100".to_owned()],
+        selection: Selection::TestCases(vec![case("case_refund"), case("case_billing")]),
+        samples: 1,
+        max_concurrent_calls: None,
+        max_calls: None,
+        timeout: Duration::from_secs(900),
+        poll_interval: Duration::from_secs(10),
+        thresholds,
+        source: SuiteSource {
+            file: PathBuf::from("hamming.yaml"),
+            line: 12,
+            column: 3,
+            test_case_lines: vec![16, 19],
+        },
+    }
+}
+
+/// One call of the results body.
+pub fn call(case: &str, status: &str, assertions: &[(&str, &str, Option<&str>)]) -> Value {
+    let id = format!("tcr_{case}_{status}").to_lowercase();
+    json!({
+        "id": id,
+        "testCaseId": case,
+        "status": status,
+        "durationSeconds": 42.5,
+        "recordingUrl": format!("https://storage.example/{id}.wav"),
+        "transcriptionDataUrl": null,
+        "assertionResults": assertions.iter().map(|(name, status, reason)| json!({
+            "assertionId": format!("as_{}", name.to_lowercase().replace(' ', "_")),
+            "assertionName": name,
+            "status": status,
+            "reason": reason,
+        })).collect::<Vec<_>>(),
+        "metrics": { "latencyP90": 1.8 },
+    })
+}
+
+pub fn results(summary: Value, calls: Vec<Value>) -> ResultsBody {
+    serde_json::from_value(json!({ "summary": summary, "results": calls })).unwrap_or_default()
+}
+
+pub fn observation(
+    suite: ResolvedSuite,
+    results: Option<ResultsBody>,
+    end: RunEnd,
+) -> RunObservation {
+    RunObservation {
+        suite,
+        run_id: Some("cmrun0000000000000000001".to_owned()),
+        results_url: Some("https://app.hamming.ai/test-runs/cmrun0000000000000000001".to_owned()),
+        last_status: Some(match end {
+            RunEnd::Finished => RunStatus::Completed,
+            _ => RunStatus::Running,
+        }),
+        results,
+        end,
+        started_at: epoch(),
+        elapsed: Duration::from_secs(95),
+        case_titles: IndexMap::from([
+            ("case_refund".to_owned(), "Refund request".to_owned()),
+            ("case_billing".to_owned(), "Billing question".to_owned()),
+        ]),
+    }
+}
+
+pub fn summary(score: f64, categories: Value) -> Value {
+    json!({
+        "status": "COMPLETED",
+        "assertions": { "overallScore": score, "categories": categories },
+        "metrics": { "latencyP90": { "value": 1.9, "unit": "s" } },
+    })
+}
+
+/// An outcome with a fixed tool version and fixed timestamps.
+pub fn outcome(suites: Vec<SuiteOutcome>) -> Outcome {
+    let mut outcome = Outcome::new(
+        "hamming.yaml",
+        epoch(),
+        epoch() + Duration::from_secs(95),
+        suites,
+    );
+    outcome.tool = ToolInfo {
+        name: "hamming-runner".to_owned(),
+        version: "0.0.0-test".to_owned(),
+    };
+    outcome
+}
+
+fn strict() -> ResolvedThresholds {
+    ResolvedThresholds {
+        min_assertion_score: Some(0.9),
+        categories: IndexMap::from([("Compliance".to_owned(), 0.95)]),
+        must_pass_assertions: vec!["Verifies identity".to_owned()],
+        metrics: IndexMap::from([("latencyP90".to_owned(), bound(None, Some(2.5)))]),
+        ..thresholds()
+    }
+}
+
+fn compliance(score: f64) -> Value {
+    json!([{ "name": "Compliance", "score": score, "status": "passed" }])
+}
+
+/// Every call passed and every threshold held.
+pub fn passing() -> Outcome {
+    let body = results(
+        summary(96.0, compliance(98.0)),
+        vec![
+            call(
+                "case_refund",
+                "PASSED",
+                &[("Verifies identity", "PASSED", None)],
+            ),
+            call(
+                "case_billing",
+                "PASSED",
+                &[("Verifies identity", "PASSED", None)],
+            ),
+        ],
+    );
+    outcome(vec![judge(observation(
+        suite("smoke", strict()),
+        Some(body),
+        RunEnd::Finished,
+    ))])
+}
+
+/// A completed run that misses its thresholds.
+pub fn gate_failure() -> Outcome {
+    let body = results(
+        summary(72.0, compliance(80.0)),
+        vec![
+            call(
+                "case_refund",
+                "PASSED",
+                &[("Verifies identity", "PASSED", None)],
+            ),
+            call(
+                "case_billing",
+                "FAILED",
+                &[(
+                    "Verifies identity",
+                    "FAILED",
+                    Some("The agent never asked for the account number, | and went on."),
+                )],
+            ),
+        ],
+    );
+    outcome(vec![judge(observation(
+        suite("billing", strict()),
+        Some(body),
+        RunEnd::Finished,
+    ))])
+}
+
+/// A case that passed once and failed once across two samples.
+pub fn flaky() -> Outcome {
+    let mut suite = suite(
+        "regression",
+        ResolvedThresholds {
+            min_test_pass_rate: 0.5,
+            min_case_pass_rate: Some(0.5),
+            ..thresholds()
+        },
+    );
+    suite.samples = 2;
+    let body = results(
+        summary(0.0, json!([])),
+        vec![
+            call("case_refund", "PASSED", &[]),
+            call(
+                "case_refund",
+                "FAILED",
+                &[("Offers refund", "FAILED", Some("no refund offered"))],
+            ),
+            call("case_billing", "PASSED", &[]),
+            call("case_billing", "PASSED", &[]),
+        ],
+    );
+    outcome(vec![judge(observation(
+        suite,
+        Some(body),
+        RunEnd::Finished,
+    ))])
+}
+
+/// A suite that hit its deadline with one call still pending, next to one that passed.
+pub fn timeout() -> Outcome {
+    let body = results(
+        json!({ "status": "RUNNING" }),
+        vec![
+            call("case_refund", "PASSED", &[]),
+            call("case_billing", "PENDING", &[]),
+        ],
+    );
+    let timed_out = judge(observation(
+        suite("nightly", thresholds()),
+        Some(body),
+        RunEnd::TimedOut,
+    ));
+    let passing = passing().suites.remove(0);
+    outcome(vec![passing, timed_out])
+}
+
+/// A run that could not be created, and one that ended FAILED.
+pub fn platform_error() -> Outcome {
+    let mut not_started = observation(
+        suite("smoke", thresholds()),
+        None,
+        RunEnd::NotStarted {
+            message: "POST /test-runs/test-inbound-agent returned 401 Unauthorized: check HAMMING_API_KEY".to_owned(),
+        },
+    );
+    not_started.run_id = None;
+    not_started.results_url = None;
+    not_started.last_status = None;
+    let mut failed = observation(
+        suite("billing", thresholds()),
+        Some(results(
+            json!({ "status": "FAILED" }),
+            vec![call("case_refund", "ERROR", &[])],
+        )),
+        RunEnd::Finished,
+    );
+    failed.last_status = Some(RunStatus::Failed);
+    outcome(vec![judge(not_started), judge(failed)])
+}
+
+/// A run interrupted with one call finished, and a suite that never started because of it.
+pub fn interrupted() -> Outcome {
+    let body = results(
+        json!({ "status": "RUNNING" }),
+        vec![
+            call(
+                "case_refund",
+                "FAILED",
+                &[("Offers refund", "FAILED", None)],
+            ),
+            call("case_billing", "PENDING", &[]),
+        ],
+    );
+    let interrupted = judge(observation(
+        suite("smoke", thresholds()),
+        Some(body),
+        RunEnd::Interrupted,
+    ));
+    let skipped = crate::gate::not_run(
+        &suite("billing", thresholds()),
+        "not started: the run was interrupted before this suite began",
+        epoch(),
+    );
+    outcome(vec![interrupted, skipped])
+}

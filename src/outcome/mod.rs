@@ -1,0 +1,15 @@
+//! The outcome of a test run: what the runner observed (`RunObservation`, the gate's input)
+//! and the judged result every report renders (`Outcome`, versioned and serializable so a
+//! saved JSON report can be re-rendered without the network).
+
+mod model;
+mod observation;
+
+pub use model::{
+    AssertionOutcome, CallOutcome, CheckStatus, Counts, EndKind, FlakyCase, Outcome,
+    SCHEMA_VERSION, SourceRef, SuiteOutcome, ThresholdCheck, ToolInfo, Verdict, rfc3339,
+};
+pub use observation::{RunEnd, RunObservation};
+
+#[cfg(test)]
+pub(crate) mod fixtures;

@@ -1,0 +1,351 @@
+//! The judged outcome of a run: the one model that every report renders.
+//!
+//! It is the content of the JSON report, so its shape is versioned (`schema_version`) and its
+//! JSON Schema is published under `schemas/`. Change a field's meaning and the version moves.
+
+use std::time::SystemTime;
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::exit;
+
+/// The version of the JSON report's shape that this build writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The result of one `hamming-runner` invocation: every suite it judged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Outcome {
+    /// The version of this report's shape; readers reject versions they do not know.
+    pub schema_version: u32,
+    /// The tool that wrote the report.
+    pub tool: ToolInfo,
+    /// When the first suite started (RFC 3339, UTC).
+    pub started_at: String,
+    /// When the last suite ended (RFC 3339, UTC).
+    pub finished_at: String,
+    /// The suite file as the user named it.
+    pub suite_file: String,
+    /// One entry per selected suite, in the order they were selected.
+    pub suites: Vec<SuiteOutcome>,
+    /// The worst verdict of all suites (by exit code).
+    pub verdict: Verdict,
+    /// The exit code this outcome maps to; `report FILE.json` exits with it too.
+    pub exit_code: u8,
+}
+
+/// The tool that wrote a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+}
+
+impl ToolInfo {
+    /// This build of `hamming-runner`.
+    pub fn current() -> Self {
+        Self {
+            name: env!("CARGO_PKG_NAME").to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
+    }
+}
+
+impl Outcome {
+    /// Assembles the outcome of an invocation; the verdict and exit code follow from the
+    /// suites' verdicts.
+    pub fn new(
+        suite_file: impl Into<String>,
+        started_at: SystemTime,
+        finished_at: SystemTime,
+        suites: Vec<SuiteOutcome>,
+    ) -> Self {
+        let exit_code = exit::worst(suites.iter().map(|s| s.verdict.exit_code()));
+        let verdict = suites
+            .iter()
+            .map(|s| s.verdict)
+            .find(|v| v.exit_code() == exit_code)
+            .unwrap_or(Verdict::Passed);
+        Self {
+            schema_version: SCHEMA_VERSION,
+            tool: ToolInfo::current(),
+            started_at: rfc3339(started_at),
+            finished_at: rfc3339(finished_at),
+            suite_file: suite_file.into(),
+            suites,
+            verdict,
+            exit_code,
+        }
+    }
+
+    /// Whether every suite passed.
+    pub fn passed(&self) -> bool {
+        self.exit_code == exit::SUCCESS
+    }
+}
+
+/// A timestamp as RFC 3339 in UTC, to the second.
+pub fn rfc3339(time: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(time).to_string()
+}
+
+/// What a suite's run amounted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The run completed and every threshold held.
+    Passed,
+    /// The run completed and at least one threshold did not hold: the agent regressed.
+    Failed,
+    /// The run could not be judged: it was not created, ended FAILED or CANCELED, had no
+    /// calls, or could not be followed.
+    Error,
+    /// The deadline passed; the calls that had finished were judged and reported.
+    TimedOut,
+    /// Ctrl-C or SIGTERM; the calls that had finished were judged and reported.
+    Interrupted,
+    /// The suite was selected but never started (for example after an interruption).
+    NotRun,
+}
+
+impl Verdict {
+    /// The exit code of a suite with this verdict. A suite that never ran is not a pass: it
+    /// maps to the platform code, since nothing could be judged.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Self::Passed => exit::SUCCESS,
+            Self::Failed => exit::GATE_FAILED,
+            Self::Error | Self::NotRun => exit::PLATFORM,
+            Self::TimedOut => exit::TIMEOUT,
+            Self::Interrupted => exit::INTERRUPTED,
+        }
+    }
+
+    /// The wire name, as in the JSON report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::Error => "error",
+            Self::TimedOut => "timed_out",
+            Self::Interrupted => "interrupted",
+            Self::NotRun => "not_run",
+        }
+    }
+
+    /// A short label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed => "gate failed",
+            Self::Error => "platform error",
+            Self::TimedOut => "timed out",
+            Self::Interrupted => "interrupted",
+            Self::NotRun => "not run",
+        }
+    }
+}
+
+/// How the runner stopped following the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EndKind {
+    Finished,
+    TimedOut,
+    Interrupted,
+    PlatformError,
+    NotStarted,
+    NotRun,
+}
+
+/// Where a suite is defined, so annotations can point at it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SourceRef {
+    /// The suite file as the user named it.
+    pub file: String,
+    /// 1-based line of the suite's name (0 when unknown).
+    pub line: u32,
+    /// 1-based column of the suite's name (0 when unknown).
+    pub column: u32,
+    /// 1-based line of each explicit test case entry, by test case id.
+    pub test_case_lines: IndexMap<String, u32>,
+}
+
+/// The judged result of one suite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SuiteOutcome {
+    pub name: String,
+    pub description: Option<String>,
+    pub source: SourceRef,
+    pub agent_id: String,
+    pub run_id: Option<String>,
+    /// The run's page on Hamming.
+    pub results_url: Option<String>,
+    /// The last run status seen (`QUEUED`, `RUNNING`, `COMPLETED`, `FAILED`, `CANCELED`, …).
+    pub run_status: Option<String>,
+    pub end: EndKind,
+    pub verdict: Verdict,
+    /// One line on why the suite got its verdict.
+    pub reason: String,
+    /// When the suite started (RFC 3339, UTC).
+    pub started_at: String,
+    pub elapsed_seconds: f64,
+    /// Share of calls whose status is PASSED (pending calls count as not passed); `None`
+    /// when the run has no calls.
+    pub pass_rate: Option<f64>,
+    /// `summary.assertions.overallScore / 100`; `None` when no assertions are configured.
+    pub assertion_score: Option<f64>,
+    /// Every threshold check, passed, failed or skipped.
+    pub checks: Vec<ThresholdCheck>,
+    pub counts: Counts,
+    /// Cases whose calls both passed and failed (or errored).
+    pub flaky: Vec<FlakyCase>,
+    /// Every call, in the order the results list them.
+    pub calls: Vec<CallOutcome>,
+}
+
+impl SuiteOutcome {
+    /// The failed threshold checks.
+    pub fn failed_checks(&self) -> impl Iterator<Item = &ThresholdCheck> {
+        self.checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Failed)
+    }
+
+    /// The calls that did not pass (failed, errored, pending or of an unknown status).
+    pub fn failing_calls(&self) -> impl Iterator<Item = &CallOutcome> {
+        self.calls.iter().filter(|c| !c.passed())
+    }
+}
+
+/// The result of one threshold check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ThresholdCheck {
+    /// The threshold, e.g. `min_test_pass_rate`, `categories.Compliance`,
+    /// `must_pass_assertions.Verifies identity`, `metrics.latencyP90`.
+    pub name: String,
+    /// The bound, e.g. `>= 0.9`; `(default)` when the suite file does not set it.
+    pub expected: String,
+    /// What the run measured, when it could be measured.
+    pub measured: Option<String>,
+    pub status: CheckStatus,
+    /// One line explaining the result.
+    pub reason: String,
+    /// The test case the check is about, when it is about one.
+    pub test_case_id: Option<String>,
+}
+
+/// The result of a threshold check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    Passed,
+    Failed,
+    /// Not judged, and said so (e.g. `no_assertions: skip` on a run without assertions).
+    Skipped,
+}
+
+impl CheckStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::Skipped => "skipped",
+        }
+    }
+}
+
+/// Call counts of a suite, taken from the calls themselves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Counts {
+    pub total: u64,
+    pub passed: u64,
+    pub failed: u64,
+    pub errored: u64,
+    /// Not finished when the results were fetched (including unknown statuses).
+    pub pending: u64,
+}
+
+/// A case whose calls disagree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FlakyCase {
+    pub test_case_id: String,
+    pub title: Option<String>,
+    pub calls: u64,
+    pub passed: u64,
+    pub failed: u64,
+    pub errored: u64,
+}
+
+/// One call: one test case, at one phone number, one sample.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CallOutcome {
+    /// The test-case run id.
+    pub id: Option<String>,
+    pub test_case_id: String,
+    pub title: Option<String>,
+    /// 1-based position of this call among the calls of its case, in the results' order.
+    /// Results carry no phone number, so this is the only stable way to tell calls apart.
+    pub index: u32,
+    /// `PASSED`, `FAILED`, `ERROR`, `PENDING`, or the status as the server sent it.
+    pub status: String,
+    pub duration_seconds: Option<f64>,
+    /// Whether the call's case is flaky.
+    pub flaky: bool,
+    /// One line on why the call did not pass; `None` when it passed.
+    pub reason: Option<String>,
+    pub assertions: Vec<AssertionOutcome>,
+    pub metrics: IndexMap<String, f64>,
+    pub recording_url: Option<String>,
+    pub transcript_url: Option<String>,
+    /// The best page to look at this call: the transcript, else the run's results page.
+    pub link: Option<String>,
+}
+
+impl CallOutcome {
+    pub fn passed(&self) -> bool {
+        self.status == "PASSED"
+    }
+
+    /// `<title> [<case id>] #<k>`, or `[<case id>] #<k>` when the title is unknown.
+    pub fn display_name(&self) -> String {
+        match &self.title {
+            Some(title) => format!("{title} [{}] #{}", self.test_case_id, self.index),
+            None => format!("[{}] #{}", self.test_case_id, self.index),
+        }
+    }
+}
+
+/// One assertion evaluated on one call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AssertionOutcome {
+    pub id: Option<String>,
+    pub name: String,
+    /// `PASSED`, `FAILED`, `ERROR`, `SKIPPED`, as the server sent it.
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+impl AssertionOutcome {
+    pub fn passed(&self) -> bool {
+        self.status.eq_ignore_ascii_case("PASSED")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn outcome_takes_the_worst_verdict() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let outcome = Outcome::new("suites.yaml", at, at, Vec::new());
+        assert_eq!(outcome.exit_code, exit::SUCCESS);
+        assert_eq!(outcome.verdict, Verdict::Passed);
+        assert_eq!(outcome.started_at, "2023-11-14T22:13:20Z");
+        assert_eq!(Verdict::TimedOut.exit_code(), exit::TIMEOUT);
+        assert_eq!(Verdict::NotRun.exit_code(), exit::PLATFORM);
+    }
+}

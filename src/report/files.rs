@@ -1,0 +1,61 @@
+//! Writing the report files a command was asked for, each atomically. Every file is
+//! attempted even when an earlier one fails, so one bad path does not cost the others.
+
+use std::io;
+use std::path::PathBuf;
+
+use super::{atomic, json, junit, markdown};
+use crate::outcome::Outcome;
+
+/// The report files to write; `None` skips a format.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportFiles {
+    /// The JSON report (`--report-json`).
+    pub json: Option<PathBuf>,
+    /// JUnit XML (`--junit`).
+    pub junit: Option<PathBuf>,
+    /// The Markdown summary (`--summary`).
+    pub summary: Option<PathBuf>,
+}
+
+/// A report file that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the {format} report to {}: {source}", path.display())]
+pub struct WriteError {
+    pub format: &'static str,
+    pub path: PathBuf,
+    pub source: io::Error,
+}
+
+/// Writes every requested report file; returns the failures (empty when all were written).
+pub fn write_all(outcome: &Outcome, files: &ReportFiles) -> Vec<WriteError> {
+    type Render = fn(&Outcome, &mut dyn io::Write) -> io::Result<()>;
+    let targets: [(&'static str, &Option<PathBuf>, Render); 3] = [
+        ("JSON", &files.json, json::write_json),
+        ("JUnit", &files.junit, junit::write_junit),
+        ("Markdown summary", &files.summary, markdown::write_markdown),
+    ];
+    targets
+        .into_iter()
+        .filter_map(|(format, path, render)| {
+            let path = path.as_ref()?;
+            create_parent(path)
+                .and_then(|()| atomic::write_atomic(path, |out| render(outcome, out)))
+                .err()
+                .map(|source| WriteError {
+                    format,
+                    path: path.clone(),
+                    source,
+                })
+        })
+        .collect()
+}
+
+/// Creates the directory a report goes into, so `--junit reports/junit.xml` works in a fresh
+/// checkout.
+fn create_parent(path: &std::path::Path) -> io::Result<()> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,317 @@
+//! GitHub Actions: workflow commands (`::group::`, `::error file=…,line=…::`,
+//! `::add-mask::`), step outputs for `$GITHUB_OUTPUT`, and the step summary for
+//! `$GITHUB_STEP_SUMMARY`.
+//!
+//! Everything that produces text is a pure function; the `append_*` functions only add that
+//! text to the file an environment variable names.
+
+use std::fs::OpenOptions;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use super::files::ReportFiles;
+use crate::outcome::{CheckStatus, Outcome, SuiteOutcome, Verdict};
+
+/// Whether the process runs under GitHub Actions.
+pub fn detected() -> bool {
+    std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true")
+}
+
+/// Escapes a workflow command's message.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value (`file`, `title`, …).
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Opens a collapsible group in the log.
+pub fn group(title: &str) -> String {
+    format!("::group::{}\n", escape_data(title))
+}
+
+/// Closes the innermost group.
+pub fn endgroup() -> String {
+    "::endgroup::\n".to_owned()
+}
+
+/// Asks the runner to mask a secret in all later log lines. Empty values are not masked,
+/// since masking an empty string would mean nothing.
+pub fn add_mask(secret: &str) -> String {
+    if secret.trim().is_empty() {
+        String::new()
+    } else {
+        format!("::add-mask::{}\n", escape_data(secret))
+    }
+}
+
+/// The severity of an annotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+    Notice,
+}
+
+/// One annotation: a message pinned to a line of the suite file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Annotation {
+    pub level: Level,
+    pub file: String,
+    /// 1-based; 0 means the file as a whole.
+    pub line: u32,
+    pub title: String,
+    pub message: String,
+}
+
+impl Annotation {
+    /// The workflow command, one line.
+    pub fn command(&self) -> String {
+        let level = match self.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Notice => "notice",
+        };
+        let mut properties = vec![format!("file={}", escape_property(&self.file))];
+        if self.line > 0 {
+            properties.push(format!("line={}", self.line));
+        }
+        properties.push(format!("title={}", escape_property(&self.title)));
+        format!(
+            "::{level} {}::{}\n",
+            properties.join(","),
+            escape_data(&self.message)
+        )
+    }
+}
+
+/// The annotations of an outcome: one error per failed check (at the line of the test case
+/// it concerns, else at the suite's line), one per suite that errored, timed out or was
+/// interrupted, and a warning per flaky case.
+pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
+    let mut notes = Vec::new();
+    for suite in &outcome.suites {
+        let at = |case: Option<&str>| {
+            case.and_then(|id| suite.source.test_case_lines.get(id).copied())
+                .unwrap_or(suite.source.line)
+        };
+        let mut add = |level, line, title: String, message: String| {
+            notes.push(Annotation {
+                level,
+                file: suite.source.file.clone(),
+                line,
+                title,
+                message,
+            })
+        };
+        match suite.verdict {
+            Verdict::Passed => {}
+            Verdict::Failed => {
+                for check in suite
+                    .checks
+                    .iter()
+                    .filter(|c| c.status == CheckStatus::Failed)
+                {
+                    add(
+                        Level::Error,
+                        at(check.test_case_id.as_deref()),
+                        format!("suite {}: {} failed", suite.name, check.name),
+                        format!(
+                            "{} (measured {}, expected {}){}",
+                            check.reason,
+                            check.measured.as_deref().unwrap_or("nothing"),
+                            check.expected,
+                            link_suffix(suite)
+                        ),
+                    );
+                }
+            }
+            Verdict::Error | Verdict::TimedOut | Verdict::Interrupted | Verdict::NotRun => add(
+                if suite.verdict == Verdict::NotRun {
+                    Level::Warning
+                } else {
+                    Level::Error
+                },
+                suite.source.line,
+                format!("suite {}: {}", suite.name, suite.verdict.label()),
+                format!("{}{}", suite.reason, link_suffix(suite)),
+            ),
+        }
+        for case in &suite.flaky {
+            let title = case.title.as_deref().unwrap_or(&case.test_case_id);
+            add(
+                Level::Warning,
+                at(Some(&case.test_case_id)),
+                format!("suite {}: flaky case {title}", suite.name),
+                format!(
+                    "case [{}] passed {} of {} calls ({} failed, {} errored){}",
+                    case.test_case_id,
+                    case.passed,
+                    case.calls,
+                    case.failed,
+                    case.errored,
+                    link_suffix(suite)
+                ),
+            );
+        }
+    }
+    notes
+}
+
+fn link_suffix(suite: &SuiteOutcome) -> String {
+    suite
+        .results_url
+        .as_deref()
+        .map(|u| format!(" - {u}"))
+        .unwrap_or_default()
+}
+
+/// Writes every annotation as a workflow command.
+pub fn write_annotations(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    for note in annotations(outcome) {
+        out.write_all(note.command().as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The step outputs, in a fixed order: `verdict`, `passed`, `exit_code`, `test_run_ids`
+/// (comma separated), `results_urls` (one per line), per suite `pass_rate_<suite>`,
+/// `verdict_<suite>` and `run_id_<suite>`, and the paths of the reports written. Suite names
+/// are made safe for output names by turning anything but letters, digits, `_` and `-` into
+/// `_`.
+pub fn outputs(outcome: &Outcome, paths: &ReportFiles) -> Vec<(String, String)> {
+    let mut pairs = vec![
+        ("verdict".to_owned(), outcome.verdict.as_str().to_owned()),
+        ("passed".to_owned(), outcome.passed().to_string()),
+        ("exit_code".to_owned(), outcome.exit_code.to_string()),
+        (
+            "test_run_ids".to_owned(),
+            outcome
+                .suites
+                .iter()
+                .filter_map(|s| s.run_id.as_deref())
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        (
+            "results_urls".to_owned(),
+            outcome
+                .suites
+                .iter()
+                .filter_map(|s| s.results_url.as_deref())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+    ];
+    for suite in &outcome.suites {
+        let key = output_key(&suite.name);
+        pairs.push((
+            format!("pass_rate_{key}"),
+            suite.pass_rate.map(|r| r.to_string()).unwrap_or_default(),
+        ));
+        pairs.push((format!("verdict_{key}"), suite.verdict.as_str().to_owned()));
+        pairs.push((
+            format!("run_id_{key}"),
+            suite.run_id.clone().unwrap_or_default(),
+        ));
+    }
+    for (name, path) in [
+        ("report_json", &paths.json),
+        ("report_junit", &paths.junit),
+        ("report_summary", &paths.summary),
+    ] {
+        if let Some(path) = path {
+            pairs.push((name.to_owned(), path.display().to_string()));
+        }
+    }
+    pairs
+}
+
+/// A suite name made safe for an output name.
+pub fn output_key(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Formats outputs in the multi-line-safe `name<<DELIMITER` syntax. `delimiter` is asked
+/// for a fresh delimiter until it gets one that appears in no value.
+pub fn format_outputs(pairs: &[(String, String)], mut delimiter: impl FnMut() -> String) -> String {
+    let mut text = String::new();
+    for (name, value) in pairs {
+        let mut delim = delimiter();
+        while value.contains(&delim) || delim.is_empty() {
+            delim = delimiter();
+        }
+        text.push_str(&format!("{name}<<{delim}\n{value}\n{delim}\n"));
+    }
+    text
+}
+
+/// A random delimiter for `format_outputs`.
+pub fn random_delimiter() -> String {
+    format!("ghadelimiter_{:016x}", fastrand::u64(..))
+}
+
+/// Everything GitHub Actions gets at the end of a run: the annotations (to `out`, normally
+/// stdout), the step outputs and the step summary (appended to the files the environment
+/// names, when it names them).
+pub fn publish(outcome: &Outcome, files: &ReportFiles, out: &mut dyn Write) -> io::Result<()> {
+    write_annotations(outcome, out)?;
+    out.flush()?;
+    append_outputs(outcome, files)?;
+    append_step_summary(outcome)?;
+    Ok(())
+}
+
+/// Appends the outputs to the file `$GITHUB_OUTPUT` names; `Ok(false)` when it is unset.
+pub fn append_outputs(outcome: &Outcome, paths: &ReportFiles) -> io::Result<bool> {
+    let text = format_outputs(&outputs(outcome, paths), random_delimiter);
+    append_to_env_file("GITHUB_OUTPUT", &text)
+}
+
+/// Appends the Markdown summary to the file `$GITHUB_STEP_SUMMARY` names, trimmed so the
+/// file stays under GitHub's limit; `Ok(false)` when it is unset.
+pub fn append_step_summary(outcome: &Outcome) -> io::Result<bool> {
+    let Some(path) = env_path("GITHUB_STEP_SUMMARY") else {
+        return Ok(false);
+    };
+    let existing = std::fs::metadata(&path)
+        .map(|m| m.len() as usize)
+        .unwrap_or(0);
+    let budget = super::markdown::SUMMARY_LIMIT.saturating_sub(existing);
+    append(&path, &super::markdown::render(outcome, budget))?;
+    Ok(true)
+}
+
+fn env_path(var: &str) -> Option<PathBuf> {
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Appends `text` to the file the environment variable `var` names; `Ok(false)` when the
+/// variable is unset or empty.
+pub fn append_to_env_file(var: &str, text: &str) -> io::Result<bool> {
+    match env_path(var) {
+        Some(path) => append(&path, text).map(|()| true),
+        None => Ok(false),
+    }
+}
+
+/// Appends in one write, so the text of one call is never interleaved with another's.
+fn append(path: &Path, text: &str) -> io::Result<()> {
+    let mut file = OpenOptions::new().create(true).append(true).open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.flush()
+}

@@ -1,0 +1,266 @@
+//! JUnit XML, for CI test viewers.
+//!
+//! One `<testsuite>` per suite and one `<testcase>` per call, named
+//! `<case title> [<case id>] #<k>` (or `[<case id>] #<k>` when the title is unknown), with the
+//! suite's name as classname. Results carry no phone number, so `k` numbers the calls of a
+//! case across phone numbers and samples in the order the API lists them. Each suite also
+//! has a `thresholds` testcase that fails with every failed check, so a viewer shows why the
+//! gate failed even when every call passed, and errors when the run could not be judged.
+//!
+//! A call still pending when the suite timed out or was interrupted is an `<error>`, not
+//! `<skipped>`: the gate counts it as not passed, and a viewer must not show it as fine.
+//! Flaky cases are listed in the suite's `flaky_cases` property and in each of their calls'
+//! `<system-out>`.
+//!
+//! The output validates against the Surefire JUnit 10 XSD; `quick-junit` writes a `skipped`
+//! attribute on `<testsuites>` that the XSD does not allow, so it is removed afterwards.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
+
+use crate::outcome::{CallOutcome, CheckStatus, Outcome, SuiteOutcome, Verdict};
+
+/// The name of each suite's testcase that carries the threshold checks.
+pub const THRESHOLDS_TESTCASE: &str = "thresholds";
+
+/// Writes the JUnit XML report.
+pub fn write_junit(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(render(outcome)?.as_bytes())
+}
+
+/// Renders the JUnit XML report as a string.
+pub fn render(outcome: &Outcome) -> io::Result<String> {
+    let mut report = Report::new("hamming-runner");
+    let mut total = Duration::ZERO;
+    for suite in &outcome.suites {
+        let elapsed = seconds(suite.elapsed_seconds);
+        total += elapsed;
+        report.add_test_suite(test_suite(suite, elapsed));
+    }
+    report.set_time(total);
+    let xml = report.to_string().map_err(io::Error::other)?;
+    Ok(strip_testsuites_skipped(&xml))
+}
+
+fn seconds(value: f64) -> Duration {
+    Duration::try_from_secs_f64(value).unwrap_or_default()
+}
+
+fn test_suite(suite: &SuiteOutcome, elapsed: Duration) -> TestSuite {
+    let mut ts = TestSuite::new(suite.name.as_str());
+    ts.set_time(elapsed);
+    ts.add_property(Property::new("verdict", suite.verdict.as_str()));
+    ts.add_property(Property::new("agent_id", suite.agent_id.as_str()));
+    if let Some(id) = &suite.run_id {
+        ts.add_property(Property::new("run_id", id.as_str()));
+    }
+    if let Some(url) = &suite.results_url {
+        ts.add_property(Property::new("results_url", url.as_str()));
+    }
+    if let Some(rate) = suite.pass_rate {
+        ts.add_property(Property::new("pass_rate", rate.to_string()));
+    }
+    if let Some(score) = suite.assertion_score {
+        ts.add_property(Property::new("assertion_score", score.to_string()));
+    }
+    if !suite.flaky.is_empty() {
+        let ids: Vec<&str> = suite
+            .flaky
+            .iter()
+            .map(|f| f.test_case_id.as_str())
+            .collect();
+        ts.add_property(Property::new("flaky_cases", ids.join(",")));
+    }
+    for call in &suite.calls {
+        ts.add_test_case(call_case(suite, call));
+    }
+    ts.add_test_case(thresholds_case(suite));
+    ts
+}
+
+fn call_case(suite: &SuiteOutcome, call: &CallOutcome) -> TestCase {
+    let status = match call.status.as_str() {
+        "PASSED" => TestCaseStatus::success(),
+        "FAILED" => non_success(NonSuccessKind::Failure, "FAILED", call, suite),
+        other => non_success(NonSuccessKind::Error, other, call, suite),
+    };
+    let mut case = TestCase::new(call.display_name(), status);
+    case.set_classname(suite.name.as_str());
+    if let Some(duration) = call.duration_seconds {
+        case.set_time(seconds(duration));
+    }
+    let mut out = Vec::new();
+    if call.flaky
+        && let Some(flaky) = suite
+            .flaky
+            .iter()
+            .find(|f| f.test_case_id == call.test_case_id)
+    {
+        out.push(format!(
+            "flaky: case [{}] passed {} of {} calls",
+            flaky.test_case_id, flaky.passed, flaky.calls
+        ));
+    }
+    if call.passed() {
+        out.extend(links(call));
+    }
+    if !out.is_empty() {
+        case.set_system_out(out.join("\n"));
+    }
+    case
+}
+
+fn non_success(
+    kind: NonSuccessKind,
+    ty: &str,
+    call: &CallOutcome,
+    suite: &SuiteOutcome,
+) -> TestCaseStatus {
+    let message = match (call.status.as_str(), suite.verdict) {
+        ("PENDING", Verdict::TimedOut) => {
+            "the call had not finished when the suite timed out".to_owned()
+        }
+        ("PENDING", Verdict::Interrupted) => {
+            "the call had not finished when the run was interrupted".to_owned()
+        }
+        _ => call
+            .reason
+            .clone()
+            .unwrap_or_else(|| format!("the call ended {ty}")),
+    };
+    let mut lines: Vec<String> = call
+        .assertions
+        .iter()
+        .map(|a| match &a.reason {
+            Some(reason) => format!("{} {}: {reason}", a.status, a.name),
+            None => format!("{} {}", a.status, a.name),
+        })
+        .collect();
+    lines.extend(links(call));
+    let mut status = TestCaseStatus::non_success(kind);
+    status.set_message(message).set_type(ty);
+    if !lines.is_empty() {
+        status.set_description(lines.join("\n"));
+    }
+    status
+}
+
+fn links(call: &CallOutcome) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(url) = &call.transcript_url {
+        lines.push(format!("transcript: {url}"));
+    }
+    if let Some(url) = &call.recording_url {
+        lines.push(format!("recording: {url}"));
+    }
+    if lines.is_empty()
+        && let Some(url) = &call.link
+    {
+        lines.push(format!("results: {url}"));
+    }
+    lines
+}
+
+fn thresholds_case(suite: &SuiteOutcome) -> TestCase {
+    let all_checks: Vec<String> = suite
+        .checks
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}: measured {}, expected {} ({})",
+                c.status.as_str(),
+                c.name,
+                c.measured.as_deref().unwrap_or("nothing"),
+                c.expected,
+                c.reason
+            )
+        })
+        .collect();
+    let mut description = all_checks.join("\n");
+    if let Some(url) = &suite.results_url {
+        if !description.is_empty() {
+            description.push('\n');
+        }
+        description.push_str(&format!("results: {url}"));
+    }
+    let status = match suite.verdict {
+        Verdict::Passed => TestCaseStatus::success(),
+        Verdict::Failed => {
+            let failed: Vec<String> = suite
+                .checks
+                .iter()
+                .filter(|c| c.status == CheckStatus::Failed)
+                .map(|c| format!("{}: {}", c.name, c.reason))
+                .collect();
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status
+                .set_message(format!("gate failed: {}", failed.join("; ")))
+                .set_type("gate");
+            status.set_description(description.clone());
+            status
+        }
+        Verdict::NotRun => {
+            let mut status = TestCaseStatus::skipped();
+            status
+                .set_message(suite.reason.as_str())
+                .set_type("not_run");
+            status
+        }
+        Verdict::Error | Verdict::TimedOut | Verdict::Interrupted => {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+            status
+                .set_message(suite.reason.as_str())
+                .set_type(suite.verdict.as_str());
+            if !description.is_empty() {
+                status.set_description(description.clone());
+            }
+            status
+        }
+    };
+    let passed = matches!(status, TestCaseStatus::Success { .. });
+    let mut case = TestCase::new(THRESHOLDS_TESTCASE, status);
+    case.set_classname(suite.name.as_str());
+    if passed && !description.is_empty() {
+        case.set_system_out(description);
+    }
+    case
+}
+
+/// Removes the `skipped` attribute from the `<testsuites>` start tag, which the JUnit 10 XSD
+/// does not allow there (it stays on each `<testsuite>`, where it is allowed).
+fn strip_testsuites_skipped(xml: &str) -> String {
+    let Some(start) = xml.find("<testsuites") else {
+        return xml.to_owned();
+    };
+    let Some(tag_len) = xml[start..].find('>') else {
+        return xml.to_owned();
+    };
+    let tag = &xml[start..start + tag_len];
+    let Some(attr) = tag.find(" skipped=\"") else {
+        return xml.to_owned();
+    };
+    let value_start = attr + " skipped=\"".len();
+    let Some(value_len) = tag[value_start..].find('"') else {
+        return xml.to_owned();
+    };
+    let mut cleaned = String::with_capacity(xml.len());
+    cleaned.push_str(&xml[..start + attr]);
+    cleaned.push_str(&xml[start + value_start + value_len + 1..]);
+    cleaned
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_testsuites_skipped;
+
+    #[test]
+    fn only_the_testsuites_skipped_attribute_is_removed() {
+        let xml = r#"<?xml version="1.0"?><testsuites name="x" tests="1" skipped="0" failures="0"><testsuite name="s" skipped="0"/></testsuites>"#;
+        assert_eq!(
+            strip_testsuites_skipped(xml),
+            r#"<?xml version="1.0"?><testsuites name="x" tests="1" failures="0"><testsuite name="s" skipped="0"/></testsuites>"#
+        );
+    }
+}

@@ -1,0 +1,212 @@
+//! The Markdown summary (GitHub's step summary): a table of suites, then per suite its
+//! thresholds, the calls that did not pass with the judge's reason and links, and flaky
+//! cases. Trimmed to stay under GitHub's 1 MiB step-summary limit, with a note saying so.
+
+use std::io::{self, Write};
+
+use crate::outcome::{CallOutcome, CheckStatus, Outcome, SuiteOutcome, Verdict};
+
+/// GitHub rejects a step summary above 1 MiB; stay clearly below it.
+pub const SUMMARY_LIMIT: usize = 1024 * 1024 - 16 * 1024;
+
+/// The longest text put in one table cell or list item before it is cut.
+const MAX_TEXT: usize = 500;
+
+/// Writes the summary, trimmed to `SUMMARY_LIMIT` bytes.
+pub fn write_markdown(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(render(outcome, SUMMARY_LIMIT).as_bytes())
+}
+
+/// Renders the summary in at most `limit` bytes (the head is always kept).
+pub fn render(outcome: &Outcome, limit: usize) -> String {
+    let head = head(outcome);
+    let footer = format!(
+        "\n<sub>{} {} · exit {} ({}) · {} to {}</sub>\n",
+        outcome.tool.name,
+        outcome.tool.version,
+        outcome.exit_code,
+        super::exit_meaning(outcome.exit_code),
+        outcome.started_at,
+        outcome.finished_at
+    );
+    let body: Vec<String> = outcome.suites.iter().flat_map(suite_lines).collect();
+
+    let mut text = head;
+    // Room for the footer and the trimming note, so adding them never crosses the limit.
+    let reserve = footer.len() + 400;
+    let mut left_out = 0usize;
+    for (i, line) in body.iter().enumerate() {
+        if text.len() + line.len() + 1 + reserve > limit {
+            left_out = body.len() - i;
+            break;
+        }
+        text.push_str(line);
+        text.push('\n');
+    }
+    if left_out > 0 {
+        text.push_str(&format!(
+            "\n> [!NOTE]\n> This summary was trimmed to stay under GitHub's 1 MiB step-summary limit: {left_out} lines were left out. The JSON and JUnit reports have every call.\n"
+        ));
+    }
+    text.push_str(&footer);
+    text
+}
+
+fn icon(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Passed => "✅",
+        Verdict::Failed | Verdict::Error => "❌",
+        Verdict::TimedOut | Verdict::Interrupted => "⏱️",
+        Verdict::NotRun => "⏭️",
+    }
+}
+
+fn head(outcome: &Outcome) -> String {
+    let mut text = format!(
+        "## {} hamming-runner: {}\n\n",
+        icon(outcome.verdict),
+        outcome.verdict.label()
+    );
+    text.push_str("| suite | verdict | pass rate | assertion score | calls | flaky | run |\n");
+    text.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
+    for suite in &outcome.suites {
+        let pass_rate = suite
+            .pass_rate
+            .map(|r| {
+                format!(
+                    "{:.1}% ({}/{})",
+                    r * 100.0,
+                    suite.counts.passed,
+                    suite.counts.total
+                )
+            })
+            .unwrap_or_else(|| "–".to_owned());
+        let score = suite
+            .assertion_score
+            .map(|s| format!("{:.1}%", s * 100.0))
+            .unwrap_or_else(|| "–".to_owned());
+        let run = match (&suite.run_id, &suite.results_url) {
+            (Some(id), Some(url)) => format!("[{}]({url})", cell(id)),
+            (Some(id), None) => cell(id),
+            _ => "–".to_owned(),
+        };
+        text.push_str(&format!(
+            "| `{}` | {} {} | {pass_rate} | {score} | {} | {} | {run} |\n",
+            cell(&suite.name),
+            icon(suite.verdict),
+            suite.verdict.label(),
+            suite.counts.total,
+            suite.flaky.len()
+        ));
+    }
+    text
+}
+
+fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
+    let mut lines = vec![
+        String::new(),
+        format!(
+            "### {} `{}`: {}",
+            icon(suite.verdict),
+            cell(&suite.name),
+            suite.verdict.label()
+        ),
+        String::new(),
+        text(&suite.reason),
+    ];
+    if !suite.checks.is_empty() {
+        lines.push(String::new());
+        lines.push("| threshold | expected | measured | result |".to_owned());
+        lines.push("| --- | --- | --- | --- |".to_owned());
+        for check in &suite.checks {
+            let result = match check.status {
+                CheckStatus::Passed => "✅ passed".to_owned(),
+                CheckStatus::Failed => format!("❌ {}", cell(&check.reason)),
+                CheckStatus::Skipped => format!("⏭️ {}", cell(&check.reason)),
+            };
+            lines.push(format!(
+                "| `{}` | {} | {} | {result} |",
+                cell(&check.name),
+                cell(&check.expected),
+                cell(check.measured.as_deref().unwrap_or("–"))
+            ));
+        }
+    }
+    let failing: Vec<&CallOutcome> = suite.failing_calls().collect();
+    if !failing.is_empty() {
+        lines.push(String::new());
+        lines.push(format!("**Calls that did not pass ({})**", failing.len()));
+        lines.push(String::new());
+        lines.extend(failing.iter().map(|call| call_line(call)));
+    }
+    if !suite.flaky.is_empty() {
+        lines.push(String::new());
+        lines.push(format!("**Flaky cases ({})**", suite.flaky.len()));
+        lines.push(String::new());
+        for case in &suite.flaky {
+            let title = case
+                .title
+                .as_deref()
+                .map(|t| format!("{} ", text(t)))
+                .unwrap_or_default();
+            lines.push(format!(
+                "- {title}`[{}]`: {} of {} calls passed, {} failed, {} errored",
+                cell(&case.test_case_id),
+                case.passed,
+                case.calls,
+                case.failed,
+                case.errored
+            ));
+        }
+    }
+    lines
+}
+
+fn call_line(call: &CallOutcome) -> String {
+    let duration = call
+        .duration_seconds
+        .map(|d| format!(" ({d:.1}s)"))
+        .unwrap_or_default();
+    let flaky = if call.flaky { " · flaky" } else { "" };
+    let reason = call
+        .reason
+        .as_deref()
+        .map(|r| format!(": {}", text(r)))
+        .unwrap_or_default();
+    let mut links = Vec::new();
+    if let Some(url) = &call.transcript_url {
+        links.push(format!("[transcript]({url})"));
+    }
+    if let Some(url) = &call.recording_url {
+        links.push(format!("[recording]({url})"));
+    }
+    if links.is_empty()
+        && let Some(url) = &call.link
+    {
+        links.push(format!("[results]({url})"));
+    }
+    let links = if links.is_empty() {
+        String::new()
+    } else {
+        format!(" · {}", links.join(" · "))
+    };
+    format!(
+        "- **{}** {}{duration}{flaky}{reason}{links}",
+        text(&call.display_name()),
+        call.status
+    )
+}
+
+/// Text on one line, cut to `MAX_TEXT` characters.
+fn text(value: &str) -> String {
+    let one_line = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one_line.char_indices().nth(MAX_TEXT) {
+        Some((cut, _)) => format!("{}…", &one_line[..cut]),
+        None => one_line,
+    }
+}
+
+/// Text safe inside a table cell: one line, pipes escaped.
+fn cell(value: &str) -> String {
+    text(value).replace('|', "\\|")
+}

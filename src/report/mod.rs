@@ -1,0 +1,30 @@
+//! The reports: each module renders an `Outcome` to a writer and never calls the API.
+//!
+//! `atomic` writes report files so that a reader never sees half of one, even when the run
+//! is interrupted while writing.
+
+pub mod atomic;
+pub mod files;
+pub mod github;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod terminal;
+
+#[cfg(test)]
+mod tests;
+
+use crate::exit;
+
+/// What an exit code means, in a few words, for the last line of a report.
+pub fn exit_meaning(code: u8) -> &'static str {
+    match code {
+        exit::SUCCESS => "every gate held",
+        exit::GATE_FAILED => "a gate failed",
+        exit::USAGE => "usage error or invalid suite file",
+        exit::PLATFORM => "API or platform error",
+        exit::TIMEOUT => "timed out",
+        exit::INTERRUPTED => "interrupted",
+        _ => "unknown exit code",
+    }
+}

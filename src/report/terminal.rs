@@ -1,0 +1,243 @@
+//! The end-of-run summary for a person reading a terminal or a CI log: per suite the
+//! verdict, every threshold with its measured value, failing and flaky calls with the judge's
+//! reasons and links, then one totals line.
+
+use std::io::{self, Write};
+
+use crate::outcome::{CallOutcome, CheckStatus, Outcome, SuiteOutcome, Verdict};
+
+/// How many failing calls a suite lists before pointing at the full reports.
+pub const MAX_FAILING_CALLS: usize = 20;
+
+/// Rendering options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TerminalOptions {
+    /// Use ANSI colours.
+    pub color: bool,
+}
+
+/// Writes the summary without colour.
+pub fn write_terminal(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    write_terminal_with(outcome, out, TerminalOptions::default())
+}
+
+/// Writes the summary with the given options.
+pub fn write_terminal_with(
+    outcome: &Outcome,
+    out: &mut dyn Write,
+    options: TerminalOptions,
+) -> io::Result<()> {
+    let paint = Paint(options.color);
+    for suite in &outcome.suites {
+        write_suite(suite, out, paint)?;
+        writeln!(out)?;
+    }
+    write_totals(outcome, out, paint)
+}
+
+#[derive(Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn apply(self, code: &str, text: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+    fn red(self, text: &str) -> String {
+        self.apply("1;31", text)
+    }
+    fn green(self, text: &str) -> String {
+        self.apply("1;32", text)
+    }
+    fn yellow(self, text: &str) -> String {
+        self.apply("1;33", text)
+    }
+    fn dim(self, text: &str) -> String {
+        self.apply("2", text)
+    }
+    fn bold(self, text: &str) -> String {
+        self.apply("1", text)
+    }
+    fn verdict(self, verdict: Verdict) -> String {
+        let text = verdict.label().to_uppercase();
+        match verdict {
+            Verdict::Passed => self.green(&text),
+            Verdict::Failed | Verdict::Error => self.red(&text),
+            Verdict::TimedOut | Verdict::Interrupted | Verdict::NotRun => self.yellow(&text),
+        }
+    }
+}
+
+fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} {}: {}",
+        paint.bold("suite"),
+        paint.bold(&suite.name),
+        paint.verdict(suite.verdict)
+    )?;
+    writeln!(out, "  {}", suite.reason)?;
+    match (&suite.run_id, &suite.results_url) {
+        (Some(id), Some(url)) => writeln!(out, "  run {id}: {url}")?,
+        (Some(id), None) => writeln!(out, "  run {id}")?,
+        (None, Some(url)) => writeln!(out, "  results: {url}")?,
+        (None, None) => {}
+    }
+    if suite.counts.total > 0 {
+        let c = &suite.counts;
+        writeln!(
+            out,
+            "  calls: {} total, {} passed, {} failed, {} errored, {} pending",
+            c.total, c.passed, c.failed, c.errored, c.pending
+        )?;
+    }
+
+    if !suite.checks.is_empty() {
+        writeln!(out, "  thresholds:")?;
+        let name_width = suite.checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
+        let measured_width = suite
+            .checks
+            .iter()
+            .map(|c| measured(c).len())
+            .max()
+            .unwrap_or(0);
+        for check in &suite.checks {
+            let mark = match check.status {
+                CheckStatus::Passed => paint.green("pass"),
+                CheckStatus::Failed => paint.red("FAIL"),
+                CheckStatus::Skipped => paint.yellow("skip"),
+            };
+            writeln!(
+                out,
+                "    {mark}  {:<name_width$}  {:<measured_width$}  expected {}",
+                check.name,
+                measured(check),
+                check.expected
+            )?;
+            if check.status != CheckStatus::Passed {
+                writeln!(out, "          {}", check.reason)?;
+            }
+        }
+    }
+
+    let failing: Vec<&CallOutcome> = suite.failing_calls().collect();
+    if !failing.is_empty() {
+        writeln!(out, "  calls that did not pass:")?;
+        for call in failing.iter().take(MAX_FAILING_CALLS) {
+            write_call(call, out, paint)?;
+        }
+        if failing.len() > MAX_FAILING_CALLS {
+            let more = failing.len() - MAX_FAILING_CALLS;
+            let place = suite
+                .results_url
+                .as_deref()
+                .map(|u| format!(" or {u}"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "    … and {more} more; see the JSON or JUnit report{place}"
+            )?;
+        }
+    }
+
+    if !suite.flaky.is_empty() {
+        writeln!(out, "  {}:", paint.yellow("flaky cases"))?;
+        for case in &suite.flaky {
+            let title = case
+                .title
+                .as_deref()
+                .map(|t| format!("{t} "))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "    {title}[{}]: {} of {} calls passed, {} failed, {} errored",
+                case.test_case_id, case.passed, case.calls, case.failed, case.errored
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn measured(check: &crate::outcome::ThresholdCheck) -> &str {
+    check.measured.as_deref().unwrap_or("not measured")
+}
+
+fn write_call(call: &CallOutcome, out: &mut dyn Write, paint: Paint) -> io::Result<()> {
+    let status = match call.status.as_str() {
+        "FAILED" | "ERROR" => paint.red(&call.status),
+        _ => paint.yellow(&call.status),
+    };
+    let duration = call
+        .duration_seconds
+        .map(|d| format!(" ({d:.1}s)"))
+        .unwrap_or_default();
+    let flaky = if call.flaky { " [flaky]" } else { "" };
+    writeln!(out, "    {status} {}{duration}{flaky}", call.display_name())?;
+    if let Some(reason) = &call.reason {
+        writeln!(out, "      {reason}")?;
+    }
+    for (label, url) in [
+        ("transcript", &call.transcript_url),
+        ("recording", &call.recording_url),
+    ] {
+        if let Some(url) = url {
+            writeln!(out, "      {}", paint.dim(&format!("{label}: {url}")))?;
+        }
+    }
+    if call.transcript_url.is_none()
+        && call.recording_url.is_none()
+        && let Some(link) = &call.link
+    {
+        writeln!(out, "      {}", paint.dim(&format!("results: {link}")))?;
+    }
+    Ok(())
+}
+
+fn write_totals(outcome: &Outcome, out: &mut dyn Write, paint: Paint) -> io::Result<()> {
+    let mut by_verdict: Vec<(Verdict, usize)> = Vec::new();
+    for suite in &outcome.suites {
+        match by_verdict.iter_mut().find(|(v, _)| *v == suite.verdict) {
+            Some((_, n)) => *n += 1,
+            None => by_verdict.push((suite.verdict, 1)),
+        }
+    }
+    let suites = if by_verdict.is_empty() {
+        "no suites".to_owned()
+    } else {
+        by_verdict
+            .iter()
+            .map(|(v, n)| format!("{n} {}", v.label()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (mut total, mut passed, mut failed, mut errored, mut pending) = (0, 0, 0, 0, 0);
+    let mut flaky = 0;
+    for suite in &outcome.suites {
+        total += suite.counts.total;
+        passed += suite.counts.passed;
+        failed += suite.counts.failed;
+        errored += suite.counts.errored;
+        pending += suite.counts.pending;
+        flaky += suite.flaky.len();
+    }
+    let flaky = if flaky > 0 {
+        format!(", {flaky} flaky cases")
+    } else {
+        String::new()
+    };
+    let line = format!(
+        "{}: suites {suites}; calls {total} total, {passed} passed, {failed} failed, {errored} errored, {pending} pending{flaky}; exit {} ({})",
+        outcome.verdict.label().to_uppercase(),
+        outcome.exit_code,
+        super::exit_meaning(outcome.exit_code)
+    );
+    let line = match outcome.verdict {
+        Verdict::Passed => paint.green(&line),
+        Verdict::Failed | Verdict::Error => paint.red(&line),
+        _ => paint.yellow(&line),
+    };
+    writeln!(out, "{line}")
+}

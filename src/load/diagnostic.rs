@@ -61,7 +61,11 @@ impl Diagnostic {
     pub fn title(&self) -> String {
         match &self.suite {
             Some(suite) if !self.message.contains(&format!("`{suite}`")) => {
-                format!("{} in suite `{suite}`", self.message)
+                // "x is wrong in suite `s`; do y" reads better than a suite named at the end.
+                match self.message.split_once("; ") {
+                    Some((what, rest)) => format!("{what} in suite `{suite}`; {rest}"),
+                    None => format!("{} in suite `{suite}`", self.message),
+                }
             }
             _ => self.message.clone(),
         }
@@ -78,7 +82,7 @@ impl Diagnostic {
             paint.bold(&self.title())
         );
         if self.line == 0 {
-            let _ = writeln!(out, "  {} {}", paint.blue("-->"), self.file.display());
+            let _ = writeln!(out, " {} {}", paint.blue("-->"), self.file.display());
         } else {
             let gutter = self.line.to_string().len();
             let pad = " ".repeat(gutter);

@@ -102,6 +102,8 @@ pub fn load_source(source: &Source, options: &LoadOptions) -> Result<LoadedFile,
             .map(|(suite, f)| diagnostic_for(source, &positions, suite, f))
             .collect();
         all.sort_by_key(|d| (d.line, d.column));
+        // A bad value in `defaults` is reported once, not once per suite inheriting it.
+        all.dedup_by(|b, a| (a.line, a.column, &a.message) == (b.line, b.column, &b.message));
         Diagnostics(all)
     };
 
@@ -170,11 +172,7 @@ pub fn load_source(source: &Source, options: &LoadOptions) -> Result<LoadedFile,
                 if within_failed(&problem.pointer) {
                     continue;
                 }
-                let anchor = if segments(&problem.pointer).len() <= 2 {
-                    Anchor::Key
-                } else {
-                    Anchor::Value
-                };
+                let anchor = anchor_for(&problem.pointer);
                 findings.push((
                     problem.suite,
                     Finding {
@@ -202,6 +200,19 @@ fn diagnostic_for(
     diagnostic.hint = finding.hint;
     diagnostic.suite = suite.or_else(|| suite_of(&finding.pointer));
     diagnostic
+}
+
+/// Where a semantic problem should point: at the value for scalars (a duration, an id, a
+/// list entry), at the key for whole suites and sections (`test_cases`, a metric).
+fn anchor_for(pointer: &str) -> Anchor {
+    let segments = segments(pointer);
+    let last = segments.last().map(String::as_str).unwrap_or_default();
+    let scalar = last.parse::<usize>().is_ok()
+        || matches!(
+            last,
+            "timeout" | "poll_interval" | "agent_id" | "id" | "tags"
+        );
+    if scalar { Anchor::Value } else { Anchor::Key }
 }
 
 /// The suite a pointer lies in, if any.

@@ -82,6 +82,17 @@ fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Finding> {
             };
             simple(format!("missing required key `{name}`{}", place(&pointer)), Some(hint))
         }
+        ValidationErrorKind::Type { .. } if pointer.is_empty() => simple(
+            format!(
+                "the file must be a mapping with `version` and `suites`, not {}",
+                describe_value(instance)
+            ),
+            Some(if instance.is_null() {
+                "the file holds only comments; run `hamming-runner init` for a starter".into()
+            } else {
+                "start from `version: 1` and a `suites:` mapping; `hamming-runner init` writes a starter".into()
+            }),
+        ),
         ValidationErrorKind::Type { .. } => {
             let expected = keyword_parent
                 .and_then(|node| node.get("type"))
@@ -89,7 +100,7 @@ fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Finding> {
                 .unwrap_or_else(|| "another type".into());
             simple(
                 format!("`{field}` must be {expected}, not {}", describe_value(instance)),
-                type_hint(instance, &expected),
+                type_hint(&pointer, instance, &expected),
             )
         }
         ValidationErrorKind::Minimum { limit } | ValidationErrorKind::Maximum { limit } => {
@@ -151,16 +162,65 @@ fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Finding> {
                 .unwrap_or_default();
             not_one_of(&pointer, &field, instance, &words)
         }
-        ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. } => {
+        ValidationErrorKind::OneOfNotValid { context }
+        | ValidationErrorKind::AnyOf { context } => {
             let words = const_alternatives(keyword_parent);
-            if words.is_empty() {
-                simple(error.to_string(), None)
-            } else {
+            if !words.is_empty() {
                 let words: Vec<&str> = words.iter().map(String::as_str).collect();
-                not_one_of(&pointer, &field, instance, &words)
+                return not_one_of(&pointer, &field, instance, &words);
             }
+            alternatives(schema, &pointer, &field, instance, context)
+                .unwrap_or_else(|| simple(error.to_string(), None))
         }
         _ => simple(error.to_string(), None),
+    }
+}
+
+/// Explains an `anyOf`/`oneOf` failure. Optional fields are `anyOf [<type>, null]`: when
+/// the value has the wrong type altogether, say which type is expected; otherwise the value
+/// is of the right kind and the errors inside the one real alternative are the ones to show.
+fn alternatives(
+    schema: &Value,
+    pointer: &str,
+    field: &str,
+    instance: &Value,
+    context: &[Vec<ValidationError<'static>>],
+) -> Option<Vec<Finding>> {
+    let type_mismatch = |errors: &Vec<ValidationError<'static>>| {
+        errors.iter().all(|e| {
+            matches!(e.kind(), ValidationErrorKind::Type { .. })
+                && e.instance_path().as_str() == pointer
+        })
+    };
+    let real: Vec<&Vec<ValidationError<'static>>> = context
+        .iter()
+        .filter(|errors| !type_mismatch(errors))
+        .collect();
+    match real.as_slice() {
+        [only] => Some(only.iter().flat_map(|e| explain(schema, e)).collect()),
+        [] => {
+            let mut types: Vec<Value> = Vec::new();
+            for error in context.iter().flatten() {
+                let declared = keyword_parent(schema, error.evaluation_path().as_str())
+                    .and_then(|node| node.get("type"));
+                match declared {
+                    Some(Value::Array(many)) => types.extend(many.iter().cloned()),
+                    Some(one) => types.push(one.clone()),
+                    None => {}
+                }
+            }
+            let expected = expected_type(&Value::Array(types));
+            Some(vec![Finding {
+                pointer: pointer.to_owned(),
+                anchor: Anchor::Value,
+                message: format!(
+                    "`{field}` must be {expected}, not {}",
+                    describe_value(instance)
+                ),
+                hint: type_hint(pointer, instance, &expected),
+            }])
+        }
+        _ => None,
     }
 }
 
@@ -214,12 +274,16 @@ fn pattern(pointer: &str, field: &str, instance: &Value) -> Vec<Finding> {
     let text = instance.as_str().unwrap_or_default();
     let (message, hint) = if pointer.contains("/phone_numbers/") {
         let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-        let example = if digits.len() == 10 {
+        let candidate = if digits.len() == 10 {
             format!("+1{digits}")
-        } else if digits.is_empty() {
-            "+14155550100".to_owned()
         } else {
             format!("+{}", digits.trim_start_matches('0'))
+        };
+        let plausible = (8..=16).contains(&candidate.len());
+        let example = if plausible {
+            candidate
+        } else {
+            "+14155550100".to_owned()
         };
         (
             format!("`{text}` is not an E.164 phone number"),
@@ -232,10 +296,7 @@ fn pattern(pointer: &str, field: &str, instance: &Value) -> Vec<Finding> {
             Err(err) => err.to_string(),
             Ok(_) => format!("`{text}` is not a duration"),
         };
-        (
-            format!("invalid duration for `{field}`: {reason}"),
-            "durations are a number and a unit (ms, s, m, h), e.g. `15m` or `1h30m`".to_owned(),
-        )
+        (format!("invalid duration `{text}` for `{field}`"), reason)
     } else {
         (
             format!("`{text}` is not a valid value for `{field}`"),
@@ -335,7 +396,10 @@ fn describe_value(value: &Value) -> String {
     }
 }
 
-fn type_hint(instance: &Value, expected: &str) -> Option<String> {
+fn type_hint(pointer: &str, instance: &Value, expected: &str) -> Option<String> {
+    if matches!(last_segment(pointer).as_str(), "timeout" | "poll_interval") {
+        return Some("durations are text with a unit, e.g. `900s`, `15m` or `1h30m`".into());
+    }
     match (instance, expected) {
         (Value::String(s), "a whole number" | "a number") if s.trim().parse::<f64>().is_ok() => {
             Some(format!("remove the quotes: `{}`", s.trim()))
@@ -349,13 +413,15 @@ fn type_hint(instance: &Value, expected: &str) -> Option<String> {
 
 fn range_hint(pointer: &str, instance: &Value) -> Option<String> {
     let n = instance.as_f64()?;
-    if pointer.contains("/thresholds/") && n > 1.0 && n <= 100.0 {
+    if !pointer.contains("/thresholds/") || pointer.contains("/metrics/") {
+        None
+    } else if (2.0..=100.0).contains(&n) {
         Some(format!(
             "rates and scores are shares from 0 to 1; for {n}% write {}",
             n / 100.0
         ))
     } else {
-        None
+        Some("rates and scores are shares from 0 (none) to 1 (all)".into())
     }
 }
 

@@ -4,7 +4,8 @@
 
 pub mod diagnostic;
 pub mod positions;
-pub mod schema_check;
+mod schema_check;
+mod schema_words;
 pub mod source;
 pub mod suggest;
 pub mod template;

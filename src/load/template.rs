@@ -229,7 +229,7 @@ pub struct TemplateProblem {
 
 impl TemplateProblem {
     fn at(self, pointer: String) -> Finding {
-        let field = super::schema_check::dotted(&pointer);
+        let field = super::schema_words::dotted(&pointer);
         Finding {
             message: format!("{} in `{field}`", self.message),
             pointer,

@@ -112,10 +112,15 @@ fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Finding> {
             } else {
                 "at most"
             };
+            let range = keyword_parent.and_then(|node| {
+                Some((node.get("minimum")?.clone(), node.get("maximum")?.clone()))
+            });
             let hint = if pointer == "/version" {
                 Some("only version 1 exists; write `version: 1`".to_owned())
+            } else if let Some(hint) = range_hint(&pointer, instance) {
+                Some(hint)
             } else {
-                range_hint(&pointer, instance)
+                range.map(|(min, max)| format!("use a value from {min} to {max}"))
             };
             simple(format!("`{field}` is {instance}; it must be {bound} {limit}"), hint)
         }

@@ -144,6 +144,9 @@ pub fn type_hint(pointer: &str, instance: &Value, expected: &str) -> Option<Stri
         }
         (Value::Null, _) => Some("the key has no value; give it one or remove the key".into()),
         (_, "a list") => Some("write a list, e.g. `[a, b]` or one `- item` per line".into()),
+        (Value::Number(n), "text") if pointer.contains("/phone_numbers/") => Some(format!(
+            "write phone numbers as quoted text with `+` and the country code: `\"+{n}\"`"
+        )),
         (Value::Number(n), "text") => Some(format!("quote it: `\"{n}\"`")),
         _ => None,
     }

@@ -35,6 +35,7 @@ pub fn check(document: &Value) -> Vec<Finding> {
         return vec![Finding {
             pointer: String::new(),
             anchor: Anchor::Value,
+            focus: None,
             message: "the built-in JSON Schema does not compile".into(),
             hint: Some("this is a bug in hamming-runner; please report it".into()),
         }];
@@ -59,6 +60,7 @@ fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Finding> {
         vec![Finding {
             pointer: pointer.clone(),
             anchor: Anchor::Value,
+            focus: None,
             message,
             hint,
         }]
@@ -130,6 +132,7 @@ fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Finding> {
             vec![Finding {
                 pointer: child(&pointer, &name),
                 anchor: Anchor::Key,
+                focus: None,
                 message: format!("`{name}` is not a valid suite name"),
                 hint: Some(
                     "suite names start with a letter or digit and use only letters, digits, `-`, `_` and `.` (at most 64 characters)"
@@ -221,6 +224,7 @@ fn alternatives(
             Some(vec![Finding {
                 pointer: pointer.to_owned(),
                 anchor: Anchor::Value,
+                focus: None,
                 message: format!(
                     "`{field}` must be {expected}, not {}",
                     describe_value(instance)

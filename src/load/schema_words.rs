@@ -13,6 +13,7 @@ pub fn unknown_key(pointer: &str, key: &str, allowed: &[&str]) -> Finding {
         return Finding {
             pointer: child(pointer, key),
             anchor: Anchor::Key,
+            focus: None,
             message: format!("`{key}` is not a valid suite name"),
             hint: Some(
                 "suite names start with a letter or digit and use only letters, digits, `-`, `_` and `.` (at most 64 characters)"
@@ -32,6 +33,7 @@ pub fn unknown_key(pointer: &str, key: &str, allowed: &[&str]) -> Finding {
     Finding {
         pointer: child(pointer, key),
         anchor: Anchor::Key,
+        focus: None,
         message: format!("unknown key `{key}`{}", place(pointer)),
         hint: Some(hint),
     }
@@ -48,6 +50,7 @@ pub fn not_one_of(pointer: &str, field: &str, instance: &Value, words: &[&str]) 
     vec![Finding {
         pointer: pointer.to_owned(),
         anchor: Anchor::Value,
+        focus: None,
         message: format!("`{text}` is not a valid value for `{field}`"),
         hint: Some(hint),
     }]
@@ -89,6 +92,7 @@ pub fn pattern(pointer: &str, field: &str, instance: &Value) -> Vec<Finding> {
     vec![Finding {
         pointer: pointer.to_owned(),
         anchor: Anchor::Value,
+        focus: None,
         message,
         hint: Some(hint),
     }]

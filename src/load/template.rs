@@ -133,6 +133,7 @@ impl Renderer {
             .map_err(|err| TemplateProblem {
                 message: format!("invalid template: {}", describe(&err)),
                 hint: "templates use `{{ env.NAME }}` and `{{ vars.key }}`; check the braces and quotes".into(),
+                variable: None,
             })?;
         let referenced = template.undeclared_variables(true);
         for name in &referenced {
@@ -144,6 +145,7 @@ impl Renderer {
                     hint: format!(
                         "the runner reads `{var}` itself, so the suite file never needs it; to pass it on anyway, add `--allow-env-secret {var}`"
                     ),
+                    variable: Some(name.clone()),
                 });
             }
         }
@@ -153,6 +155,7 @@ impl Renderer {
                 None => TemplateProblem {
                     message: format!("template failed: {}", describe(&err)),
                     hint: "templates see `env.NAME` and `vars.key`; give optional values a fallback with `| default(\"…\")`".into(),
+                    variable: None,
                 },
             }
         })
@@ -172,6 +175,7 @@ impl Renderer {
                         hint: format!(
                             "set the environment variable `{var}`, or give a fallback: `{{{{ env.{var} | default(\"…\") }}}}`"
                         ),
+                        variable: Some(name.clone()),
                     });
                 }
             } else if let Some(key) = name.strip_prefix("vars.") {
@@ -181,6 +185,7 @@ impl Renderer {
                         hint: format!(
                             "pass `--var {key}=<value>`, or give a fallback: `{{{{ vars.{key} | default(\"…\") }}}}`"
                         ),
+                        variable: Some(name.clone()),
                     });
                 }
             } else if name != "env"
@@ -195,6 +200,7 @@ impl Renderer {
                     hint: format!(
                         "templates see `env.NAME` (environment variables) and `vars.key` (`--var key=value`); did you mean `env.{name}` or `vars.{name}`?"
                     ),
+                    variable: Some(name.clone()),
                 });
             }
         }
@@ -225,6 +231,8 @@ fn describe(err: &minijinja::Error) -> String {
 pub struct TemplateProblem {
     pub message: String,
     pub hint: String,
+    /// The variable at fault, as written in the template.
+    pub variable: Option<String>,
 }
 
 impl TemplateProblem {
@@ -234,6 +242,7 @@ impl TemplateProblem {
             message: format!("{} in `{field}`", self.message),
             pointer,
             anchor: Anchor::Value,
+            focus: self.variable,
             hint: Some(self.hint),
         }
     }

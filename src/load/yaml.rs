@@ -27,6 +27,9 @@ fn options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+    // YAML 1.2 booleans only: a tag or fact written `y`, `no` or `on` stays text instead of
+    // silently becoming `true`/`false` (the "Norway problem").
+    options.strict_booleans = true;
     options.alias_limits.max_total_replayed_events = MAX_REPLAYED_EVENTS;
     options.alias_limits.max_replay_stack_depth = 16;
     options
@@ -239,6 +242,13 @@ mod tests {
             Some((7, 19))
         );
         assert_eq!(p.find("/suites/smoke", Anchor::Key).unwrap().width, 5);
+    }
+
+    #[test]
+    fn only_yaml_1_2_spellings_are_booleans() {
+        let (value, _) = parse_str("tags: [y, no, on, NO]\nflag: true\n").unwrap();
+        assert_eq!(value["tags"], serde_json::json!(["y", "no", "on", "NO"]));
+        assert_eq!(value["flag"], true);
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub struct LoadedFile {
     pub suites: Vec<ResolvedSuite>,
     /// Where each value was written, for later messages (e.g. CI annotations).
     pub positions: Positions,
+    /// Secret environment variables (allowed with `--allow-env-secret`) whose values the
+    /// templates used: their values are now in the document, so every output must mask them.
+    pub secrets_used: Vec<String>,
 }
 
 impl LoadedFile {
@@ -111,7 +114,9 @@ pub fn load_source(source: &Source, options: &LoadOptions) -> Result<LoadedFile,
         Diagnostics(all)
     };
 
-    let template_findings = template::Renderer::new(options).render_document(&mut document);
+    let renderer = template::Renderer::new(options);
+    let template_findings = renderer.render_document(&mut document);
+    let secrets_used = renderer.secrets_read();
     // A value whose template failed still holds the raw template text; the schema would
     // only repeat the problem in other words, so its findings there are dropped.
     let failed: HashSet<String> = template_findings
@@ -169,6 +174,7 @@ pub fn load_source(source: &Source, options: &LoadOptions) -> Result<LoadedFile,
                 file,
                 suites,
                 positions,
+                secrets_used,
             })
         }
         Ok(_) => Err(to_diagnostics(findings)),

@@ -26,6 +26,8 @@ const FUEL: u64 = 50_000;
 #[derive(Debug)]
 struct EnvObject {
     allowed_secrets: Vec<String>,
+    /// Allowed secrets that a template actually read, so that reports can mask their values.
+    secrets_read: std::sync::Mutex<BTreeSet<String>>,
 }
 
 impl EnvObject {
@@ -40,7 +42,13 @@ impl Object for EnvObject {
         if self.is_withheld(name) {
             return None;
         }
-        std::env::var(name).ok().map(JinjaValue::from)
+        let value = std::env::var(name).ok()?;
+        if WITHHELD_ENV.contains(&name)
+            && let Ok(mut read) = self.secrets_read.lock()
+        {
+            read.insert(name.to_owned());
+        }
+        Some(JinjaValue::from(value))
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
@@ -83,6 +91,7 @@ impl Renderer {
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
         let secrets = Arc::new(EnvObject {
             allowed_secrets: options.allow_secret_env.clone(),
+            secrets_read: std::sync::Mutex::default(),
         });
         let context = minijinja::context! {
             env => JinjaValue::from_dyn_object(secrets.clone()),
@@ -123,6 +132,16 @@ impl Renderer {
         }
         findings.sort_by(|a, b| a.pointer.cmp(&b.pointer));
         findings
+    }
+
+    /// Names of the withheld environment variables that templates read because the caller
+    /// allowed them; their values must be masked in any output.
+    pub fn secrets_read(&self) -> Vec<String> {
+        self.secrets
+            .secrets_read
+            .lock()
+            .map(|read| read.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Renders one string.

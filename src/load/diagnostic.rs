@@ -61,7 +61,11 @@ impl Diagnostic {
     pub fn title(&self) -> String {
         match &self.suite {
             Some(suite) if !self.message.contains(&format!("`{suite}`")) => {
-                format!("{} in suite `{suite}`", self.message)
+                // "x is wrong in suite `s`; do y" reads better than a suite named at the end.
+                match self.message.split_once("; ") {
+                    Some((what, rest)) => format!("{what} in suite `{suite}`; {rest}"),
+                    None => format!("{} in suite `{suite}`", self.message),
+                }
             }
             _ => self.message.clone(),
         }
@@ -78,7 +82,7 @@ impl Diagnostic {
             paint.bold(&self.title())
         );
         if self.line == 0 {
-            let _ = writeln!(out, "  {} {}", paint.blue("-->"), self.file.display());
+            let _ = writeln!(out, " {} {}", paint.blue("-->"), self.file.display());
         } else {
             let gutter = self.line.to_string().len();
             let pad = " ".repeat(gutter);
@@ -91,7 +95,7 @@ impl Diagnostic {
                 self.column
             );
             if let Some(snippet) = &self.snippet {
-                let snippet = printable(snippet);
+                let (snippet, column) = window(&printable(snippet), self.column as usize);
                 let _ = writeln!(out, "{pad} {}", paint.blue("|"));
                 let _ = writeln!(
                     out,
@@ -101,7 +105,7 @@ impl Diagnostic {
                 );
                 let indent: String = snippet
                     .chars()
-                    .take(self.column.saturating_sub(1) as usize)
+                    .take(column.saturating_sub(1))
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 let available = snippet
@@ -195,6 +199,30 @@ impl std::fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// Longest source line quoted in full; longer lines are cut to a window around the column.
+const MAX_SNIPPET_CHARS: usize = 120;
+
+/// Cuts a long line to a window around `column`, returning the text and the column within it.
+fn window(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_SNIPPET_CHARS {
+        return (line.to_owned(), column);
+    }
+    let start = column.saturating_sub(40).min(chars.len());
+    let end = (start + MAX_SNIPPET_CHARS).min(chars.len());
+    let mut text = String::new();
+    let mut shift = start;
+    if start > 0 {
+        text.push('…');
+        shift -= 1;
+    }
+    text.extend(&chars[start..end]);
+    if end < chars.len() {
+        text.push('…');
+    }
+    (text, column.saturating_sub(shift).max(1))
+}
+
 /// Replaces control characters so that a quoted line cannot move the cursor or ring the bell.
 fn printable(line: &str) -> String {
     line.chars()
@@ -277,6 +305,20 @@ error: unknown key `treshold` in suite `smoke`
             all.render(false)
                 .ends_with("error: hamming.yaml has 2 errors; nothing was run\n")
         );
+    }
+
+    #[test]
+    fn cuts_long_lines_to_a_window_around_the_caret() {
+        let line = format!("{}BAD{}", "a".repeat(500), "b".repeat(500));
+        let source = Source::new("f.yaml", line);
+        let d = Diagnostic::at(&source, 1, 501, 3, "bad".into());
+        let text = d.render(false);
+        let quoted = text.lines().nth(3).unwrap();
+        let caret = text.lines().nth(4).unwrap();
+        assert!(quoted.chars().count() < 140, "{quoted}");
+        let at = caret.find('^').unwrap();
+        let under: String = quoted.chars().skip(at).take(3).collect();
+        assert_eq!(under, "BAD", "{quoted}\n{caret}");
     }
 
     #[test]

@@ -4,7 +4,8 @@
 
 pub mod diagnostic;
 pub mod positions;
-pub mod schema_check;
+mod schema_check;
+mod schema_words;
 pub mod source;
 pub mod suggest;
 pub mod template;
@@ -43,6 +44,9 @@ pub struct LoadedFile {
     pub suites: Vec<ResolvedSuite>,
     /// Where each value was written, for later messages (e.g. CI annotations).
     pub positions: Positions,
+    /// Secret environment variables (allowed with `--allow-env-secret`) whose values the
+    /// templates used: their values are now in the document, so every output must mask them.
+    pub secrets_used: Vec<String>,
 }
 
 impl LoadedFile {
@@ -63,6 +67,9 @@ impl LoadedFile {
 pub struct Finding {
     pub pointer: String,
     pub anchor: Anchor,
+    /// Text inside the value to underline instead of the whole value (a template's
+    /// undefined variable), when it can be found on the value's line.
+    pub focus: Option<String>,
     pub message: String,
     pub hint: Option<String>,
 }
@@ -102,10 +109,14 @@ pub fn load_source(source: &Source, options: &LoadOptions) -> Result<LoadedFile,
             .map(|(suite, f)| diagnostic_for(source, &positions, suite, f))
             .collect();
         all.sort_by_key(|d| (d.line, d.column));
+        // A bad value in `defaults` is reported once, not once per suite inheriting it.
+        all.dedup_by(|b, a| (a.line, a.column, &a.message) == (b.line, b.column, &b.message));
         Diagnostics(all)
     };
 
-    let template_findings = template::Renderer::new(options).render_document(&mut document);
+    let renderer = template::Renderer::new(options);
+    let template_findings = renderer.render_document(&mut document);
+    let secrets_used = renderer.secrets_read();
     // A value whose template failed still holds the raw template text; the schema would
     // only repeat the problem in other words, so its findings there are dropped.
     let failed: HashSet<String> = template_findings
@@ -140,6 +151,7 @@ pub fn load_source(source: &Source, options: &LoadOptions) -> Result<LoadedFile,
                 Finding {
                     pointer: String::new(),
                     anchor: Anchor::Value,
+                    focus: None,
                     message: format!(
                         "the file passed the schema but does not fit the model: {err}"
                     ),
@@ -162,6 +174,7 @@ pub fn load_source(source: &Source, options: &LoadOptions) -> Result<LoadedFile,
                 file,
                 suites,
                 positions,
+                secrets_used,
             })
         }
         Ok(_) => Err(to_diagnostics(findings)),
@@ -170,16 +183,13 @@ pub fn load_source(source: &Source, options: &LoadOptions) -> Result<LoadedFile,
                 if within_failed(&problem.pointer) {
                     continue;
                 }
-                let anchor = if segments(&problem.pointer).len() <= 2 {
-                    Anchor::Key
-                } else {
-                    Anchor::Value
-                };
+                let anchor = anchor_for(&problem.pointer);
                 findings.push((
                     problem.suite,
                     Finding {
                         pointer: problem.pointer,
                         anchor,
+                        focus: None,
                         message: problem.message,
                         hint: problem.hint,
                     },
@@ -197,11 +207,34 @@ fn diagnostic_for(
     finding: Finding,
 ) -> Diagnostic {
     let span = positions.find(&finding.pointer, finding.anchor);
-    let (line, column, width) = span.map_or((1, 1, 1), |s| (s.line, s.column, s.width));
+    let (line, mut column, mut width) = span.map_or((1, 1, 1), |s| (s.line, s.column, s.width));
+    if let (Some(focus), Some(text)) = (&finding.focus, source.line(line)) {
+        let from: String = text
+            .chars()
+            .skip(column.saturating_sub(1) as usize)
+            .collect();
+        if let Some(at) = from.find(focus.as_str()) {
+            column += source::to_u32(from[..at].chars().count());
+            width = source::to_u32(focus.chars().count());
+        }
+    }
     let mut diagnostic = Diagnostic::at(source, line, column, width, finding.message);
     diagnostic.hint = finding.hint;
     diagnostic.suite = suite.or_else(|| suite_of(&finding.pointer));
     diagnostic
+}
+
+/// Where a semantic problem should point: at the value for scalars (a duration, an id, a
+/// list entry), at the key for whole suites and sections (`test_cases`, a metric).
+fn anchor_for(pointer: &str) -> Anchor {
+    let segments = segments(pointer);
+    let last = segments.last().map(String::as_str).unwrap_or_default();
+    let scalar = last.parse::<usize>().is_ok()
+        || matches!(
+            last,
+            "timeout" | "poll_interval" | "agent_id" | "id" | "tags"
+        );
+    if scalar { Anchor::Value } else { Anchor::Key }
 }
 
 /// The suite a pointer lies in, if any.
@@ -245,5 +278,62 @@ fn source_of(
         line: span.map_or(0, |s| s.line),
         column: span.map_or(0, |s| s.column),
         test_case_lines,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(name: &str, text: &str) -> Result<LoadedFile, Diagnostics> {
+        load_source(&Source::new(name, text.to_owned()), &LoadOptions::default())
+    }
+
+    const BASE: &str =
+        "version: 1\ndefaults:\n  agent_id: a1\n  phone_numbers: [\"+14155550100\"]\n";
+
+    #[test]
+    fn underlines_the_undefined_variable_inside_the_value() {
+        let text = "version: 1\nsuites:\n  s:\n    agent_id: \"id-{{ vars.agent }}\"\n";
+        let errors = load("f.yaml", text).unwrap_err();
+        let template = errors
+            .iter()
+            .find(|d| d.message.contains("vars.agent"))
+            .unwrap();
+        assert_eq!(
+            (template.line, template.column, template.width),
+            (4, 22, 10)
+        );
+        assert_eq!(template.suite.as_deref(), Some("s"));
+    }
+
+    #[test]
+    fn a_bad_default_is_reported_once_for_all_suites() {
+        let text =
+            format!("{BASE}  timeout: 99h\nsuites:\n  a: {{tags: [x]}}\n  b: {{tags: [y]}}\n");
+        let errors = load("f.yaml", &text).unwrap_err();
+        assert_eq!(errors.len(), 1, "{}", errors.render(false));
+        assert_eq!((errors.0[0].line, errors.0[0].column), (5, 12));
+    }
+
+    #[test]
+    fn fills_the_source_of_each_suite_and_inherited_test_case() {
+        let text = format!(
+            "{BASE}  test_cases:\n    - id: c1\n    - id: c2\nsuites:\n  a: {{}}\n  b:\n    tags: [t]\n"
+        );
+        let loaded = load("f.yaml", &text).unwrap();
+        let a = &loaded.suites[0];
+        assert_eq!((a.source.line, a.source.column), (9, 3));
+        assert_eq!(a.source.test_case_lines, vec![6, 7]);
+        assert_eq!(loaded.suites[1].source.line, 10);
+        assert_eq!(loaded.selection_count(), 3);
+    }
+
+    #[test]
+    fn schema_and_template_errors_are_reported_together_in_file_order() {
+        let text = "version: 1\nsuites:\n  s:\n    samples: 0\n    agent_id: \"{{ nope }}\"\n    tagz: [a]\n";
+        let errors = load("f.yaml", text).unwrap_err();
+        let lines: Vec<u32> = errors.iter().map(|d| d.line).collect();
+        assert_eq!(lines, vec![4, 5, 6], "{}", errors.render(false));
     }
 }

@@ -1,5 +1,5 @@
-//! Checks the rendered document against the published JSON Schema and rewrites each error
-//! into a plain sentence: what is wrong, in which key, and what to write instead.
+//! Checks the rendered document against the published JSON Schema and turns each error into
+//! a finding at its JSON pointer, worded by `schema_words`.
 
 use std::sync::OnceLock;
 
@@ -8,7 +8,10 @@ use serde_json::Value;
 
 use super::Finding;
 use super::positions::{Anchor, child, segments};
-use super::suggest::{did_you_mean, one_of};
+use super::schema_words::{
+    describe_value, dotted, expected_type, last_segment, not_one_of, pattern, place, range_hint,
+    type_hint, unknown_key,
+};
 
 /// The schema and its compiled validator, built once per process.
 struct Compiled {
@@ -32,6 +35,7 @@ pub fn check(document: &Value) -> Vec<Finding> {
         return vec![Finding {
             pointer: String::new(),
             anchor: Anchor::Value,
+            focus: None,
             message: "the built-in JSON Schema does not compile".into(),
             hint: Some("this is a bug in hamming-runner; please report it".into()),
         }];
@@ -56,6 +60,7 @@ fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Finding> {
         vec![Finding {
             pointer: pointer.clone(),
             anchor: Anchor::Value,
+            focus: None,
             message,
             hint,
         }]
@@ -82,6 +87,17 @@ fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Finding> {
             };
             simple(format!("missing required key `{name}`{}", place(&pointer)), Some(hint))
         }
+        ValidationErrorKind::Type { .. } if pointer.is_empty() => simple(
+            format!(
+                "the file must be a mapping with `version` and `suites`, not {}",
+                describe_value(instance)
+            ),
+            Some(if instance.is_null() {
+                "the file holds only comments; run `hamming-runner init` for a starter".into()
+            } else {
+                "start from `version: 1` and a `suites:` mapping; `hamming-runner init` writes a starter".into()
+            }),
+        ),
         ValidationErrorKind::Type { .. } => {
             let expected = keyword_parent
                 .and_then(|node| node.get("type"))
@@ -89,7 +105,7 @@ fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Finding> {
                 .unwrap_or_else(|| "another type".into());
             simple(
                 format!("`{field}` must be {expected}, not {}", describe_value(instance)),
-                type_hint(instance, &expected),
+                type_hint(&pointer, instance, &expected),
             )
         }
         ValidationErrorKind::Minimum { limit } | ValidationErrorKind::Maximum { limit } => {
@@ -98,10 +114,15 @@ fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Finding> {
             } else {
                 "at most"
             };
+            let range = keyword_parent.and_then(|node| {
+                Some((node.get("minimum")?.clone(), node.get("maximum")?.clone()))
+            });
             let hint = if pointer == "/version" {
                 Some("only version 1 exists; write `version: 1`".to_owned())
+            } else if let Some(hint) = range_hint(&pointer, instance) {
+                Some(hint)
             } else {
-                range_hint(&pointer, instance)
+                range.map(|(min, max)| format!("use a value from {min} to {max}"))
             };
             simple(format!("`{field}` is {instance}; it must be {bound} {limit}"), hint)
         }
@@ -111,6 +132,7 @@ fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Finding> {
             vec![Finding {
                 pointer: child(&pointer, &name),
                 anchor: Anchor::Key,
+                focus: None,
                 message: format!("`{name}` is not a valid suite name"),
                 hint: Some(
                     "suite names start with a letter or digit and use only letters, digits, `-`, `_` and `.` (at most 64 characters)"
@@ -151,103 +173,67 @@ fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Finding> {
                 .unwrap_or_default();
             not_one_of(&pointer, &field, instance, &words)
         }
-        ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. } => {
+        ValidationErrorKind::OneOfNotValid { context }
+        | ValidationErrorKind::AnyOf { context } => {
             let words = const_alternatives(keyword_parent);
-            if words.is_empty() {
-                simple(error.to_string(), None)
-            } else {
+            if !words.is_empty() {
                 let words: Vec<&str> = words.iter().map(String::as_str).collect();
-                not_one_of(&pointer, &field, instance, &words)
+                return not_one_of(&pointer, &field, instance, &words);
             }
+            alternatives(schema, &pointer, &field, instance, context)
+                .unwrap_or_else(|| simple(error.to_string(), None))
         }
         _ => simple(error.to_string(), None),
     }
 }
 
-fn unknown_key(pointer: &str, key: &str, allowed: &[&str]) -> Finding {
-    if pointer == "/suites" {
-        // Suite names are free, so the only way a key is unknown here is its spelling.
-        return Finding {
-            pointer: child(pointer, key),
-            anchor: Anchor::Key,
-            message: format!("`{key}` is not a valid suite name"),
-            hint: Some(
-                "suite names start with a letter or digit and use only letters, digits, `-`, `_` and `.` (at most 64 characters)"
-                    .into(),
-            ),
-        };
+/// Explains an `anyOf`/`oneOf` failure. Optional fields are `anyOf [<type>, null]`: when
+/// the value has the wrong type altogether, say which type is expected; otherwise the value
+/// is of the right kind and the errors inside the one real alternative are the ones to show.
+fn alternatives(
+    schema: &Value,
+    pointer: &str,
+    field: &str,
+    instance: &Value,
+    context: &[Vec<ValidationError<'static>>],
+) -> Option<Vec<Finding>> {
+    let type_mismatch = |errors: &Vec<ValidationError<'static>>| {
+        errors.iter().all(|e| {
+            matches!(e.kind(), ValidationErrorKind::Type { .. })
+                && e.instance_path().as_str() == pointer
+        })
+    };
+    let real: Vec<&Vec<ValidationError<'static>>> = context
+        .iter()
+        .filter(|errors| !type_mismatch(errors))
+        .collect();
+    match real.as_slice() {
+        [only] => Some(only.iter().flat_map(|e| explain(schema, e)).collect()),
+        [] => {
+            let mut types: Vec<Value> = Vec::new();
+            for error in context.iter().flatten() {
+                let declared = keyword_parent(schema, error.evaluation_path().as_str())
+                    .and_then(|node| node.get("type"));
+                match declared {
+                    Some(Value::Array(many)) => types.extend(many.iter().cloned()),
+                    Some(one) => types.push(one.clone()),
+                    None => {}
+                }
+            }
+            let expected = expected_type(&Value::Array(types));
+            Some(vec![Finding {
+                pointer: pointer.to_owned(),
+                anchor: Anchor::Value,
+                focus: None,
+                message: format!(
+                    "`{field}` must be {expected}, not {}",
+                    describe_value(instance)
+                ),
+                hint: type_hint(pointer, instance, &expected),
+            }])
+        }
+        _ => None,
     }
-    let hint = match did_you_mean(key, allowed.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None if pointer.is_empty() => format!(
-            "the top level takes {}; suites go under `suites:`",
-            one_of(allowed.iter().copied())
-        ),
-        None if allowed.is_empty() => "remove the key".to_owned(),
-        None => format!("allowed here: {}", one_of(allowed.iter().copied())),
-    };
-    Finding {
-        pointer: child(pointer, key),
-        anchor: Anchor::Key,
-        message: format!("unknown key `{key}`{}", place(pointer)),
-        hint: Some(hint),
-    }
-}
-
-fn not_one_of(pointer: &str, field: &str, instance: &Value, words: &[&str]) -> Vec<Finding> {
-    let text = instance
-        .as_str()
-        .map_or_else(|| instance.to_string(), str::to_owned);
-    let hint = match did_you_mean(&text, words.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None => format!("use {}", one_of(words.iter().copied())),
-    };
-    vec![Finding {
-        pointer: pointer.to_owned(),
-        anchor: Anchor::Value,
-        message: format!("`{text}` is not a valid value for `{field}`"),
-        hint: Some(hint),
-    }]
-}
-
-fn pattern(pointer: &str, field: &str, instance: &Value) -> Vec<Finding> {
-    let text = instance.as_str().unwrap_or_default();
-    let (message, hint) = if pointer.contains("/phone_numbers/") {
-        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-        let example = if digits.len() == 10 {
-            format!("+1{digits}")
-        } else if digits.is_empty() {
-            "+14155550100".to_owned()
-        } else {
-            format!("+{}", digits.trim_start_matches('0'))
-        };
-        (
-            format!("`{text}` is not an E.164 phone number"),
-            format!(
-                "write it with `+` and the country code and no spaces or dashes, e.g. `\"{example}\"` (quoted)"
-            ),
-        )
-    } else if matches!(last_segment(pointer).as_str(), "timeout" | "poll_interval") {
-        let reason = match crate::suite::duration::parse(text) {
-            Err(err) => err.to_string(),
-            Ok(_) => format!("`{text}` is not a duration"),
-        };
-        (
-            format!("invalid duration for `{field}`: {reason}"),
-            "durations are a number and a unit (ms, s, m, h), e.g. `15m` or `1h30m`".to_owned(),
-        )
-    } else {
-        (
-            format!("`{text}` is not a valid value for `{field}`"),
-            "check the value's format".to_owned(),
-        )
-    };
-    vec![Finding {
-        pointer: pointer.to_owned(),
-        anchor: Anchor::Value,
-        message,
-        hint: Some(hint),
-    }]
 }
 
 /// The schema node that holds the failing keyword, found by following the evaluation path
@@ -293,154 +279,4 @@ fn const_alternatives(node: Option<&Value>) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-fn expected_type(types: &Value) -> String {
-    let names: Vec<&str> = match types {
-        Value::String(one) => vec![one.as_str()],
-        Value::Array(many) => many
-            .iter()
-            .filter_map(Value::as_str)
-            .filter(|t| *t != "null")
-            .collect(),
-        _ => Vec::new(),
-    };
-    let words: Vec<&str> = names
-        .iter()
-        .map(|t| match *t {
-            "integer" => "a whole number",
-            "number" => "a number",
-            "string" => "text",
-            "array" => "a list",
-            "object" => "a mapping",
-            "boolean" => "true or false",
-            other => other,
-        })
-        .collect();
-    match words.as_slice() {
-        [] => "another type".into(),
-        [one] => (*one).to_owned(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
-}
-
-fn describe_value(value: &Value) -> String {
-    match value {
-        Value::Null => "empty".into(),
-        Value::Bool(b) => format!("`{b}`"),
-        Value::Number(n) => format!("the number `{n}`"),
-        Value::String(s) => format!("the text `{}`", truncate(s)),
-        Value::Array(_) => "a list".into(),
-        Value::Object(_) => "a mapping".into(),
-    }
-}
-
-fn type_hint(instance: &Value, expected: &str) -> Option<String> {
-    match (instance, expected) {
-        (Value::String(s), "a whole number" | "a number") if s.trim().parse::<f64>().is_ok() => {
-            Some(format!("remove the quotes: `{}`", s.trim()))
-        }
-        (Value::Null, _) => Some("the key has no value; give it one or remove the key".into()),
-        (_, "a list") => Some("write a list, e.g. `[a, b]` or one `- item` per line".into()),
-        (Value::Number(n), "text") => Some(format!("quote it: `\"{n}\"`")),
-        _ => None,
-    }
-}
-
-fn range_hint(pointer: &str, instance: &Value) -> Option<String> {
-    let n = instance.as_f64()?;
-    if pointer.contains("/thresholds/") && n > 1.0 && n <= 100.0 {
-        Some(format!(
-            "rates and scores are shares from 0 to 1; for {n}% write {}",
-            n / 100.0
-        ))
-    } else {
-        None
-    }
-}
-
-fn truncate(text: &str) -> String {
-    if text.chars().count() > 40 {
-        format!("{}…", text.chars().take(40).collect::<String>())
-    } else {
-        text.to_owned()
-    }
-}
-
-fn last_segment(pointer: &str) -> String {
-    segments(pointer).pop().unwrap_or_default()
-}
-
-/// A pointer as a dotted path relative to its suite: `thresholds.categories.Compliance`,
-/// `test_cases[0].persona`, or `defaults.samples` outside a suite.
-pub fn dotted(pointer: &str) -> String {
-    let segments = segments(pointer);
-    let rest = match segments.as_slice() {
-        [first, _name, rest @ ..] if first == "suites" => rest,
-        all => all,
-    };
-    let mut out = String::new();
-    for segment in rest {
-        if segment.parse::<usize>().is_ok() && !out.is_empty() {
-            out.push_str(&format!("[{segment}]"));
-        } else {
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(segment);
-        }
-    }
-    if out.is_empty() {
-        match segments.as_slice() {
-            [first, name] if first == "suites" => name.clone(),
-            _ => "the file".into(),
-        }
-    } else {
-        out
-    }
-}
-
-/// Where a key lives, as a phrase appended to a message: "at the top level", "in
-/// `defaults`", "in `thresholds`" (the suite itself is named by the diagnostic title).
-fn place(pointer: &str) -> String {
-    let segments = segments(pointer);
-    match segments.as_slice() {
-        [] => " at the top level".into(),
-        [first, _name] if first == "suites" => String::new(),
-        _ => format!(" in `{}`", dotted(pointer)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dotted_paths_are_relative_to_the_suite() {
-        assert_eq!(
-            dotted("/suites/smoke/thresholds/min_test_pass_rate"),
-            "thresholds.min_test_pass_rate"
-        );
-        assert_eq!(
-            dotted("/suites/smoke/test_cases/0/persona"),
-            "test_cases[0].persona"
-        );
-        assert_eq!(
-            dotted("/defaults/phone_numbers/1"),
-            "defaults.phone_numbers[1]"
-        );
-        assert_eq!(dotted("/suites/smoke"), "smoke");
-        assert_eq!(place(""), " at the top level");
-        assert_eq!(place("/suites/smoke"), "");
-        assert_eq!(place("/defaults/thresholds"), " in `defaults.thresholds`");
-    }
-
-    #[test]
-    fn describes_types_in_plain_words() {
-        assert_eq!(
-            expected_type(&serde_json::json!(["integer", "null"])),
-            "a whole number"
-        );
-        assert_eq!(expected_type(&serde_json::json!("object")), "a mapping");
-    }
 }

@@ -26,6 +26,8 @@ const FUEL: u64 = 50_000;
 #[derive(Debug)]
 struct EnvObject {
     allowed_secrets: Vec<String>,
+    /// Allowed secrets that a template actually read, so that reports can mask their values.
+    secrets_read: std::sync::Mutex<BTreeSet<String>>,
 }
 
 impl EnvObject {
@@ -40,7 +42,13 @@ impl Object for EnvObject {
         if self.is_withheld(name) {
             return None;
         }
-        std::env::var(name).ok().map(JinjaValue::from)
+        let value = std::env::var(name).ok()?;
+        if WITHHELD_ENV.contains(&name)
+            && let Ok(mut read) = self.secrets_read.lock()
+        {
+            read.insert(name.to_owned());
+        }
+        Some(JinjaValue::from(value))
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
@@ -83,6 +91,7 @@ impl Renderer {
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
         let secrets = Arc::new(EnvObject {
             allowed_secrets: options.allow_secret_env.clone(),
+            secrets_read: std::sync::Mutex::default(),
         });
         let context = minijinja::context! {
             env => JinjaValue::from_dyn_object(secrets.clone()),
@@ -125,6 +134,16 @@ impl Renderer {
         findings
     }
 
+    /// Names of the withheld environment variables that templates read because the caller
+    /// allowed them; their values must be masked in any output.
+    pub fn secrets_read(&self) -> Vec<String> {
+        self.secrets
+            .secrets_read
+            .lock()
+            .map(|read| read.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// Renders one string.
     pub fn render(&self, text: &str) -> Result<String, TemplateProblem> {
         let template = self
@@ -133,6 +152,7 @@ impl Renderer {
             .map_err(|err| TemplateProblem {
                 message: format!("invalid template: {}", describe(&err)),
                 hint: "templates use `{{ env.NAME }}` and `{{ vars.key }}`; check the braces and quotes".into(),
+                variable: None,
             })?;
         let referenced = template.undeclared_variables(true);
         for name in &referenced {
@@ -144,6 +164,7 @@ impl Renderer {
                     hint: format!(
                         "the runner reads `{var}` itself, so the suite file never needs it; to pass it on anyway, add `--allow-env-secret {var}`"
                     ),
+                    variable: Some(name.clone()),
                 });
             }
         }
@@ -153,6 +174,7 @@ impl Renderer {
                 None => TemplateProblem {
                     message: format!("template failed: {}", describe(&err)),
                     hint: "templates see `env.NAME` and `vars.key`; give optional values a fallback with `| default(\"…\")`".into(),
+                    variable: None,
                 },
             }
         })
@@ -172,6 +194,7 @@ impl Renderer {
                         hint: format!(
                             "set the environment variable `{var}`, or give a fallback: `{{{{ env.{var} | default(\"…\") }}}}`"
                         ),
+                        variable: Some(name.clone()),
                     });
                 }
             } else if let Some(key) = name.strip_prefix("vars.") {
@@ -181,6 +204,7 @@ impl Renderer {
                         hint: format!(
                             "pass `--var {key}=<value>`, or give a fallback: `{{{{ vars.{key} | default(\"…\") }}}}`"
                         ),
+                        variable: Some(name.clone()),
                     });
                 }
             } else if name != "env"
@@ -195,6 +219,7 @@ impl Renderer {
                     hint: format!(
                         "templates see `env.NAME` (environment variables) and `vars.key` (`--var key=value`); did you mean `env.{name}` or `vars.{name}`?"
                     ),
+                    variable: Some(name.clone()),
                 });
             }
         }
@@ -225,15 +250,18 @@ fn describe(err: &minijinja::Error) -> String {
 pub struct TemplateProblem {
     pub message: String,
     pub hint: String,
+    /// The variable at fault, as written in the template.
+    pub variable: Option<String>,
 }
 
 impl TemplateProblem {
     fn at(self, pointer: String) -> Finding {
-        let field = super::schema_check::dotted(&pointer);
+        let field = super::schema_words::dotted(&pointer);
         Finding {
             message: format!("{} in `{field}`", self.message),
             pointer,
             anchor: Anchor::Value,
+            focus: self.variable,
             hint: Some(self.hint),
         }
     }

@@ -14,7 +14,21 @@ use super::source::Source;
 pub fn parse(source: &Source) -> Result<(Value, Positions), Vec<Diagnostic>> {
     let (document, errors) = DeTable::parse_recoverable(&source.text);
     if !errors.is_empty() {
-        return Err(errors.iter().map(|e| diagnostic_for(source, e)).collect());
+        // The parser recovers and keeps going, but one mistake often yields a cascade of
+        // errors on its line or repeated on the following lines; the first of each is the
+        // one that explains it.
+        let mut diagnostics: Vec<Diagnostic> = Vec::new();
+        for error in &errors {
+            let diagnostic = diagnostic_for(source, error);
+            if !diagnostics
+                .iter()
+                .any(|d| d.line == diagnostic.line || d.message == diagnostic.message)
+            {
+                diagnostics.push(diagnostic);
+            }
+        }
+        diagnostics.sort_by_key(|d| (d.line, d.column));
+        return Err(diagnostics);
     }
     let value: Value =
         toml::from_str(&source.text).map_err(|e| vec![diagnostic_for(source, &e)])?;

@@ -27,6 +27,9 @@ fn options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+    // YAML 1.2 booleans only: a tag or fact written `y`, `no` or `on` stays text instead of
+    // silently becoming `true`/`false` (the "Norway problem").
+    options.strict_booleans = true;
     options.alias_limits.max_total_replayed_events = MAX_REPLAYED_EVENTS;
     options.alias_limits.max_replay_stack_depth = 16;
     options
@@ -48,7 +51,21 @@ fn diagnostic_for(source: &Source, err: &serde_saphyr::Error) -> Diagnostic {
         .unwrap_or((1, 1));
     let raw = inner.to_string();
     let message = clean_message(&raw);
-    let mut diagnostic = Diagnostic::at(source, line, column.max(1), 1, message);
+    // A duplicate key is underlined whole.
+    let width = if raw.contains("duplicate") {
+        source
+            .line(line)
+            .map(|text| {
+                text.chars()
+                    .skip(column.saturating_sub(1) as usize)
+                    .take_while(|c| *c != ':')
+                    .count()
+            })
+            .map_or(1, |n| to_u32(n.max(1)))
+    } else {
+        1
+    };
+    let mut diagnostic = Diagnostic::at(source, line, column.max(1), width, message);
     diagnostic.hint = Some(hint_for(&raw));
     diagnostic
 }
@@ -56,8 +73,23 @@ fn diagnostic_for(source: &Source, err: &serde_saphyr::Error) -> Diagnostic {
 /// Drops the location serde-saphyr appends (it is shown separately) and lowercases the
 /// first letter so the message reads like the others.
 fn clean_message(raw: &str) -> String {
+    let lower = raw.to_lowercase();
+    if lower.contains("depth") && lower.contains("budget") {
+        return format!("invalid YAML: the document nests deeper than {MAX_DEPTH} levels");
+    }
+    if lower.contains("alias") && (lower.contains("replay") || lower.contains("expansion")) {
+        return format!("invalid YAML: aliases expand to more than {MAX_REPLAYED_EVENTS} nodes");
+    }
+    if let Some(rest) = raw.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        let key = key.split(" at line ").next().unwrap_or(key).trim();
+        return format!("invalid YAML: duplicate key `{key}`");
+    }
     let first_line = raw.lines().next().unwrap_or(raw).trim();
-    let without_location = match first_line.rfind(" at line ") {
+    let without_location = match first_line.find(" at line ") {
         Some(i) => &first_line[..i],
         None => first_line,
     };
@@ -210,6 +242,13 @@ mod tests {
             Some((7, 19))
         );
         assert_eq!(p.find("/suites/smoke", Anchor::Key).unwrap().width, 5);
+    }
+
+    #[test]
+    fn only_yaml_1_2_spellings_are_booleans() {
+        let (value, _) = parse_str("tags: [y, no, on, NO]\nflag: true\n").unwrap();
+        assert_eq!(value["tags"], serde_json::json!(["y", "no", "on", "NO"]));
+        assert_eq!(value["flag"], true);
     }
 
     #[test]

@@ -10,7 +10,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The grammar, shared by the schema and by `parse`.
-pub const PATTERN: &str = r"^\s*([0-9]+\s*(ms|s|m|h)\s*)+$";
+/// A templated value (`{{ … }}`) is also accepted, so that editors do not flag it; the loader
+/// checks the rendered text.
+pub const PATTERN: &str = r"^(\s*([0-9]+\s*(ms|s|m|h)\s*)+|.*\{\{.*\}\}.*)$";
 
 /// A duration as written in the suite file: one or more `<number><unit>` parts, with units
 /// `ms`, `s`, `m` and `h`.
@@ -18,7 +20,7 @@ pub const PATTERN: &str = r"^\s*([0-9]+\s*(ms|s|m|h)\s*)+$";
 #[serde(transparent)]
 pub struct HumanDuration(
     #[schemars(
-        pattern(r"^\s*([0-9]+\s*(ms|s|m|h)\s*)+$"),
+        pattern(r"^(\s*([0-9]+\s*(ms|s|m|h)\s*)+|.*\{\{.*\}\}.*)$"),
         example = &"15m",
         example = &"1h30m",
         example = &"500ms"
@@ -136,6 +138,13 @@ pub fn format(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_schema_pattern_matches_the_grammar() {
+        let schema = crate::suite::json_schema();
+        let pattern = schema["$defs"]["HumanDuration"]["pattern"].as_str();
+        assert_eq!(pattern, Some(PATTERN));
+    }
 
     #[test]
     fn parses_units_and_sums_parts() {

@@ -32,7 +32,7 @@ pub struct SuiteFile {
 
     /// The suites, by name. They run in the order written here unless `--jobs` runs several
     /// at once. A name is letters, digits, `-`, `_` and `.`, and names the suite in reports.
-    #[schemars(length(min = 1))]
+    #[schemars(extend("minProperties" = 1))]
     pub suites: IndexMap<SuiteName, SuiteSpec>,
 }
 
@@ -69,7 +69,12 @@ pub struct SuiteSpec {
     /// Phone numbers of the agent that Hamming's callers dial, in E.164 form (`+` and the
     /// country code). Every selected case is called at every number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1), inner(pattern(r"^\+[1-9][0-9]{6,14}$")))]
+    // A templated entry (`{{ … }}`) is accepted here so that editors do not flag it; the
+    // loader checks the rendered value against the same schema.
+    #[schemars(
+        length(min = 1),
+        inner(pattern(r"^(\+[1-9][0-9]{6,14}|.*\{\{.*\}\}.*)$"))
+    )]
     #[schemars(example = ["+14155550100"])]
     pub phone_numbers: Option<Vec<String>>,
 
@@ -183,7 +188,11 @@ pub struct Thresholds {
 
     /// Minimum score per assertion category, by category name (0–1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(inner(range(min = 0.0, max = 1.0)), example = categories_example())]
+    // `inner(range)` does not reach map values, so the value schema is written out.
+    #[schemars(
+        extend("additionalProperties" = { "type": "number", "minimum": 0.0, "maximum": 1.0 }),
+        example = categories_example()
+    )]
     pub categories: Option<IndexMap<String, f64>>,
 
     /// Assertions, by name, that must pass in every call where they are evaluated.

@@ -122,6 +122,16 @@ pub fn resolve(file: &SuiteFile) -> Result<Vec<ResolvedSuite>, Vec<Problem>> {
             suites.push(suite);
         }
     }
+    if file.suites.is_empty() {
+        problems.push(Problem {
+            suite: None,
+            pointer: "/suites".into(),
+            message: "`suites` defines no suites".into(),
+            hint: Some(
+                "add at least one named suite under `suites:`; an empty run is never a pass".into(),
+            ),
+        });
+    }
     if problems.is_empty() {
         Ok(suites)
     } else {
@@ -306,7 +316,11 @@ fn check_duplicates(
     let mut report = |field: &str, index: usize, first: usize, what: String, hint: &str| {
         problems.push(Problem {
             suite: suite.map(str::to_owned),
-            pointer: format!("{pointer}/{field}/{index}"),
+            pointer: if field == "test_cases" {
+                format!("{pointer}/{field}/{index}/id")
+            } else {
+                format!("{pointer}/{field}/{index}")
+            },
             message: format!(
                 "{what} is listed twice (entries {} and {})",
                 first + 1,

@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 
 use crate::exit;
-use crate::load::{LoadOptions, load_file};
+use crate::load::load_file;
 
 use super::Global;
+use super::load_args::LoadArgs;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -13,26 +14,12 @@ pub struct Args {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
-    /// A template variable, seen as `{{ vars.KEY }}`. Repeatable.
-    #[arg(long = "var", value_name = "KEY=VALUE", value_parser = super::parse_var)]
-    pub vars: Vec<(String, String)>,
-
-    /// Let templates read this secret environment variable (withheld by default). Repeatable.
-    #[arg(long = "allow-env-secret", value_name = "NAME")]
-    pub allow_env_secret: Vec<String>,
-}
-
-impl Args {
-    pub fn load_options(&self) -> LoadOptions {
-        LoadOptions {
-            vars: self.vars.iter().cloned().collect(),
-            allow_secret_env: self.allow_env_secret.clone(),
-        }
-    }
+    #[command(flatten)]
+    pub load: LoadArgs,
 }
 
 pub fn run(args: &Args, global: Global) -> u8 {
-    let options = args.load_options();
+    let options = args.load.options();
     let mut code = exit::SUCCESS;
     for path in &args.files {
         match load_file(path, &options) {

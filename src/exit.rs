@@ -47,7 +47,10 @@ pub fn worst(codes: impl IntoIterator<Item = u8>) -> u8 {
             _ => 0,
         }
     }
-    codes.into_iter().max_by_key(|c| rank(*c)).unwrap_or(SUCCESS)
+    codes
+        .into_iter()
+        .max_by_key(|c| rank(*c))
+        .unwrap_or(SUCCESS)
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 //! fetch) → `gate` (results + thresholds → verdicts) → `report` (render the outcome).
 //! `sim` is the Hamming simulator used by `--simulate` and by the tests.
 
-pub mod cli;
 pub mod api;
+pub mod cli;
 pub mod exit;
+pub mod sim;
 pub mod suite;

@@ -607,7 +607,10 @@ mod tests {
                 TestConfiguration::for_tag("tag1"),
                 TestConfiguration::for_case(
                     "case1",
-                    Some(IndexMap::from([("plan".to_owned(), Value::from("premium"))])),
+                    Some(IndexMap::from([(
+                        "plan".to_owned(),
+                        Value::from("premium"),
+                    )])),
                     Some(PersonaOverride {
                         name: Some("Caller".into()),
                         voice: None,
@@ -664,7 +667,10 @@ mod tests {
         assert_eq!(body.results.len(), 2);
         assert_eq!(body.results[0].duration_seconds, Some(12.5));
         assert_eq!(body.results[0].metrics.len(), 2);
-        assert_eq!(CallStatus::parse(body.results[1].status.as_deref()), CallStatus::Pending);
+        assert_eq!(
+            CallStatus::parse(body.results[1].status.as_deref()),
+            CallStatus::Pending
+        );
     }
 
     #[test]

@@ -148,7 +148,10 @@ mod tests {
     #[test]
     fn rejects_bare_numbers_and_unknown_units() {
         assert_eq!(parse("900"), Err(DurationError::MissingUnit("900".into())));
-        assert!(matches!(parse("15min"), Err(DurationError::UnknownUnit { .. })));
+        assert!(matches!(
+            parse("15min"),
+            Err(DurationError::UnknownUnit { .. })
+        ));
         assert!(matches!(parse("m"), Err(DurationError::Malformed(_))));
         assert!(matches!(parse(""), Err(DurationError::Malformed(_))));
         assert!(matches!(

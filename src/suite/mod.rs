@@ -9,23 +9,17 @@ pub use duration::HumanDuration;
 pub use model::{
     MetricBound, NoAssertions, Persona, SuiteFile, SuiteName, SuiteSpec, TestCaseSpec, Thresholds,
 };
-pub use resolve::{
-    Problem, ResolvedSuite, ResolvedThresholds, Selection, SuiteSource, resolve,
-};
+pub use resolve::{Problem, ResolvedSuite, ResolvedThresholds, Selection, SuiteSource, resolve};
 
 /// The JSON Schema of the suite file, as published under `schemas/`.
 pub fn json_schema() -> serde_json::Value {
     let schema = schemars::schema_for!(SuiteFile);
     let mut value = serde_json::to_value(schema).unwrap_or_default();
     if let Some(object) = value.as_object_mut() {
-        object.insert(
-            "$id".into(),
-            serde_json::Value::String(SCHEMA_ID.into()),
-        );
+        object.insert("$id".into(), serde_json::Value::String(SCHEMA_ID.into()));
     }
     value
 }
 
 /// Where the published schema lives; starter files point their modeline here.
-pub const SCHEMA_ID: &str =
-    "https://raw.githubusercontent.com/hamming-runner/hamming-runner/main/schemas/hamming-suites.schema.json";
+pub const SCHEMA_ID: &str = "https://raw.githubusercontent.com/hamming-runner/hamming-runner/main/schemas/hamming-suites.schema.json";

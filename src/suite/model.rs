@@ -37,7 +37,9 @@ pub struct SuiteFile {
 }
 
 /// A suite name: letters, digits, `-`, `_` and `.`, starting with a letter or digit.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(transparent)]
 pub struct SuiteName(
     #[schemars(pattern(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"), example = &"smoke")] pub String,

@@ -148,7 +148,12 @@ fn resolve_one(
     };
 
     check_selection_exclusive(spec, Some(name), pointer, problems);
-    let selection = match (&spec.tags, &spec.test_cases, &defaults.tags, &defaults.test_cases) {
+    let selection = match (
+        &spec.tags,
+        &spec.test_cases,
+        &defaults.tags,
+        &defaults.test_cases,
+    ) {
         (Some(tags), None, _, _) => Some(Selection::Tags(tags.clone())),
         (None, Some(cases), _, _) => Some(Selection::TestCases(cases.clone())),
         (Some(_), Some(_), _, _) => None,
@@ -166,7 +171,11 @@ fn resolve_one(
     };
     if let Some(Selection::Tags(tags)) = &selection {
         if tags.is_empty() {
-            problems.push(problem("tags", "the tag list is empty".into(), "name at least one tag"));
+            problems.push(problem(
+                "tags",
+                "the tag list is empty".into(),
+                "name at least one tag",
+            ));
         }
     }
 
@@ -247,7 +256,10 @@ fn resolve_one(
     }
     Some(ResolvedSuite {
         name: name.to_owned(),
-        description: spec.description.clone().or_else(|| defaults.description.clone()),
+        description: spec
+            .description
+            .clone()
+            .or_else(|| defaults.description.clone()),
         agent_id: agent_id?,
         phone_numbers: phone_numbers?,
         selection: selection?,
@@ -317,7 +329,11 @@ fn duration_field(
                 super::duration::format(min),
                 super::duration::format(max)
             ),
-            format!("choose a `{field}` between {} and {}", super::duration::format(min), super::duration::format(max)),
+            format!(
+                "choose a `{field}` between {} and {}",
+                super::duration::format(min),
+                super::duration::format(max)
+            ),
         ),
         Ok(d) => Some(d),
     }

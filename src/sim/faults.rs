@@ -198,14 +198,18 @@ pub fn spoil(payload: Payload, status: StatusCode, body: Bytes) -> Response {
         Payload::Reset => {
             let total = body.len();
             let half = body.slice(0..total / 2);
-            let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-                Ok(half),
+            // The error comes a moment after the first half so the status line, headers
+            // and that half reach the client before the connection drops.
+            let first = futures_util::stream::iter([Ok::<Bytes, std::io::Error>(half)]);
+            let cut = futures_util::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(20)).await;
                 Err(std::io::Error::new(
                     std::io::ErrorKind::ConnectionReset,
                     "simulated connection reset",
-                )),
-            ];
-            let mut response = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+                ))
+            });
+            let chunks = futures_util::StreamExt::chain(first, cut);
+            let mut response = Response::new(Body::from_stream(chunks));
             *response.status_mut() = status;
             let headers = response.headers_mut();
             headers.insert(

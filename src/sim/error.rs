@@ -62,6 +62,7 @@ impl ApiError {
             StatusCode::BAD_REQUEST => "BAD_REQUEST",
             StatusCode::UNAUTHORIZED => "UNAUTHORIZED",
             StatusCode::NOT_FOUND => "NOT_FOUND",
+            StatusCode::PAYLOAD_TOO_LARGE => "PAYLOAD_TOO_LARGE",
             _ => "ERROR",
         }
     }

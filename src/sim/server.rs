@@ -87,12 +87,17 @@ fn authorized(state: &SimState, headers: &HeaderMap) -> bool {
 /// check the key, run the handler.
 async fn gate(State(state): Shared, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
-    let bytes = match to_bytes(body, MAX_BODY).await {
-        Ok(b) => b,
-        Err(_) => Bytes::new(),
-    };
     let method = parts.method.as_str().to_owned();
     let path = parts.uri.path().to_owned();
+    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
+        let record = RecordedRequest::new(&method, &path, parts.uri.query(), b"");
+        let error = ApiError {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            message: "request body is larger than 1 MiB or could not be read".to_owned(),
+            path: None,
+        };
+        return finish(&state, record, error.into_response());
+    };
     let mut record = RecordedRequest::new(&method, &path, parts.uri.query(), &bytes);
 
     let header_fault = parts

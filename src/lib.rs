@@ -13,4 +13,5 @@ pub mod load;
 pub mod outcome;
 pub mod report;
 pub mod runner;
+pub mod sim;
 pub mod suite;

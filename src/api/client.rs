@@ -157,13 +157,19 @@ impl Client {
         loop {
             attempt += 1;
             match self
-                .send::<wire::CreatedTestRun>(Method::POST, wire::path::CREATE_TEST_RUN, &[], Some(body))
+                .send::<wire::CreatedTestRun>(
+                    Method::POST,
+                    wire::path::CREATE_TEST_RUN,
+                    &[],
+                    Some(body),
+                )
                 .await
             {
                 Ok(created) => return Ok(created),
                 Err(err) if err.provably_not_accepted() => {
                     let delay = policy.delay(attempt, retry_after(&err));
-                    if attempt >= policy.max_attempts || started.elapsed() + delay > policy.max_elapsed
+                    if attempt >= policy.max_attempts
+                        || started.elapsed() + delay > policy.max_elapsed
                     {
                         return Err(ApiError::Exhausted {
                             attempts: attempt,
@@ -174,8 +180,9 @@ impl Client {
                     self.note_retry(wire::path::CREATE_TEST_RUN, &err, delay);
                     tokio::time::sleep(delay).await;
                 }
-                Err(err) if matches!(err, ApiError::Timeout { .. } | ApiError::Transport { .. })
-                    || matches!(err, ApiError::Server { .. }) =>
+                Err(err)
+                    if matches!(err, ApiError::Timeout { .. } | ApiError::Transport { .. })
+                        || matches!(err, ApiError::Server { .. }) =>
                 {
                     return Err(ApiError::CreateUncertain {
                         agent_id: body.agent_id.clone(),
@@ -220,7 +227,10 @@ impl Client {
     }
 
     /// Every test case visible for the agent, across pages.
-    pub async fn test_cases(&self, agent_id: Option<&str>) -> Result<Vec<wire::TestCaseItem>, ApiError> {
+    pub async fn test_cases(
+        &self,
+        agent_id: Option<&str>,
+    ) -> Result<Vec<wire::TestCaseItem>, ApiError> {
         let limit = wire::TEST_CASES_PAGE_LIMIT;
         let mut all = Vec::new();
         let mut offset: u64 = 0;
@@ -295,7 +305,8 @@ impl Client {
                 Ok(value) => return Ok(value),
                 Err(err) if err.is_transient() => {
                     let delay = policy.delay(attempt, retry_after(&err));
-                    if attempt >= policy.max_attempts || started.elapsed() + delay > policy.max_elapsed
+                    if attempt >= policy.max_attempts
+                        || started.elapsed() + delay > policy.max_elapsed
                     {
                         return Err(ApiError::Exhausted {
                             attempts: attempt,
@@ -339,7 +350,10 @@ impl Client {
         }
         let started = Instant::now();
         self.sent.fetch_add(1, Ordering::Relaxed);
-        let response = request.send().await.map_err(|e| transport_error(&url, &e, self.options.request_timeout));
+        let response = request
+            .send()
+            .await
+            .map_err(|e| transport_error(&url, &e, self.options.request_timeout));
         let response = match response {
             Ok(r) => r,
             Err(err) => {
@@ -507,8 +521,14 @@ mod tests {
             parse_base_url("http://10.0.0.5/api/rest"),
             Err(BaseUrlError::Insecure(_))
         ));
-        assert!(matches!(parse_base_url("ftp://x/y"), Err(BaseUrlError::Scheme(..))));
-        assert!(matches!(parse_base_url("not a url"), Err(BaseUrlError::Invalid(_))));
+        assert!(matches!(
+            parse_base_url("ftp://x/y"),
+            Err(BaseUrlError::Scheme(..))
+        ));
+        assert!(matches!(
+            parse_base_url("not a url"),
+            Err(BaseUrlError::Invalid(_))
+        ));
     }
 
     #[test]

@@ -42,7 +42,9 @@ pub enum ApiError {
     #[error("the connection broke while talking to {url}: {reason}")]
     Transport { url: String, reason: String },
 
-    #[error("the response from {path} is not the JSON expected: {reason}; it began with: {excerpt}")]
+    #[error(
+        "the response from {path} is not the JSON expected: {reason}; it began with: {excerpt}"
+    )]
     Decode {
         path: String,
         reason: String,
@@ -59,7 +61,10 @@ pub enum ApiError {
     #[error(
         "the create request may have reached Hamming but its answer was lost ({cause}); it was not resent, because a second request would place the calls again. Look for a new run of agent {agent_id} in the Hamming app before re-running"
     )]
-    CreateUncertain { agent_id: String, cause: Box<ApiError> },
+    CreateUncertain {
+        agent_id: String,
+        cause: Box<ApiError>,
+    },
 
     #[error("the create response has no testRunId; the run cannot be followed")]
     NoRunId,

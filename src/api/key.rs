@@ -104,7 +104,10 @@ mod tests {
     fn spots_keys_on_the_command_line() {
         let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(find_key_on_argv(&args(&["run", "--api-key=abc"])), Some(1));
-        assert_eq!(find_key_on_argv(&args(&["run", "sk-0123456789abcdef0123"])), Some(1));
+        assert_eq!(
+            find_key_on_argv(&args(&["run", "sk-0123456789abcdef0123"])),
+            Some(1)
+        );
         assert_eq!(find_key_on_argv(&args(&["run", "hamming.yaml"])), None);
     }
 }

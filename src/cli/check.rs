@@ -58,7 +58,9 @@ fn parse_rate(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
         Ok(v) => Err(format!("{v} is outside 0 to 1; write a share such as 0.9")),
-        Err(_) => Err(format!("`{text}` is not a number; write a share such as 0.9")),
+        Err(_) => Err(format!(
+            "`{text}` is not a number; write a share such as 0.9"
+        )),
     }
 }
 
@@ -148,7 +150,10 @@ pub fn run(mut args: CheckArgs, out: &Output) -> u8 {
         elapsed: Duration::ZERO,
         case_titles: Default::default(),
     };
-    let source = args.suite_file.as_deref().unwrap_or(Path::new(&args.source));
+    let source = args
+        .suite_file
+        .as_deref()
+        .unwrap_or(Path::new(&args.source));
     let outcome = Outcome::new(
         source.display().to_string(),
         started,
@@ -203,7 +208,11 @@ fn read_source(args: &CheckArgs, out: &Output) -> Result<Read3, u8> {
         None
     };
     if let Some(text) = text {
-        let origin = if args.source == "-" { "stdin" } else { args.source.as_str() };
+        let origin = if args.source == "-" {
+            "stdin"
+        } else {
+            args.source.as_str()
+        };
         let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
             error(
                 out,
@@ -247,7 +256,10 @@ fn fetch(args: &CheckArgs, out: &Output) -> Result<Read3, u8> {
                 crate::exit::SUCCESS
             }
             (Err(e), _) | (_, Err(e)) => {
-                error(out, &format!("cannot read the results of run {run_id}: {e}"));
+                error(
+                    out,
+                    &format!("cannot read the results of run {run_id}: {e}"),
+                );
                 e.exit_code()
             }
         }

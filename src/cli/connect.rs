@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::api::{self, ApiKey, Client, ClientOptions};
-use crate::sim::{self, Seed, SimHandle, SimOptions, Workspace};
-use crate::suite::{ResolvedSuite, Selection};
+use crate::sim::{self, Seed, SeedAssertion, SimHandle, SimOptions, Workspace};
+use crate::suite::{MetricBound, ResolvedSuite, Selection};
 
 /// How much faster than real time the in-process simulator runs: a three-minute call takes
 /// 300 ms, and the suite's timeouts and poll intervals shrink by the same factor.
@@ -54,7 +54,11 @@ impl ConnectionArgs {
         let base = self
             .api_base
             .clone()
-            .or_else(|| std::env::var(api::BASE_URL_ENV).ok().filter(|v| !v.trim().is_empty()))
+            .or_else(|| {
+                std::env::var(api::BASE_URL_ENV)
+                    .ok()
+                    .filter(|v| !v.trim().is_empty())
+            })
             .unwrap_or_else(|| api::DEFAULT_BASE_URL.to_owned());
         let base = api::parse_base_url(&base)?;
         let client = Client::new(
@@ -76,12 +80,15 @@ impl ConnectionArgs {
 /// Starts the in-process simulator seeded from the suites (every agent, tag and test case
 /// they name exists and passes) and connects to it with a throwaway key.
 pub async fn simulate(suites: &[ResolvedSuite], verbose: bool) -> Result<Connection, ConnectError> {
-    let handle = sim::start(Workspace::seeded(&seed_for(suites)), SimOptions {
-        speed: Some(SIMULATE_SPEED),
-        seed: None,
-        record: None,
-        port: 0,
-    })
+    let handle = sim::start(
+        Workspace::seeded(&seed_for(suites)),
+        SimOptions {
+            speed: Some(SIMULATE_SPEED),
+            seed: None,
+            record: None,
+            port: 0,
+        },
+    )
     .await
     .map_err(|e| ConnectError::Simulator(e.to_string()))?;
     let base = api::parse_base_url(&handle.base_url())?;
@@ -107,10 +114,38 @@ pub async fn simulate(suites: &[ResolvedSuite], verbose: bool) -> Result<Connect
     })
 }
 
-/// Everything the suites reference, for seeding the simulator.
+/// Everything the suites reference, for seeding the simulator: agents, tags and test cases,
+/// and on every case the assertions, categories and metrics the thresholds name, with values
+/// inside their bounds, so a rehearsal passes unless the simulator is told otherwise.
 pub fn seed_for(suites: &[ResolvedSuite]) -> Seed {
     let mut seed = Seed::default();
+    // Every seeded case carries one general assertion, so an assertion score exists.
+    seed.assertions.push(SeedAssertion {
+        name: "Completes the conversation".into(),
+        category: Some("General".into()),
+    });
     for suite in suites {
+        let t = &suite.thresholds;
+        let first_category = t.categories.keys().next().cloned();
+        for name in &t.must_pass_assertions {
+            push_assertion(&mut seed, name, first_category.clone());
+        }
+        for category in t.categories.keys() {
+            if !seed
+                .assertions
+                .iter()
+                .any(|a| a.category.as_deref() == Some(category))
+            {
+                push_assertion(
+                    &mut seed,
+                    &format!("{category} check"),
+                    Some(category.clone()),
+                );
+            }
+        }
+        for (metric, bound) in &t.metrics {
+            seed.metrics.entry(metric.clone()).or_insert(inside(bound));
+        }
         push_unique(&mut seed.agents, &suite.agent_id);
         match &suite.selection {
             Selection::Tags(tags) => tags.iter().for_each(|t| push_unique(&mut seed.tags, t)),
@@ -120,6 +155,25 @@ pub fn seed_for(suites: &[ResolvedSuite]) -> Seed {
         }
     }
     seed
+}
+
+fn push_assertion(seed: &mut Seed, name: &str, category: Option<String>) {
+    if !seed.assertions.iter().any(|a| a.name == name) {
+        seed.assertions.push(SeedAssertion {
+            name: name.to_owned(),
+            category,
+        });
+    }
+}
+
+/// A value comfortably inside a metric's bounds.
+fn inside(bound: &MetricBound) -> f64 {
+    match (bound.min, bound.max) {
+        (Some(min), Some(max)) => (min + max) / 2.0,
+        (None, Some(max)) => max * 0.8,
+        (Some(min), None) => min.abs() * 1.25 + 1.0,
+        (None, None) => 1.0,
+    }
 }
 
 fn push_unique(list: &mut Vec<String>, value: &str) {

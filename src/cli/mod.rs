@@ -69,6 +69,8 @@ pub enum Command {
     /// Re-render reports from a saved JSON report, without network.
     #[command(after_help = exit::TABLE)]
     Report(report::ReportArgs),
+    /// Serve the Hamming API simulator on 127.0.0.1 (no key needed, no calls placed).
+    Sim(crate::sim::SimArgs),
 }
 
 /// When to colour output.
@@ -146,6 +148,15 @@ pub fn run(cli: Cli) -> u8 {
         Command::Wait(args) => wait::run(args, &global),
         Command::Check(args) => check::run(args, &global),
         Command::Report(args) => report::run(args, &global),
+        Command::Sim(args) => runtime::block_on(async {
+            match crate::sim::serve(args).await {
+                Ok(()) => exit::SUCCESS,
+                Err(e) => {
+                    print_error(global, &format!("{e:#}"), None);
+                    exit::USAGE
+                }
+            }
+        }),
     }
 }
 

@@ -11,12 +11,3 @@ pub fn error(out: &Output, message: &str) {
         eprintln!("error: {message}");
     }
 }
-
-/// Prints `warning: message` to stderr.
-pub fn warning(out: &Output, message: &str) {
-    if out.color {
-        eprintln!("\x1b[1;33mwarning\x1b[0m: {message}");
-    } else {
-        eprintln!("warning: {message}");
-    }
-}

@@ -36,7 +36,8 @@ impl ReportArgs {
     /// Fills the report paths `--report-dir` implies.
     pub fn apply_dir(&mut self) {
         if let Some(dir) = &self.dir {
-            self.report_json.get_or_insert_with(|| dir.join("report.json"));
+            self.report_json
+                .get_or_insert_with(|| dir.join("report.json"));
             self.junit.get_or_insert_with(|| dir.join("junit.xml"));
             self.summary.get_or_insert_with(|| dir.join("summary.md"));
         }
@@ -65,10 +66,10 @@ pub fn emit(outcome: &Outcome, reports: &ReportArgs, out: &Output) -> u8 {
     )
     .and_then(|()| stdout.flush());
     // A closed stdout (e.g. piped into `head`) must not stop the report files.
-    if let Err(e) = printed {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            error(out, &format!("cannot print the summary: {e}"));
-        }
+    if let Err(e) = printed
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        error(out, &format!("cannot print the summary: {e}"));
     }
 
     let files = reports.files();
@@ -76,11 +77,11 @@ pub fn emit(outcome: &Outcome, reports: &ReportArgs, out: &Output) -> u8 {
         error(out, &failure.to_string());
         code = crate::exit::worst([code, crate::exit::PLATFORM]);
     }
-    if github::detected() {
-        if let Err(e) = github::publish(outcome, &files, &mut stdout) {
-            error(out, &format!("cannot publish to GitHub Actions: {e}"));
-            code = crate::exit::worst([code, crate::exit::PLATFORM]);
-        }
+    if github::detected()
+        && let Err(e) = github::publish(outcome, &files, &mut stdout)
+    {
+        error(out, &format!("cannot publish to GitHub Actions: {e}"));
+        code = crate::exit::worst([code, crate::exit::PLATFORM]);
     }
     code
 }

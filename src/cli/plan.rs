@@ -79,7 +79,12 @@ pub fn run(args: PlanArgs, out: &Output) -> u8 {
 }
 
 fn render(rows: &[(&crate::suite::ResolvedSuite, ResolvedSelection)], cases: bool) -> String {
-    let name_width = rows.iter().map(|(s, _)| s.name.len()).max().unwrap_or(5).max(5);
+    let name_width = rows
+        .iter()
+        .map(|(s, _)| s.name.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
     let mut text = format!(
         "{:<name_width$}  {:>5}  {:>7}  {:>7}  {:>6}\n",
         "suite", "cases", "samples", "numbers", "calls"

@@ -123,7 +123,10 @@ mod tests {
     #[test]
     fn unreadable_or_foreign_files_exit_2() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(run_plain(args(dir.path().join("missing.json"))), exit::USAGE);
+        assert_eq!(
+            run_plain(args(dir.path().join("missing.json"))),
+            exit::USAGE
+        );
         let other = dir.path().join("other.json");
         std::fs::write(&other, r#"{"schema_version": 2}"#).unwrap();
         assert_eq!(run_plain(args(other)), exit::USAGE);

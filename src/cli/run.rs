@@ -75,8 +75,12 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
-    /// `--state`, or `state.json` in the report directory when one is given.
+    /// `--state`, or `state.json` in the report directory when one is given. A simulated run
+    /// keeps no state: its runs live only as long as the in-process simulator.
     fn state_path(&self) -> Option<PathBuf> {
+        if self.simulate {
+            return None;
+        }
         self.state
             .clone()
             .or_else(|| self.reports.dir.as_ref().map(|dir| dir.join("state.json")))
@@ -115,7 +119,10 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
             println!("{}", github::add_mask(connection.client.key().expose()));
         }
 
-        let state = match args.state_path().map(|path| StateFile::open(&path, args.fresh)) {
+        let state = match args
+            .state_path()
+            .map(|path| StateFile::open(&path, args.fresh))
+        {
             None => None,
             Some(Ok(state)) => Some(Arc::new(state)),
             Some(Err(e)) => {

@@ -18,11 +18,7 @@ pub fn load(path: &Path, options: &LoadOptions, out: &Output) -> Result<LoadedFi
 
 /// The suites named by `--suite`, in file order; every suite when none is named. An unknown
 /// name is a usage error with a did-you-mean.
-pub fn select(
-    file: &LoadedFile,
-    names: &[String],
-    out: &Output,
-) -> Result<Vec<ResolvedSuite>, u8> {
+pub fn select(file: &LoadedFile, names: &[String], out: &Output) -> Result<Vec<ResolvedSuite>, u8> {
     if names.is_empty() {
         return Ok(file.suites.clone());
     }

@@ -74,13 +74,20 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
         };
         let (followed, raw) = follow::attach(&ctx, observation, Instant::now()).await;
         let obs = followed.observation;
-        if let (Some(path), Some(raw)) = (&args.output, &raw) {
-            if let Err(e) = super::outputs::write_json_value(path, raw) {
-                error(out, &format!("cannot write the results to {}: {e}", path.display()));
-                return crate::exit::PLATFORM;
-            }
+        if let (Some(path), Some(raw)) = (&args.output, &raw)
+            && let Err(e) = super::outputs::write_json_value(path, raw)
+        {
+            error(
+                out,
+                &format!("cannot write the results to {}: {e}", path.display()),
+            );
+            return crate::exit::PLATFORM;
         }
-        let status = obs.last_status.as_ref().map(RunStatus::as_str).unwrap_or("unknown");
+        let status = obs
+            .last_status
+            .as_ref()
+            .map(RunStatus::as_str)
+            .unwrap_or("unknown");
         match &obs.end {
             RunEnd::Finished if obs.last_status == Some(RunStatus::Completed) => {
                 eprintln!("run {} completed", args.run_id);
@@ -97,7 +104,11 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
                         "run {} still {status} after {}; partial results {}",
                         args.run_id,
                         duration::format(args.timeout),
-                        if raw.is_some() { "were written" } else { "could not be fetched" }
+                        if raw.is_some() {
+                            "were written"
+                        } else {
+                            "could not be fetched"
+                        }
                     ),
                 );
                 crate::exit::TIMEOUT

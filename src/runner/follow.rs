@@ -95,7 +95,10 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
 
     if ctx.cancel.is_cancelled() {
         obs.end = RunEnd::Interrupted;
-        return Followed { observation: obs, usage_error: false };
+        return Followed {
+            observation: obs,
+            usage_error: false,
+        };
     }
 
     // A run recorded by an earlier attempt of this command is followed, not created again.
@@ -103,7 +106,9 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
         ctx.progress.note(&format!(
             "{name}: re-attaching to run {} recorded in {} (pass --fresh to start a new run)",
             recorded.run_id,
-            ctx.state.map(|s| s.path().display().to_string()).unwrap_or_default()
+            ctx.state
+                .map(|s| s.path().display().to_string())
+                .unwrap_or_default()
         ));
         obs.run_id = Some(recorded.run_id);
         obs.results_url = recorded.results_url;
@@ -117,12 +122,17 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
         Ok(pair) => pair,
         Err(err) => {
             let usage = err.is_usage();
-            if let start::StartError::Empty { run_id, results_url } = &err {
+            if let start::StartError::Empty {
+                run_id,
+                results_url,
+            } = &err
+            {
                 obs.run_id = Some(run_id.clone());
                 obs.results_url = results_url.clone();
             }
             obs.end = err.to_end();
-            ctx.progress.finished(&name, &format!("not started: {}", err.short()));
+            ctx.progress
+                .finished(&name, &format!("not started: {}", err.short()));
             return finish(obs, began, usage);
         }
     };
@@ -133,18 +143,24 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
     let run_id = created.run_id.clone();
     obs.run_id = Some(run_id.clone());
     obs.results_url = created.results_url.clone();
-    if let Some(state) = ctx.state {
-        if let Err(e) = state.record(&obs.suite, &run_id, obs.results_url.as_deref()) {
-            // The calls are placed either way: keep following, but say loudly that a re-run
-            // of this command would not know about this run.
-            ctx.progress.note(&format!(
-                "{name}: warning: {e}; run {run_id} is not recorded, so a re-run would start a new one"
-            ));
-        }
+    if let Some(state) = ctx.state
+        && let Err(e) = state.record(&obs.suite, &run_id, obs.results_url.as_deref())
+    {
+        // The calls are placed either way: keep following, but say loudly that a re-run
+        // of this command would not know about this run.
+        ctx.progress.note(&format!(
+            "{name}: warning: {e}; run {run_id} is not recorded, so a re-run would start a new one"
+        ));
     }
 
     let timeout = ctx.pacing.timeout_for(&obs.suite);
-    ctx.progress.created(&name, &run_id, obs.results_url.as_deref(), resolved.calls, timeout);
+    ctx.progress.created(
+        &name,
+        &run_id,
+        obs.results_url.as_deref(),
+        resolved.calls,
+        timeout,
+    );
     attach(ctx, obs, began).await.0
 }
 
@@ -199,7 +215,8 @@ async fn poll(
         match status {
             Ok(body) => {
                 let status = RunStatus::parse(body.status.as_deref().unwrap_or("UNKNOWN"));
-                ctx.progress.status(&name, &status, start.elapsed(), timeout);
+                ctx.progress
+                    .status(&name, &status, start.elapsed(), timeout);
                 let terminal = status.is_terminal();
                 obs.last_status = Some(status);
                 if terminal {
@@ -213,7 +230,10 @@ async fn poll(
                             obs.end = RunEnd::PlatformError {
                                 message: format!(
                                     "run {run_id} ended {} but its results could not be fetched: {err}",
-                                    obs.last_status.as_ref().map(RunStatus::as_str).unwrap_or("?")
+                                    obs.last_status
+                                        .as_ref()
+                                        .map(RunStatus::as_str)
+                                        .unwrap_or("?")
                                 ),
                             };
                         }
@@ -242,11 +262,16 @@ pub fn parse_results(raw: &serde_json::Value) -> ResultsBody {
 }
 
 async fn partial_results(ctx: &Context<'_>, run_id: &str) -> Option<serde_json::Value> {
-    let budget = ctx.pacing.scale(ctx.pacing.partial_results_budget).max(Duration::from_millis(500));
+    let budget = ctx
+        .pacing
+        .scale(ctx.pacing.partial_results_budget)
+        .max(Duration::from_millis(500));
     match tokio::time::timeout(budget, ctx.client.results_json(run_id)).await {
         Ok(Ok(results)) => Some(results),
         Ok(Err(err)) => {
-            ctx.progress.note(&format!("could not fetch partial results of run {run_id}: {err}"));
+            ctx.progress.note(&format!(
+                "could not fetch partial results of run {run_id}: {err}"
+            ));
             None
         }
         Err(_) => {

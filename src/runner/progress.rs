@@ -54,9 +54,17 @@ impl Progress {
         }
     }
 
-    pub fn created(&self, suite: &str, run_id: &str, url: Option<&str>, calls: u64, timeout: Duration) {
+    pub fn created(
+        &self,
+        suite: &str,
+        run_id: &str,
+        url: Option<&str>,
+        calls: u64,
+        timeout: Duration,
+    ) {
         let link = url.map(|u| format!(" {u}")).unwrap_or_default();
-        let line = format!("{suite}: created run {run_id} ({calls} calls){link}");
+        let plural = if calls == 1 { "" } else { "s" };
+        let line = format!("{suite}: created run {run_id} ({calls} call{plural}){link}");
         match self {
             Self::Bars { multi, bars } => {
                 let _ = multi.println(&line);

@@ -35,19 +35,25 @@ pub enum SelectionError {
         suggestion: Option<String>,
         known: Vec<String>,
     },
-    #[error("suite `{suite}`: unknown test case `{id}` for agent {agent}; check the id in the Hamming app (test cases must be attached to the agent)")]
+    #[error(
+        "suite `{suite}`: unknown test case `{id}` for agent {agent}; check the id in the Hamming app (test cases must be attached to the agent)"
+    )]
     UnknownTestCase {
         suite: String,
         id: String,
         agent: String,
     },
-    #[error("suite `{suite}`: the selection resolves to no test cases for agent {agent} ({detail}); an empty selection is never a pass")]
+    #[error(
+        "suite `{suite}`: the selection resolves to no test cases for agent {agent} ({detail}); an empty selection is never a pass"
+    )]
     Empty {
         suite: String,
         agent: String,
         detail: String,
     },
-    #[error("suite `{suite}` would place {calls} calls ({cases} cases × {samples} samples × {numbers} numbers), above its limit of {limit}; raise `max_calls` (or --max-calls) if that is intended")]
+    #[error(
+        "suite `{suite}` would place {calls} calls ({cases} cases × {samples} samples × {numbers} numbers), above its limit of {limit}; raise `max_calls` (or --max-calls) if that is intended"
+    )]
     TooManyCalls {
         suite: String,
         calls: u64,
@@ -95,7 +101,9 @@ fn hint(suggestion: &Option<String>, known: &[String]) -> String {
 pub fn looks_like_id(text: &str) -> bool {
     text.len() == 25
         && text.starts_with('c')
-        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
 /// Resolves one suite's selection. `max_calls_override` is `--max-calls`.
@@ -110,17 +118,17 @@ pub async fn resolve(
         Err(err) => without_catalog(suite, err)?,
     };
     let limit = max_calls_override.or(suite.max_calls.map(u64::from));
-    if let Some(limit) = limit {
-        if resolved.calls > limit {
-            return Err(SelectionError::TooManyCalls {
-                suite: suite.name.clone(),
-                calls: resolved.calls,
-                cases: resolved.selected_cases,
-                samples: suite.samples,
-                numbers: suite.phone_numbers.len(),
-                limit,
-            });
-        }
+    if let Some(limit) = limit
+        && resolved.calls > limit
+    {
+        return Err(SelectionError::TooManyCalls {
+            suite: suite.name.clone(),
+            calls: resolved.calls,
+            cases: resolved.selected_cases,
+            samples: suite.samples,
+            numbers: suite.phone_numbers.len(),
+            limit,
+        });
     }
     Ok(resolved)
 }
@@ -174,7 +182,9 @@ impl Catalog {
                         return Err(SelectionError::Empty {
                             suite: suite.name.clone(),
                             agent: agent.to_owned(),
-                            detail: format!("tag `{wanted}` has no test case attached to this agent"),
+                            detail: format!(
+                                "tag `{wanted}` has no test case attached to this agent"
+                            ),
                         });
                     }
                     selected += tagged.len() as u64;
@@ -239,7 +249,10 @@ pub fn configuration_for_case(spec: &crate::suite::TestCaseSpec) -> TestConfigur
 /// Falls back to ids as written when the catalog endpoints are missing (they are known only
 /// from third-party clients). Tag names cannot be resolved then; ids go through unchecked
 /// and the server validates them.
-fn without_catalog(suite: &ResolvedSuite, err: ApiError) -> Result<ResolvedSelection, SelectionError> {
+fn without_catalog(
+    suite: &ResolvedSuite,
+    err: ApiError,
+) -> Result<ResolvedSelection, SelectionError> {
     if !matches!(err, ApiError::NotFound { .. }) {
         return Err(SelectionError::Catalog {
             suite: suite.name.clone(),
@@ -255,7 +268,9 @@ fn without_catalog(suite: &ResolvedSuite, err: ApiError) -> Result<ResolvedSelec
                 return Err(SelectionError::Catalog {
                     suite: suite.name.clone(),
                     source: ApiError::NotFound {
-                        path: format!("the tag list (needed to resolve the tag name `{name}`; use tag ids instead)"),
+                        path: format!(
+                            "the tag list (needed to resolve the tag name `{name}`; use tag ids instead)"
+                        ),
                         message: None,
                     },
                 });

@@ -71,7 +71,10 @@ impl StartError {
     /// The message without the leading "suite `x`: ", for places that already name it.
     pub fn short(&self) -> String {
         let text = self.to_string();
-        match text.strip_prefix("suite `").and_then(|rest| rest.split_once("`: ")) {
+        match text
+            .strip_prefix("suite `")
+            .and_then(|rest| rest.split_once("`: "))
+        {
             Some((_, rest)) => rest.to_owned(),
             None => text,
         }

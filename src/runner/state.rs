@@ -3,7 +3,6 @@
 //! recorded runs instead of creating new ones, so a crash, a `kill -9` or a CI re-run never
 //! places the same paid calls twice and never loses a run.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -73,11 +72,10 @@ impl StateFile {
                 path: path.display().to_string(),
                 source,
             })?;
-            let doc: StateDoc =
-                serde_json::from_str(&text).map_err(|e| StateError::Invalid {
-                    path: path.display().to_string(),
-                    reason: e.to_string(),
-                })?;
+            let doc: StateDoc = serde_json::from_str(&text).map_err(|e| StateError::Invalid {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
             if doc.version != STATE_VERSION {
                 return Err(StateError::Invalid {
                     path: path.display().to_string(),

@@ -1,0 +1,394 @@
+//! Fault injection: the `X-Hamming-Sim-Fault` header syntax, the workspace's fault rules, and
+//! the faulty responses themselves.
+
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::ids;
+use super::workspace::{FaultRule, RunOutcome};
+
+/// The request header that asks for a fault on that one request.
+pub const FAULT_HEADER: &str = "x-hamming-sim-fault";
+
+/// What a fault does to one request. Parsed from `key[=value]` directives joined by `;`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FaultSpec {
+    /// Answer with this status (400–599) instead of the real response.
+    pub status: Option<u16>,
+    /// Error body as an HTML page instead of JSON.
+    pub html: bool,
+    /// `Retry-After` header to send with the status.
+    pub retry_after: Option<RetryAfter>,
+    /// Wait this long before answering.
+    pub delay: Option<Duration>,
+    /// Spoil the body of the real response.
+    pub payload: Option<Payload>,
+    /// Accept the request and never answer.
+    pub no_response: bool,
+    /// Run the request first, then replace its response with the error status: the request
+    /// took effect although the client sees an error.
+    pub after_handler: bool,
+    /// On a create request: how the new run ends.
+    pub run: Option<RunOutcome>,
+}
+
+/// The two forms of `Retry-After`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RetryAfter {
+    /// Delay in seconds.
+    Seconds(u64),
+    /// An HTTP-date this many seconds from now.
+    DateIn(u64),
+}
+
+/// Ways to spoil a response body.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Payload {
+    /// Status 200 with a body that is not JSON at all.
+    MalformedJson,
+    /// Status 200 with the first half of the real body, properly framed.
+    TruncatedJson,
+    /// Status 200, half the real body sent, then the connection is dropped.
+    Reset,
+}
+
+impl FaultSpec {
+    /// Parses `status=503;body=html`, `status=429;retry-after=2`, `delay=2000ms`, ….
+    pub fn parse<'a>(text: &'a str) -> Result<FaultSpec, String> {
+        let mut spec = FaultSpec::default();
+        for directive in text.split(';').map(str::trim).filter(|d| !d.is_empty()) {
+            let (key, value) = match directive.split_once('=') {
+                Some((k, v)) => (k.trim().to_ascii_lowercase(), Some(v.trim())),
+                None => (directive.to_ascii_lowercase(), None),
+            };
+            let need = |v: Option<&'a str>| -> Result<&'a str, String> {
+                v.ok_or_else(|| format!("fault directive {key} needs a value"))
+            };
+            match key.as_str() {
+                "status" => {
+                    let v = need(value)?;
+                    let code: u16 = v
+                        .parse()
+                        .map_err(|_| format!("fault status {v:?} is not a number"))?;
+                    if !(400..=599).contains(&code) {
+                        return Err(format!("fault status {code} is not in 400–599"));
+                    }
+                    spec.status = Some(code);
+                }
+                "body" => match need(value)? {
+                    "html" => spec.html = true,
+                    "json" => spec.html = false,
+                    other => return Err(format!("fault body {other:?} is not html or json")),
+                },
+                "retry-after" => {
+                    let v = need(value)?;
+                    let secs = v.parse().map_err(|_| {
+                        format!("retry-after {v:?} is not a whole number of seconds")
+                    })?;
+                    spec.retry_after = Some(RetryAfter::Seconds(secs));
+                }
+                "retry-after-date" => {
+                    let secs = match value {
+                        Some(v) => v.parse().map_err(|_| {
+                            format!("retry-after-date {v:?} is not a whole number of seconds")
+                        })?,
+                        None => 2,
+                    };
+                    spec.retry_after = Some(RetryAfter::DateIn(secs));
+                }
+                "delay" => {
+                    let v = need(value)?;
+                    let d = humantime::parse_duration(v).map_err(|e| {
+                        format!("fault delay {v:?} is not a duration like 2000ms: {e}")
+                    })?;
+                    spec.delay = Some(d);
+                }
+                "malformed-json" => spec.payload = Some(Payload::MalformedJson),
+                "truncated-json" => spec.payload = Some(Payload::TruncatedJson),
+                "reset" => spec.payload = Some(Payload::Reset),
+                "no-response" => spec.no_response = true,
+                "phase" => match need(value)? {
+                    "before" => spec.after_handler = false,
+                    "after" => spec.after_handler = true,
+                    other => return Err(format!("fault phase {other:?} is not before or after")),
+                },
+                "run" => {
+                    spec.run = Some(match need(value)? {
+                        "failed" => RunOutcome::Failed,
+                        "canceled" => RunOutcome::Canceled,
+                        "never-finishes" => RunOutcome::NeverFinishes,
+                        "scoring-failed" => RunOutcome::ScoringFailed,
+                        "completed" => RunOutcome::Completed,
+                        other => {
+                            return Err(format!(
+                                "fault run outcome {other:?} is not failed, canceled, never-finishes, scoring-failed or completed"
+                            ));
+                        }
+                    })
+                }
+                other => return Err(format!("unknown fault directive {other:?}")),
+            }
+        }
+        // A Retry-After or a body kind alone implies the status they belong to.
+        if spec.status.is_none() && spec.retry_after.is_some() {
+            spec.status = Some(429);
+        }
+        if spec.status.is_none() && spec.html {
+            spec.status = Some(503);
+        }
+        Ok(spec)
+    }
+
+    /// The error response this fault answers with, if it has a status.
+    pub fn error_response(&self) -> Option<Response> {
+        let code = StatusCode::from_u16(self.status?).ok()?;
+        let mut response = if self.html {
+            let reason = code.canonical_reason().unwrap_or("Error");
+            let page = format!(
+                "<!DOCTYPE html>\n<html><head><title>{n} {reason}</title></head>\n<body><center><h1>{n} {reason}</h1></center><hr><center>nginx</center></body></html>\n",
+                n = code.as_u16()
+            );
+            (
+                code,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                page,
+            )
+                .into_response()
+        } else {
+            let body = serde_json::json!({
+                "message": format!("simulated fault: {}", code.canonical_reason().unwrap_or("error")),
+                "code": "SIMULATED_FAULT",
+                "httpStatus": code.as_u16(),
+            });
+            (code, axum::Json(body)).into_response()
+        };
+        if let Some(retry) = self.retry_after {
+            let value = match retry {
+                RetryAfter::Seconds(s) => s.to_string(),
+                RetryAfter::DateIn(s) => {
+                    httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(s))
+                }
+            };
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        Some(response)
+    }
+}
+
+/// Spoils a real response body as the payload fault says.
+pub fn spoil(payload: Payload, status: StatusCode, body: Bytes) -> Response {
+    let json = [(header::CONTENT_TYPE, "application/json")];
+    match payload {
+        Payload::MalformedJson => (
+            StatusCode::OK,
+            json,
+            "{\"summary\": {status: RUNNING,, 'results': [}\n",
+        )
+            .into_response(),
+        Payload::TruncatedJson => {
+            let half = body.slice(0..body.len() / 2);
+            (status, json, half).into_response()
+        }
+        Payload::Reset => {
+            let total = body.len();
+            let half = body.slice(0..total / 2);
+            // The error comes a moment after the first half so the status line, headers
+            // and that half reach the client before the connection drops.
+            let first = futures_util::stream::iter([Ok::<Bytes, std::io::Error>(half)]);
+            let cut = futures_util::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "simulated connection reset",
+                ))
+            });
+            let chunks = futures_util::StreamExt::chain(first, cut);
+            let mut response = Response::new(Body::from_stream(chunks));
+            *response.status_mut() = status;
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(total));
+            response
+        }
+    }
+}
+
+/// The workspace's fault rules with their counters.
+#[derive(Debug)]
+pub struct FaultRules {
+    seed: u64,
+    rules: Vec<(FaultRule, FaultSpec)>,
+    counters: Mutex<Vec<RuleCounter>>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct RuleCounter {
+    matched: u64,
+    applied: u64,
+}
+
+impl FaultRules {
+    /// Rules from the workspace; rules whose fault does not parse are skipped (the workspace
+    /// check reports them before the simulator starts).
+    pub fn new(seed: u64, rules: &[FaultRule]) -> FaultRules {
+        let rules: Vec<_> = rules
+            .iter()
+            .filter_map(|r| FaultSpec::parse(&r.fault).ok().map(|s| (r.clone(), s)))
+            .collect();
+        let counters = Mutex::new(vec![RuleCounter::default(); rules.len()]);
+        FaultRules {
+            seed,
+            rules,
+            counters,
+        }
+    }
+
+    /// The fault for a request, from the first rule that matches and fires.
+    pub fn pick(&self, method: &str, path: &str) -> Option<FaultSpec> {
+        let mut counters = self.counters.lock().unwrap_or_else(|e| e.into_inner());
+        for (index, (rule, spec)) in self.rules.iter().enumerate() {
+            if !rule_matches(rule, method, path) {
+                continue;
+            }
+            let counter = &mut counters[index];
+            counter.matched += 1;
+            if counter.matched <= rule.after.unwrap_or(0) {
+                continue;
+            }
+            if rule.count.is_some_and(|max| counter.applied >= max) {
+                continue;
+            }
+            if let Some(p) = rule.probability {
+                let draw = ids::unit(
+                    self.seed,
+                    &["fault", &index.to_string(), &counter.matched.to_string()],
+                );
+                if draw >= p {
+                    continue;
+                }
+            }
+            counter.applied += 1;
+            return Some(spec.clone());
+        }
+        None
+    }
+}
+
+fn rule_matches(rule: &FaultRule, method: &str, path: &str) -> bool {
+    if let Some(m) = &rule.method
+        && !m.eq_ignore_ascii_case(method)
+    {
+        return false;
+    }
+    match &rule.path {
+        None => true,
+        Some(pattern) => path_matches(pattern, path),
+    }
+}
+
+/// Matches `/test-runs/*/results` against a path; `*` is one segment, a final `**` any rest.
+pub fn path_matches(pattern: &str, path: &str) -> bool {
+    let mut want = pattern.trim_matches('/').split('/');
+    let mut have = path.trim_matches('/').split('/');
+    loop {
+        match (want.next(), have.next()) {
+            (Some("**"), _) => return true,
+            (Some(w), Some(h)) if w == "*" || w == h => {}
+            (None, None) => return true,
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_directive() {
+        let s = FaultSpec::parse("status=503; body=html").unwrap();
+        assert_eq!((s.status, s.html), (Some(503), true));
+        let s = FaultSpec::parse("status=429;retry-after=2").unwrap();
+        assert_eq!(s.retry_after, Some(RetryAfter::Seconds(2)));
+        let s = FaultSpec::parse("retry-after-date").unwrap();
+        assert_eq!(
+            (s.status, s.retry_after),
+            (Some(429), Some(RetryAfter::DateIn(2)))
+        );
+        assert_eq!(
+            FaultSpec::parse("delay=2000ms").unwrap().delay,
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            FaultSpec::parse("malformed-json").unwrap().payload,
+            Some(Payload::MalformedJson)
+        );
+        assert_eq!(
+            FaultSpec::parse("truncated-json").unwrap().payload,
+            Some(Payload::TruncatedJson)
+        );
+        assert_eq!(
+            FaultSpec::parse("reset").unwrap().payload,
+            Some(Payload::Reset)
+        );
+        assert!(FaultSpec::parse("no-response").unwrap().no_response);
+        assert!(
+            FaultSpec::parse("status=502;phase=after")
+                .unwrap()
+                .after_handler
+        );
+        assert_eq!(
+            FaultSpec::parse("run=canceled").unwrap().run,
+            Some(RunOutcome::Canceled)
+        );
+    }
+
+    #[test]
+    fn rejects_nonsense() {
+        assert!(FaultSpec::parse("status=200").is_err());
+        assert!(FaultSpec::parse("status=abc").is_err());
+        assert!(FaultSpec::parse("explode").is_err());
+        assert!(FaultSpec::parse("delay=soon").is_err());
+    }
+
+    #[test]
+    fn paths_match_by_segment() {
+        assert!(path_matches(
+            "/test-runs/*/results",
+            "/test-runs/abc/results"
+        ));
+        assert!(!path_matches(
+            "/test-runs/*/results",
+            "/test-runs/abc/status"
+        ));
+        assert!(path_matches("/test-runs/**", "/test-runs/abc/status"));
+        assert!(!path_matches("/agents", "/agents/x/test-tags"));
+    }
+
+    #[test]
+    fn rules_honour_after_and_count() {
+        let rule = FaultRule {
+            method: Some("GET".into()),
+            path: Some("/agents".into()),
+            fault: "status=500".into(),
+            after: Some(1),
+            count: Some(2),
+            probability: None,
+        };
+        let rules = FaultRules::new(0, &[rule]);
+        let hits: Vec<bool> = (0..5)
+            .map(|_| rules.pick("GET", "/agents").is_some())
+            .collect();
+        assert_eq!(hits, vec![false, true, true, false, false]);
+        assert!(rules.pick("POST", "/agents").is_none());
+    }
+}

@@ -1,0 +1,252 @@
+//! The HTTP surface: routes under `/api/rest`, and the layer every request passes through
+//! (recording, fault injection, authentication).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use serde_json::Value;
+
+use super::error::ApiError;
+use super::faults::{FAULT_HEADER, FaultSpec, spoil};
+use super::record::RecordedRequest;
+use super::state::SimState;
+use super::workspace::RunOutcome;
+use super::{catalog, create, legacy, results};
+
+/// The API prefix, as on `https://app.hamming.ai/api/rest`.
+pub const PREFIX: &str = "/api/rest";
+
+/// Largest request body accepted.
+const MAX_BODY: usize = 1 << 20;
+
+/// A run outcome forced by a fault, handed from the layer to the create handlers.
+#[derive(Debug, Clone, Copy, Default)]
+struct ForcedOutcome(Option<RunOutcome>);
+
+type Shared = State<Arc<SimState>>;
+type Answer = Result<Json<Value>, ApiError>;
+
+/// The router with every route and the request layer.
+pub fn router(state: Arc<SimState>) -> Router {
+    let api = Router::new()
+        .route("/test-runs/test-inbound-agent", post(create_run))
+        .route("/test-runs/{id}/status", get(run_status))
+        .route("/test-runs/{id}/results", get(run_results))
+        .route("/agents", get(agents))
+        .route("/agents/{id}/test-tags", get(agent_tags))
+        .route("/test-tags", get(tags))
+        .route("/test-cases", get(test_cases))
+        .route("/datasets", get(datasets))
+        .route("/voice-agent/{id}/run", post(legacy_run))
+        .route("/voice-experiment/{id}", get(legacy_experiment))
+        .route("/voice-experiment/{id}/calls", get(legacy_calls));
+    Router::new()
+        .nest(PREFIX, api)
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), gate))
+        .with_state(state)
+}
+
+async fn not_found(request: Request) -> ApiError {
+    ApiError::not_found(format!(
+        "No route for {} {}",
+        request.method(),
+        request.uri().path()
+    ))
+}
+
+fn authorized(state: &SimState, headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let Some((scheme, token)) = value.split_once(' ') else {
+        return false;
+    };
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
+        return false;
+    }
+    match &state.ws.api_keys {
+        Some(keys) => keys.iter().any(|k| k == token),
+        None => true,
+    }
+}
+
+/// Every request: buffer and record it, apply a fault if one is asked for or a rule fires,
+/// check the key, run the handler.
+async fn gate(State(state): Shared, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let method = parts.method.as_str().to_owned();
+    let path = parts.uri.path().to_owned();
+    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
+        let record = RecordedRequest::new(&method, &path, parts.uri.query(), b"");
+        let error = ApiError {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            message: "request body is larger than 1 MiB or could not be read".to_owned(),
+            path: None,
+        };
+        return finish(&state, record, error.into_response());
+    };
+    let mut record = RecordedRequest::new(&method, &path, parts.uri.query(), &bytes);
+
+    let header_fault = parts
+        .headers
+        .get(FAULT_HEADER)
+        .map(|v| FaultSpec::parse(v.to_str().unwrap_or("")));
+    let fault = match header_fault {
+        Some(Ok(spec)) => Some(spec),
+        Some(Err(e)) => {
+            let response = ApiError::bad_request(format!("invalid {FAULT_HEADER} header: {e}"))
+                .into_response();
+            return finish(&state, record, response);
+        }
+        None => {
+            let relative = path.strip_prefix(PREFIX).unwrap_or(&path);
+            state.faults.pick(&method, relative)
+        }
+    };
+    let fault = fault.unwrap_or_default();
+
+    if let Some(delay) = fault.delay {
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = state.until_shutdown() => {}
+        }
+    }
+    if fault.no_response {
+        state.log.push(record);
+        state.until_shutdown().await;
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    if !fault.after_handler
+        && let Some(response) = fault.error_response()
+    {
+        return finish(&state, record, response);
+    }
+    if !authorized(&state, &parts.headers) {
+        return finish(&state, record, ApiError::unauthorized().into_response());
+    }
+
+    parts.extensions.insert(ForcedOutcome(fault.run));
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+
+    if fault.after_handler
+        && let Some(error) = fault.error_response()
+    {
+        return finish(&state, record, error);
+    }
+    let response = match fault.payload {
+        Some(payload) => {
+            let (parts, body) = response.into_parts();
+            let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
+            spoil(payload, parts.status, body)
+        }
+        None => response,
+    };
+    record.status = Some(response.status().as_u16());
+    state.log.push(record);
+    response
+}
+
+fn finish(state: &SimState, mut record: RecordedRequest, response: Response) -> Response {
+    record.status = Some(response.status().as_u16());
+    state.log.push(record);
+    response
+}
+
+async fn create_run(
+    State(state): Shared,
+    Extension(forced): Extension<ForcedOutcome>,
+    body: Bytes,
+) -> Answer {
+    create::create_run(&state, &body, forced.0).map(Json)
+}
+
+async fn run_status(State(state): Shared, Path(id): Path<String>) -> Answer {
+    let now = Instant::now();
+    let runs = state.runs();
+    let run = runs.get(&id, now).ok_or_else(|| unknown_run(&id))?;
+    Ok(Json(results::status_body(run, now)))
+}
+
+async fn run_results(State(state): Shared, Path(id): Path<String>) -> Answer {
+    let now = Instant::now();
+    // Clone the run out so building a large body does not hold the lock.
+    let run = state
+        .runs()
+        .get(&id, now)
+        .cloned()
+        .ok_or_else(|| unknown_run(&id))?;
+    Ok(Json(results::results_body(&state.ws, &run, now)))
+}
+
+fn unknown_run(id: &str) -> ApiError {
+    ApiError::not_found(format!("Test run not found: {id}"))
+}
+
+async fn agents(State(state): Shared) -> Json<Value> {
+    Json(catalog::agents(&state.ws))
+}
+
+async fn agent_tags(
+    State(state): Shared,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Answer {
+    catalog::tags(&state.ws, &query, Some(&id), true).map(Json)
+}
+
+async fn tags(State(state): Shared, Query(query): Query<HashMap<String, String>>) -> Answer {
+    catalog::tags(&state.ws, &query, None, false).map(Json)
+}
+
+async fn test_cases(State(state): Shared, Query(query): Query<HashMap<String, String>>) -> Answer {
+    catalog::test_cases(&state.ws, &query).map(Json)
+}
+
+async fn datasets(State(state): Shared) -> Json<Value> {
+    Json(catalog::datasets(&state.ws))
+}
+
+async fn legacy_run(
+    State(state): Shared,
+    Path(agent): Path<String>,
+    Extension(forced): Extension<ForcedOutcome>,
+    body: Bytes,
+) -> Answer {
+    legacy::run(&state, &agent, &body, forced.0).map(Json)
+}
+
+async fn legacy_experiment(State(state): Shared, Path(id): Path<String>) -> Answer {
+    let now = Instant::now();
+    let store = state.experiments();
+    let run = store.get(&id, now).ok_or_else(|| unknown_experiment(&id))?;
+    Ok(Json(legacy::experiment(run, now)))
+}
+
+async fn legacy_calls(State(state): Shared, Path(id): Path<String>) -> Answer {
+    let now = Instant::now();
+    let run = state
+        .experiments()
+        .get(&id, now)
+        .cloned()
+        .ok_or_else(|| unknown_experiment(&id))?;
+    Ok(Json(legacy::calls(&state, &run, now)))
+}
+
+fn unknown_experiment(id: &str) -> ApiError {
+    ApiError::not_found(format!("Voice experiment not found: {id}"))
+}

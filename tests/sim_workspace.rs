@@ -1,0 +1,91 @@
+//! The workspace file: its published JSON Schema, the shipped example, and load errors.
+
+use std::path::Path;
+
+use hamming_runner::sim::{Workspace, WorkspaceError, json_schema};
+use serde_json::Value;
+
+const SCHEMA: &str = "schemas/hamming-workspace.schema.json";
+const EXAMPLE: &str = "examples/simulator-workspace.yaml";
+
+#[test]
+fn published_schema_matches_the_model() {
+    let generated = serde_json::to_string_pretty(&json_schema()).unwrap() + "\n";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(SCHEMA);
+    if std::env::var_os("HAMMING_UPDATE_SCHEMAS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{SCHEMA} is out of date; regenerate it with HAMMING_UPDATE_SCHEMAS=1 cargo test --test sim_workspace"
+    );
+}
+
+#[test]
+fn the_example_validates_and_loads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join(EXAMPLE)).unwrap();
+    let instance: Value = serde_saphyr::from_str(&text).unwrap();
+    let validator = jsonschema::validator_for(&json_schema()).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let ws = Workspace::load(&root.join(EXAMPLE)).unwrap();
+    assert_eq!(ws.agents.len(), 2);
+    assert_eq!(ws.faults.len(), 2);
+    assert!(ws.find_tag("regression").is_some());
+}
+
+#[test]
+fn unknown_keys_and_dangling_references_are_reported() {
+    let err = Workspace::from_yaml("agents:\n  - id: a\n    nmae: A\n", "ws.yaml").unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, WorkspaceError::Parse { .. }), "{text}");
+    assert!(text.contains("ws.yaml") && text.contains("nmae"), "{text}");
+
+    let yaml = "agents: [{ id: a }]\ntest_cases:\n  - id: c\n    title: C\n    tags: [nope]\n    agent_ids: [b]\n    fail_probability: 2\nfaults:\n  - fault: explode\n";
+    let err = Workspace::from_yaml(yaml, "ws.yaml").unwrap_err();
+    let text = err.to_string();
+    for needle in [
+        "unknown tag \"nope\"",
+        "unknown agent \"b\"",
+        "fail_probability",
+        "faults[0]",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from: {text}");
+    }
+    let err = Workspace::load(Path::new("/no/such/workspace.yaml")).unwrap_err();
+    assert!(err.to_string().contains("/no/such/workspace.yaml"));
+}
+
+#[tokio::test]
+async fn start_refuses_a_bad_speed_and_a_taken_port() {
+    use hamming_runner::sim::{SimOptions, start};
+    let err = start(
+        Workspace::default(),
+        SimOptions {
+            speed: Some(0.0),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("speed"));
+    let first = start(Workspace::default(), SimOptions::default())
+        .await
+        .unwrap();
+    let err = start(
+        Workspace::default(),
+        SimOptions {
+            port: first.addr().port(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("--port"), "{err}");
+    first.shutdown().await;
+}

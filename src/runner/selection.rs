@@ -14,8 +14,7 @@ pub struct ResolvedSelection {
     pub configurations: Vec<TestConfiguration>,
     /// The selected cases (id → title), in selection order, without duplicates.
     pub cases: IndexMap<String, String>,
-    /// Cases counted per configuration, the way the server counts them: a case selected by
-    /// two tags is counted twice.
+    /// Distinct cases selected: a case selected by two tags runs (and is counted) once.
     pub selected_cases: u64,
     /// Calls the run would place: selected cases × samples × phone numbers.
     pub calls: u64,
@@ -158,7 +157,6 @@ impl Catalog {
         let agent = suite.agent_id.as_str();
         let mut configurations = Vec::new();
         let mut cases = IndexMap::new();
-        let mut selected = 0u64;
         match &suite.selection {
             Selection::Tags(tags) => {
                 for wanted in tags {
@@ -187,7 +185,6 @@ impl Catalog {
                             ),
                         });
                     }
-                    selected += tagged.len() as u64;
                     for case in tagged {
                         if let Some(id) = &case.id {
                             cases.insert(id.clone(), case.title.clone().unwrap_or_default());
@@ -206,12 +203,12 @@ impl Catalog {
                             id: spec.id.clone(),
                             agent: agent.to_owned(),
                         })?;
-                    selected += 1;
                     cases.insert(spec.id.clone(), case.title.clone().unwrap_or_default());
                     configurations.push(configuration_for_case(spec));
                 }
             }
         }
+        let selected = cases.len() as u64;
         Ok(ResolvedSelection {
             configurations,
             cases,

@@ -89,3 +89,21 @@ async fn start_refuses_a_bad_speed_and_a_taken_port() {
     assert!(err.to_string().contains("--port"), "{err}");
     first.shutdown().await;
 }
+
+#[tokio::test]
+async fn dropping_the_handle_stops_the_server() {
+    use hamming_runner::sim::{SimOptions, start};
+    let handle = start(Workspace::default(), SimOptions::default())
+        .await
+        .unwrap();
+    let addr = handle.addr();
+    drop(handle);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while tokio::net::TcpStream::connect(addr).await.is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still accepting after drop"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}

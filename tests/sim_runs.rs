@@ -205,9 +205,10 @@ async fn auth_checks_the_bearer_key() {
 
 #[tokio::test]
 async fn lifecycle_goes_queued_running_completed_with_partial_results() {
-    // speed 200 with a 20 s queue: QUEUED for 100 ms; four calls one at a time.
+    // speed 200 with a 60 s queue: QUEUED for 300 ms; four calls one at a time.
     let mut ws = workspace(MIXED);
     ws.speed = Some(200.0);
+    ws.queue_delay_seconds = Some(60.0);
     let api = start(ws).await;
     let body = api
         .create(&json!({

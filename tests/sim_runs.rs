@@ -656,3 +656,18 @@ async fn the_request_log_records_what_clients_sent_without_the_key() {
     assert_eq!(lines[1]["path"], format!("/api/rest/test-runs/{id}/status"));
     api.handle.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_older_server_accepts_an_empty_selection() {
+    let mut ws = workspace(MIXED);
+    ws.empty_selection = Some(hamming_runner::sim::EmptySelection::Accept);
+    ws.speed = Some(100_000.0);
+    let api = start(ws).await;
+    let body = api.create(&by_tag("agent-1", "tag-other")).await;
+    assert_eq!(body["testCaseRuns"], json!([]));
+    let id = body["testRunId"].as_str().unwrap();
+    assert_eq!(api.wait(id, Duration::from_secs(5)).await, "COMPLETED");
+    let results = api.results(id).await;
+    assert_eq!(results["summary"]["stats"]["total"], 0);
+    assert_eq!(results["results"], json!([]));
+}

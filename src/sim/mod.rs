@@ -33,7 +33,7 @@ pub use record::RecordedRequest;
 pub use seed::Seed;
 pub use server::PREFIX;
 pub use workspace::{
-    Agent, Assertion, CallOutcome, Dataset, FaultRule, RunOutcome, Tag, TestCase,
+    Agent, Assertion, CallOutcome, Dataset, EmptySelection, FaultRule, RunOutcome, Tag, TestCase,
     TranscriptMessage, Workspace, WorkspaceError, json_schema,
 };
 

@@ -101,8 +101,8 @@ async fn unknown_routes_answer_404_json() {
 
 const LEGACY: &str = r#"
 speed: 2000
-queue_delay_seconds: 10
-scoring_seconds: 100
+queue_delay_seconds: 400
+scoring_seconds: 400
 agents:
   - id: agent-1
   - id: agent-broken
@@ -113,7 +113,7 @@ test_cases:
   - id: greet
     title: Greets
     agent_ids: [agent-1]
-    duration_seconds: 100
+    duration_seconds: 400
     assertions:
       - name: Greeting
         reason: Said hello.
@@ -121,11 +121,11 @@ test_cases:
     title: Refund
     agent_ids: [agent-1]
     outcome: fail
-    duration_seconds: 100
+    duration_seconds: 400
   - id: broken
     title: Errors
     outcome: error
-    duration_seconds: 100
+    duration_seconds: 400
 datasets:
   - id: ds-good
     name: Good calls

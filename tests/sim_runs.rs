@@ -205,9 +205,10 @@ async fn auth_checks_the_bearer_key() {
 
 #[tokio::test]
 async fn lifecycle_goes_queued_running_completed_with_partial_results() {
-    // speed 200 with a 20 s queue: QUEUED for 100 ms; four calls one at a time.
+    // speed 200 with a 60 s queue: QUEUED for 300 ms; four calls one at a time.
     let mut ws = workspace(MIXED);
     ws.speed = Some(200.0);
+    ws.queue_delay_seconds = Some(60.0);
     let api = start(ws).await;
     let body = api
         .create(&json!({
@@ -656,4 +657,19 @@ async fn the_request_log_records_what_clients_sent_without_the_key() {
     assert_eq!(keys, ["ts", "method", "path", "query", "status", "body"]);
     assert_eq!(lines[1]["path"], format!("/api/rest/test-runs/{id}/status"));
     api.handle.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_older_server_accepts_an_empty_selection() {
+    let mut ws = workspace(MIXED);
+    ws.empty_selection = Some(hamming_runner::sim::EmptySelection::Accept);
+    ws.speed = Some(100_000.0);
+    let api = start(ws).await;
+    let body = api.create(&by_tag("agent-1", "tag-other")).await;
+    assert_eq!(body["testCaseRuns"], json!([]));
+    let id = body["testRunId"].as_str().unwrap();
+    assert_eq!(api.wait(id, Duration::from_secs(5)).await, "COMPLETED");
+    let results = api.results(id).await;
+    assert_eq!(results["summary"]["stats"]["total"], 0);
+    assert_eq!(results["results"], json!([]));
 }

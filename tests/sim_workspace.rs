@@ -89,3 +89,92 @@ async fn start_refuses_a_bad_speed_and_a_taken_port() {
     assert!(err.to_string().contains("--port"), "{err}");
     first.shutdown().await;
 }
+
+#[tokio::test]
+async fn dropping_the_handle_stops_the_server() {
+    use hamming_runner::sim::{SimOptions, start};
+    let handle = start(Workspace::default(), SimOptions::default())
+        .await
+        .unwrap();
+    let addr = handle.addr();
+    drop(handle);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while tokio::net::TcpStream::connect(addr).await.is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still accepting after drop"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_example_workspace_serves_a_smoke_run() {
+    use hamming_runner::sim::{SimOptions, start};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ws = Workspace::load(&root.join(EXAMPLE)).unwrap();
+    let key = ws.api_keys.as_ref().unwrap()[0].clone();
+    let sim = start(
+        ws,
+        SimOptions {
+            speed: Some(20_000.0),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::new();
+    let base = sim.base_url();
+    let created: Value = http
+        .post(format!("{base}/test-runs/test-inbound-agent"))
+        .bearer_auth(&key)
+        .json(&serde_json::json!({
+            "agentId": "cmagentfrontdesk000000001",
+            "phoneNumbers": ["+14155550100"],
+            "testConfigurations": [{ "tagId": "cmtagsmoke000000000000001" }],
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["testRunId"].as_str().unwrap();
+    assert_eq!(created["testCaseRuns"].as_array().unwrap().len(), 2);
+    // The example's first fault rule answers the second status poll with an HTML 503.
+    let mut codes = Vec::new();
+    let mut status = String::new();
+    for _ in 0..200 {
+        let response = http
+            .get(format!("{base}/test-runs/{id}/status"))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap();
+        codes.push(response.status().as_u16());
+        if response.status() == 200 {
+            let body: Value = response.json().await.unwrap();
+            status = body["status"].as_str().unwrap().to_owned();
+            if status == "COMPLETED" {
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert_eq!(status, "COMPLETED");
+    assert_eq!(codes[1], 503);
+    assert_eq!(codes.iter().filter(|c| **c == 503).count(), 1);
+    let results: Value = http
+        .get(format!("{base}/test-runs/{id}/results"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(results["summary"]["stats"]["passed"], 1);
+    assert_eq!(results["summary"]["stats"]["failed"], 1);
+    sim.shutdown().await;
+}

@@ -10,7 +10,7 @@ use super::ids;
 use super::outcome::DEFAULT_DURATION;
 use super::runs::{Call, Drawn, Run};
 use super::state::SimState;
-use super::workspace::{CallOutcome, RunOutcome, TestCase};
+use super::workspace::{CallOutcome, EmptySelection, RunOutcome, TestCase};
 
 /// Creates a test run from a request body; `forced` is a run outcome asked for by a fault.
 pub fn create_run(
@@ -97,7 +97,7 @@ pub fn create_run(
             }
         }
     }
-    if selected.is_empty() {
+    if selected.is_empty() && ws.empty_selection != Some(EmptySelection::Accept) {
         return Err(ApiError::bad_request(
             "Requested run selection resolved to no runnable test cases",
         ));

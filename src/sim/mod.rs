@@ -33,7 +33,7 @@ pub use record::RecordedRequest;
 pub use seed::{Seed, SeedAssertion};
 pub use server::PREFIX;
 pub use workspace::{
-    Agent, Assertion, CallOutcome, Dataset, FaultRule, RunOutcome, Tag, TestCase,
+    Agent, Assertion, CallOutcome, Dataset, EmptySelection, FaultRule, RunOutcome, Tag, TestCase,
     TranscriptMessage, Workspace, WorkspaceError, json_schema,
 };
 
@@ -86,7 +86,7 @@ pub struct SimHandle {
     addr: SocketAddr,
     state: Arc<SimState>,
     stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
+    task: Option<JoinHandle<()>>,
 }
 
 /// Starts the simulator on 127.0.0.1 and returns once it accepts connections.
@@ -153,7 +153,7 @@ pub async fn start(mut workspace: Workspace, options: SimOptions) -> Result<SimH
         addr,
         state,
         stop,
-        task,
+        task: Some(task),
     })
 }
 
@@ -184,15 +184,23 @@ impl SimHandle {
     }
 
     /// Stops serving: requests held open by faults are released, connections are closed.
-    pub async fn shutdown(self) {
+    pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
-        let mut task = self.task;
-        if tokio::time::timeout(Duration::from_secs(2), &mut task)
-            .await
-            .is_err()
+        if let Some(mut task) = self.task.take()
+            && tokio::time::timeout(Duration::from_secs(2), &mut task)
+                .await
+                .is_err()
         {
             task.abort();
         }
+    }
+}
+
+impl Drop for SimHandle {
+    /// A handle dropped without `shutdown` still stops the server, so an in-process simulator
+    /// never outlives the run that started it.
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
     }
 }
 

@@ -42,6 +42,11 @@ pub struct Workspace {
     /// Bearer keys accepted. When absent, any non-empty bearer token is accepted.
     #[serde(default)]
     pub api_keys: Option<Vec<String>>,
+    /// What a create does when its selection resolves to no test case: `reject` (400, as the
+    /// current service does) or `accept` (200 with an empty `testCaseRuns` and a run with no
+    /// calls, as older servers did). Default `reject`.
+    #[serde(default)]
+    pub empty_selection: Option<EmptySelection>,
     /// Base of the `resultsUrl` handed back on creation. Default: the simulator's own origin.
     #[serde(default)]
     pub ui_base_url: Option<String>,
@@ -97,6 +102,16 @@ pub enum RunOutcome {
     NeverFinishes,
     /// Legacy experiments only: scoring fails (SCORING_FAILED). Test runs end FAILED.
     ScoringFailed,
+}
+
+/// How a create answers a selection that resolves to no test case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EmptySelection {
+    /// 400 `Requested run selection resolved to no runnable test cases`.
+    Reject,
+    /// 200 with an empty `testCaseRuns`, like older servers.
+    Accept,
 }
 
 /// A test-case tag.

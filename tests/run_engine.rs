@@ -13,7 +13,9 @@ use serde_json::{Value, json};
 async fn a_passing_suite_exits_0_and_sends_the_exact_wire_body() {
     let sim = start_sim(WORKSPACE).await;
     let run = Runner::new(&sim)
-        .suite(&suite("tags: [smoke]\n    samples: 2\n    max_concurrent_calls: 4"))
+        .suite(&suite(
+            "tags: [smoke]\n    samples: 2\n    max_concurrent_calls: 4",
+        ))
         .args(&["--report-json", "report.json"])
         .run()
         .await;
@@ -38,9 +40,16 @@ async fn a_passing_suite_exits_0_and_sends_the_exact_wire_body() {
         .skip_while(|r| r.method != "POST")
         .skip(1)
         .collect();
-    let results = after_create.iter().filter(|r| r.path.ends_with("/results")).count();
+    let results = after_create
+        .iter()
+        .filter(|r| r.path.ends_with("/results"))
+        .count();
     assert_eq!(results, 1, "{after_create:#?}");
-    assert!(after_create.last().is_some_and(|r| r.path.ends_with("/results")));
+    assert!(
+        after_create
+            .last()
+            .is_some_and(|r| r.path.ends_with("/results"))
+    );
     let report = run.json("report.json");
     assert_eq!(report["verdict"], "passed");
     assert_eq!(report["suites"][0]["counts"]["total"], 2);
@@ -50,10 +59,7 @@ async fn a_passing_suite_exits_0_and_sends_the_exact_wire_body() {
 async fn polling_sends_at_most_one_request_per_tick() {
     let sim = start_sim(WORKSPACE).await;
     let started = std::time::Instant::now();
-    let run = Runner::new(&sim)
-        .suite(&suite("tags: [slow]"))
-        .run()
-        .await;
+    let run = Runner::new(&sim).suite(&suite("tags: [slow]")).run().await;
     let elapsed = started.elapsed();
     run.assert_code(0);
     let status_polls = sim
@@ -64,7 +70,10 @@ async fn polling_sends_at_most_one_request_per_tick() {
     // poll_interval is 100 ms: however slow the machine, no more than one poll per interval
     // (plus the first, sooner one) fits in the time the run took.
     let bound = (elapsed.as_millis() / 100) as usize + 2;
-    assert!(status_polls >= 2 && status_polls <= bound, "{status_polls} polls in {elapsed:?}");
+    assert!(
+        status_polls >= 2 && status_polls <= bound,
+        "{status_polls} polls in {elapsed:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -122,12 +131,19 @@ suites:
     assert_eq!(failed("pass-rate"), ["min_test_pass_rate"]);
     assert_eq!(failed("assertion-score"), ["min_assertion_score"]);
     assert_eq!(failed("category"), ["categories.Compliance"]);
-    assert_eq!(failed("must-pass"), ["must_pass_assertions.Verifies identity"]);
+    assert_eq!(
+        failed("must-pass"),
+        ["must_pass_assertions.Verifies identity"]
+    );
     assert_eq!(failed("metric"), ["metrics.latencyP90"]);
     assert_eq!(failed("case-rate"), ["min_case_pass_rate"]);
     // The flaky case is named as flaky, and the failing call's reason reaches the summary.
     assert!(run.stdout.contains("flaky"), "{}", run.stdout);
-    assert!(run.stdout.contains("never asked for the account number"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("never asked for the account number"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -179,17 +195,58 @@ async fn an_unknown_tag_is_named_before_any_call_is_placed() {
     let run = Runner::new(&sim).suite(&suite("tags: [smok]")).run().await;
     run.assert_code(2);
     assert!(run.stderr.contains("unknown tag `smok`"), "{}", run.stderr);
-    assert!(run.stderr.contains("did you mean `smoke`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `smoke`"),
+        "{}",
+        run.stderr
+    );
     assert!(posts(&sim.requests()).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_empty_selection_is_never_a_pass() {
     let sim = start_sim(WORKSPACE).await;
-    let run = Runner::new(&sim).suite(&suite("tags: [other-agent]")).run().await;
+    let run = Runner::new(&sim)
+        .suite(&suite("tags: [other-agent]"))
+        .run()
+        .await;
     run.assert_code(2);
-    assert!(run.stderr.contains("no test case attached"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no test case attached"),
+        "{}",
+        run.stderr
+    );
     assert!(posts(&sim.requests()).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_selects_nothing_fails_the_suite_either_way() {
+    // With the catalog unreadable the runner sends the tag id as written, and the server is
+    // the one to find that it selects nothing: with a 400 (current servers) or a 200 with no
+    // test case runs (older ones). Neither is ever a pass.
+    let faults = "faults:\n  - { path: \"test-cases\", fault: \"status=404\" }\n";
+    for (extra, message) in [
+        ("", "resolved to no runnable test cases"),
+        (
+            "empty_selection: accept\n",
+            "created with no test case runs",
+        ),
+    ] {
+        let sim = start_sim(&format!("{faults}{extra}{WORKSPACE}")).await;
+        let other = tag_id(&sim, "other-agent").await;
+        let run = Runner::new(&sim)
+            .suite(&suite(&format!("tags: [{other}]")))
+            .run()
+            .await;
+        run.assert_code(3);
+        assert!(
+            run.stdout.contains(message) || run.stderr.contains(message),
+            "{}\n{}",
+            run.stdout,
+            run.stderr
+        );
+        assert_eq!(posts(&sim.requests()).len(), 1);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -200,15 +257,19 @@ async fn an_unknown_test_case_is_named_before_any_call_is_placed() {
         .run()
         .await;
     run.assert_code(2);
-    assert!(run.stderr.contains("unknown test case `case-nope`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("unknown test case `case-nope`"),
+        "{}",
+        run.stderr
+    );
     assert!(posts(&sim.requests()).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn read_faults_are_retried_and_the_run_still_passes() {
     let faults = r#"faults:
+  - { path: "test-runs/*/status", fault: "retry-after=0", count: 1 }
   - { path: "test-runs/*/status", fault: "status=503;body=html", count: 2 }
-  - { path: "test-runs/*/status", fault: "retry-after=0", after: 2, count: 1 }
   - { path: "test-runs/*/results", fault: "status=502", count: 1 }
   - { path: "test-cases", fault: "status=500", count: 1 }
 "#;
@@ -238,7 +299,7 @@ async fn a_5xx_on_create_is_never_resent() {
     assert_eq!(posts(&sim.requests()).len(), 1);
     assert!(run.stderr.contains("not resent"), "{}", run.stderr);
     assert!(run.stdout.contains("HTML error page"), "{}", run.stdout);
-    assert_eq!(run.json("report.json")["suites"][0]["verdict"], "not_run");
+    assert_eq!(run.json("report.json")["suites"][0]["verdict"], "error");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -270,7 +331,9 @@ suites:
 "#;
     let run = Runner::new(&sim)
         .suite(file)
-        .args(&["--jobs", "3", "--suite", "one", "--suite", "two", "--suite", "three"])
+        .args(&[
+            "--jobs", "3", "--suite", "one", "--suite", "two", "--suite", "three",
+        ])
         .run()
         .await;
     run.assert_code(0);
@@ -278,12 +341,23 @@ suites:
     assert_eq!(posts(&requests).len(), 3);
     // With --jobs 3 every run is created before any of them is finished.
     let last_post = requests.iter().rposition(|r| r.method == "POST").unwrap();
-    let first_results = requests.iter().position(|r| r.path.ends_with("/results")).unwrap();
+    let first_results = requests
+        .iter()
+        .position(|r| r.path.ends_with("/results"))
+        .unwrap();
     assert!(last_post < first_results, "{requests:#?}");
 
-    let unknown = Runner::new(&sim).suite(file).args(&["--suite", "tree"]).run().await;
+    let unknown = Runner::new(&sim)
+        .suite(file)
+        .args(&["--suite", "tree"])
+        .run()
+        .await;
     unknown.assert_code(2);
-    assert!(unknown.stderr.contains("did you mean `three`"), "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("did you mean `three`"),
+        "{}",
+        unknown.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -353,19 +427,37 @@ async fn check_reads_a_run_id_or_a_saved_file() {
     let id = created.stdout.trim().to_owned();
     assert_eq!(id.len(), 25, "{}", created.stdout);
     let waited = Runner::new(&sim)
-        .args_only(&["wait", &id, "--poll-interval", "100ms", "--output", "results.json"])
+        .args_only(&[
+            "wait",
+            &id,
+            "--poll-interval",
+            "100ms",
+            "--output",
+            "results.json",
+        ])
         .run()
         .await;
     waited.assert_code(0);
     let by_file = Runner::new(&sim)
         .in_dir(&waited)
-        .args_only(&["check", "results.json", "--min-test-pass-rate", "0.4"])
+        .args_only(&[
+            "check",
+            "results.json",
+            "--min-test-pass-rate",
+            "0.4",
+            "--min-assertion-score",
+            "0.4",
+        ])
         .run()
         .await;
     by_file.assert_code(0);
     let by_id = Runner::new(&sim).args_only(&["check", &id]).run().await;
     by_id.assert_code(1);
-    assert!(by_id.stdout.contains("min_test_pass_rate"), "{}", by_id.stdout);
+    assert!(
+        by_id.stdout.contains("min_test_pass_rate"),
+        "{}",
+        by_id.stdout
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -417,7 +509,11 @@ suites:
         .run()
         .await;
     run.assert_code(0);
-    assert!(run.stdout.contains("would place 14 call(s)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("would place 14 call(s)"),
+        "{}",
+        run.stdout
+    );
     assert!(posts(&sim.requests()).is_empty());
 
     let capped = Runner::new(&sim)
@@ -426,7 +522,11 @@ suites:
         .run()
         .await;
     capped.assert_code(2);
-    assert!(capped.stderr.contains("above its limit of 10"), "{}", capped.stderr);
+    assert!(
+        capped.stderr.contains("above its limit of 10"),
+        "{}",
+        capped.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -447,7 +547,11 @@ async fn a_killed_run_reattaches_to_its_recorded_run_instead_of_placing_calls_ag
         .run()
         .await;
     again.assert_code(0);
-    assert!(again.stderr.contains("re-attaching to run"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("re-attaching to run"),
+        "{}",
+        again.stderr
+    );
     assert_eq!(posts(&sim.requests()).len(), 1);
 
     let fresh = Runner::new(&sim)

@@ -6,7 +6,7 @@ use hamming_runner::sim::{Workspace, WorkspaceError, json_schema};
 use serde_json::Value;
 
 const SCHEMA: &str = "schemas/hamming-workspace.schema.json";
-const EXAMPLE: &str = "examples/simulator-workspace.yaml";
+const EXAMPLE: &str = "examples/simulator/workspace.yaml";
 
 #[test]
 fn published_schema_matches_the_model() {

@@ -163,9 +163,15 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
         }
 
         let usage_error = followed.iter().any(|f| f.usage_error);
+        let skipped: Vec<bool> = followed.iter().map(|f| f.skipped.is_some()).collect();
         let judged = followed
             .into_iter()
-            .map(|f| gate::judge(f.observation))
+            .map(|f| match &f.skipped {
+                Some(reason) => {
+                    gate::not_run(&f.observation.suite, reason, f.observation.started_at)
+                }
+                None => gate::judge(f.observation),
+            })
             .collect();
         let mut outcome = Outcome::new(
             args.file.display().to_string(),
@@ -173,6 +179,18 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
             SystemTime::now(),
             judged,
         );
+        // Suites that --fail-fast kept from starting are reported, but the exit code is the
+        // failure that stopped the run.
+        if skipped.iter().any(|s| *s) {
+            outcome.exit_code = crate::exit::worst(
+                outcome
+                    .suites
+                    .iter()
+                    .zip(&skipped)
+                    .filter(|(_, skipped)| !**skipped)
+                    .map(|(suite, _)| suite.verdict.exit_code()),
+            );
+        }
         if usage_error {
             outcome.exit_code = crate::exit::worst([outcome.exit_code, crate::exit::USAGE]);
         }

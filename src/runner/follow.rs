@@ -64,6 +64,10 @@ pub struct Followed {
     /// Set when the suite could not start because of the suite file (unknown tag, empty
     /// selection, too many calls): exit code 2 rather than 3.
     pub usage_error: bool,
+    /// Set when the suite was never started because `--fail-fast` stopped the run: the
+    /// reason, for the report. Such a suite does not raise the exit code; the failure that
+    /// stopped the run does.
+    pub skipped: Option<String>,
 }
 
 /// Everything a suite needs that is shared across suites.
@@ -98,6 +102,7 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
         return Followed {
             observation: obs,
             usage_error: false,
+            skipped: None,
         };
     }
 
@@ -289,5 +294,6 @@ fn finish(mut obs: RunObservation, start: Instant, usage_error: bool) -> Followe
     Followed {
         observation: obs,
         usage_error,
+        skipped: None,
     }
 }

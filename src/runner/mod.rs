@@ -100,15 +100,18 @@ fn skipped(suite: ResolvedSuite) -> Followed {
             last_status: None,
             results: None,
             end: RunEnd::NotStarted {
-                message: "not run: an earlier suite failed and --fail-fast is set".into(),
+                message: SKIPPED_BY_FAIL_FAST.into(),
             },
             started_at: std::time::SystemTime::now(),
             elapsed: std::time::Duration::ZERO,
             case_titles: Default::default(),
         },
         usage_error: false,
+        skipped: Some(SKIPPED_BY_FAIL_FAST.into()),
     }
 }
+
+const SKIPPED_BY_FAIL_FAST: &str = "not run: an earlier suite failed and --fail-fast is set";
 
 /// The closest candidate to a misspelt name, if one is close enough to be a likely typo.
 pub fn suggest(wanted: &str, candidates: &[String]) -> Option<String> {

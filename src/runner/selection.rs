@@ -140,7 +140,9 @@ struct Catalog {
 
 impl Catalog {
     async fn fetch(client: &Client, agent_id: &str) -> Result<Self, ApiError> {
-        let tags = client.tags(Some(agent_id)).await?.tags;
+        // Every tag, not only the agent's: a tag that exists but selects nothing for this
+        // agent deserves that message, not "unknown tag".
+        let tags = client.tags(None).await?.tags;
         let cases = client.test_cases(Some(agent_id)).await?;
         Ok(Self { tags, cases })
     }

@@ -293,7 +293,8 @@ impl Started {
         for reader in self.readers.drain(..) {
             let _ = reader.await;
         }
-        let take = |b: &Arc<Mutex<Vec<u8>>>| String::from_utf8_lossy(&b.lock().unwrap()).into_owned();
+        let take =
+            |b: &Arc<Mutex<Vec<u8>>>| String::from_utf8_lossy(&b.lock().unwrap()).into_owned();
         Finished {
             code: status.code(),
             stdout: take(&self.stdout),
@@ -336,13 +337,26 @@ impl Finished {
 
     /// The key is in no output and in no file the run wrote.
     pub fn assert_no_key(&self) {
-        assert!(!self.stdout.contains(KEY), "stdout leaks the key:\n{}", self.stdout);
-        assert!(!self.stderr.contains(KEY), "stderr leaks the key:\n{}", self.stderr);
+        assert!(
+            !self.stdout.contains(KEY),
+            "stdout leaks the key:\n{}",
+            self.stdout
+        );
+        assert!(
+            !self.stderr.contains(KEY),
+            "stderr leaks the key:\n{}",
+            self.stderr
+        );
         let secret_part = &KEY[8..];
         assert!(!self.stdout.contains(secret_part) && !self.stderr.contains(secret_part));
         for file in files_below(self.dir.path()) {
-            let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap_or_default()).into_owned();
-            assert!(!text.contains(secret_part), "{} leaks the key", file.display());
+            let text =
+                String::from_utf8_lossy(&std::fs::read(&file).unwrap_or_default()).into_owned();
+            assert!(
+                !text.contains(secret_part),
+                "{} leaks the key",
+                file.display()
+            );
         }
     }
 }

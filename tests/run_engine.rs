@@ -580,3 +580,70 @@ async fn simulate_runs_the_readme_example_with_no_key() {
     let report: Value = run.json("reports/report.json");
     assert_eq!(report["suites"].as_array().map(Vec::len), Some(2));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn under_github_actions_it_writes_outputs_summary_and_annotations() {
+    let sim = start_sim(WORKSPACE).await;
+    let file = r#"version: 1
+defaults:
+  agent_id: agent-1
+  phone_numbers: ["+14155550100"]
+  poll_interval: 100ms
+suites:
+  smoke:
+    tags: [smoke]
+  refunds:
+    test_cases:
+      - id: case-pass
+      - id: case-fail
+"#;
+    let run = Runner::new(&sim)
+        .suite(file)
+        .github()
+        .args(&["--report-dir", "reports"])
+        .run()
+        .await;
+    run.assert_code(1);
+    assert!(
+        run.stdout.starts_with(&format!("::add-mask::{KEY}\n")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("::group::smoke: passed"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("::endgroup::"), "{}", run.stdout);
+    // The failing suite is annotated at its name (line 9), the failing case at its entry
+    // (line 12).
+    let annotations: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::error"))
+        .collect();
+    assert_eq!(annotations.len(), 2, "{}", run.stdout);
+    assert!(annotations[0].starts_with(
+        "::error file=suite.yaml,line=9,title=suite refunds%3A min_test_pass_rate failed::"
+    ));
+    assert!(annotations[1].starts_with(
+        "::error file=suite.yaml,line=12,title=suite refunds%3A case Refund request did not pass::"
+    ));
+    assert!(annotations[1].contains("never asked for the account number"));
+    let output = run.text("gh-output");
+    let value = |name: &str| -> String {
+        let start = output
+            .find(&format!("{name}<<"))
+            .unwrap_or_else(|| panic!("{name} in {output}"));
+        output[start..].lines().nth(1).unwrap().to_owned()
+    };
+    assert_eq!(value("passed"), "false");
+    assert_eq!(value("exit_code"), "1");
+    assert_eq!(value("pass_rate_smoke"), "1");
+    assert_eq!(value("pass_rate_refunds"), "0.5");
+    assert_eq!(value("test_run_ids").split(',').count(), 2);
+    assert_eq!(value("report_junit"), "reports/junit.xml");
+    let summary = run.text("gh-summary");
+    assert!(summary.contains("refunds"), "{summary}");
+    assert_eq!(summary, run.text("reports/summary.md"));
+}

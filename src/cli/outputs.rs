@@ -56,12 +56,14 @@ impl ReportArgs {
 /// when a report could not be written: CI must not read a missing report as a pass.
 pub fn emit(outcome: &Outcome, reports: &ReportArgs, out: &Output) -> u8 {
     let mut code = outcome.exit_code;
+    let on_github = github::detected();
     let mut stdout = std::io::stdout().lock();
     let printed = terminal::write_terminal_with(
         outcome,
         &mut stdout,
         terminal::TerminalOptions {
             color: out.color_stdout,
+            github_groups: on_github,
         },
     )
     .and_then(|()| stdout.flush());
@@ -77,9 +79,7 @@ pub fn emit(outcome: &Outcome, reports: &ReportArgs, out: &Output) -> u8 {
         error(out, &failure.to_string());
         code = crate::exit::worst([code, crate::exit::PLATFORM]);
     }
-    if github::detected()
-        && let Err(e) = github::publish(outcome, &files, &mut stdout)
-    {
+    if on_github && let Err(e) = github::publish(outcome, &files, &mut stdout) {
         error(out, &format!("cannot publish to GitHub Actions: {e}"));
         code = crate::exit::worst([code, crate::exit::PLATFORM]);
     }

@@ -38,6 +38,7 @@ pub fn run(args: ReportArgs, global: &super::Global) -> u8 {
     };
     let options = TerminalOptions {
         color: global.color_stdout,
+        github_groups: false,
     };
     let mut stdout = std::io::stdout().lock();
     // A closed stdout (e.g. piped into `head`) must not stop the report files being written.

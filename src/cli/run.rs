@@ -97,6 +97,7 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
+    let secrets_used = loaded.secrets_used.clone();
     super::runtime::block_on(async move {
         let connection = if args.simulate {
             eprintln!(
@@ -114,9 +115,17 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
                 return crate::exit::USAGE;
             }
         };
-        if github::detected() && connection.sim.is_none() {
-            // GitHub masks secrets it injected itself; a key read from a file is masked here.
-            println!("{}", github::add_mask(connection.client.key().expose()));
+        if github::detected() {
+            // GitHub masks the secrets it injected itself; a key read from a file, and any
+            // secret a template was allowed to read, are masked here before anything prints.
+            if connection.sim.is_none() {
+                print!("{}", github::add_mask(connection.client.key().expose()));
+            }
+            for name in &secrets_used {
+                if let Ok(value) = std::env::var(name) {
+                    print!("{}", github::add_mask(&value));
+                }
+            }
         }
 
         let state = match args

@@ -90,7 +90,8 @@ impl Annotation {
 }
 
 /// The annotations of an outcome: one error per failed check (at the line of the test case
-/// it concerns, else at the suite's line), one per suite that errored, timed out or was
+/// it concerns, else at the suite's line), one per explicitly listed test case with calls
+/// that did not pass (at its entry), one per suite that errored, timed out or was
 /// interrupted, and a warning per flaky case.
 pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
     let mut notes = Vec::new();
@@ -126,6 +127,40 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
                             check.measured.as_deref().unwrap_or("nothing"),
                             check.expected,
                             link_suffix(suite)
+                        ),
+                    );
+                }
+                // Each explicitly listed case that failed gets its own annotation on its
+                // entry, so the diff view shows which case to look at.
+                for (case_id, line) in &suite.source.test_case_lines {
+                    let failing: Vec<_> = suite
+                        .calls
+                        .iter()
+                        .filter(|c| &c.test_case_id == case_id && !c.passed())
+                        .collect();
+                    let Some(first) = failing.first() else {
+                        continue;
+                    };
+                    let total = suite
+                        .calls
+                        .iter()
+                        .filter(|c| &c.test_case_id == case_id)
+                        .count();
+                    let title = first.title.as_deref().unwrap_or(case_id);
+                    add(
+                        Level::Error,
+                        *line,
+                        format!("suite {}: case {title} did not pass", suite.name),
+                        format!(
+                            "{} of {total} calls did not pass; {}: {}{}",
+                            failing.len(),
+                            first.display_name(),
+                            first.reason.as_deref().unwrap_or(&first.status),
+                            first
+                                .link
+                                .as_deref()
+                                .map(|u| format!(" - {u}"))
+                                .unwrap_or_default()
                         ),
                     );
                 }

@@ -14,6 +14,8 @@ pub const MAX_FAILING_CALLS: usize = 20;
 pub struct TerminalOptions {
     /// Use ANSI colours.
     pub color: bool,
+    /// Wrap each suite in a collapsible `::group::` of the GitHub Actions log.
+    pub github_groups: bool,
 }
 
 /// Writes the summary without colour.
@@ -29,7 +31,14 @@ pub fn write_terminal_with(
 ) -> io::Result<()> {
     let paint = Paint(options.color);
     for suite in &outcome.suites {
+        if options.github_groups {
+            let title = format!("{}: {}", suite.name, suite.verdict.label());
+            out.write_all(super::github::group(&title).as_bytes())?;
+        }
         write_suite(suite, out, paint)?;
+        if options.github_groups {
+            out.write_all(super::github::endgroup().as_bytes())?;
+        }
         writeln!(out)?;
     }
     write_totals(outcome, out, paint)

@@ -48,7 +48,10 @@ fn terminal_colour_only_when_asked() {
     terminal::write_terminal_with(
         &outcome,
         &mut out,
-        terminal::TerminalOptions { color: true },
+        terminal::TerminalOptions {
+            color: true,
+            github_groups: false,
+        },
     )
     .unwrap();
     assert!(

@@ -162,6 +162,21 @@ impl Runner {
         self
     }
 
+    /// As under GitHub Actions, with `$GITHUB_OUTPUT` and `$GITHUB_STEP_SUMMARY` in the run's
+    /// directory (`gh-output`, `gh-summary`).
+    pub fn github(mut self) -> Self {
+        let dir = self.dir.path();
+        self.env.push(("GITHUB_ACTIONS".into(), "true".into()));
+        for (var, file) in [
+            ("GITHUB_OUTPUT", "gh-output"),
+            ("GITHUB_STEP_SUMMARY", "gh-summary"),
+        ] {
+            self.env
+                .push((var.into(), dir.join(file).display().to_string()));
+        }
+        self
+    }
+
     /// Runs in the directory of an earlier run (its suite file, reports and state).
     pub fn in_dir(mut self, earlier: &Finished) -> Self {
         self.dir = Arc::clone(&earlier.dir);
@@ -326,6 +341,10 @@ impl Finished {
 
     pub fn path(&self, relative: &str) -> PathBuf {
         self.dir.path().join(relative)
+    }
+
+    pub fn text(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
     }
 
     pub fn json(&self, relative: &str) -> Value {

@@ -79,11 +79,20 @@ impl ConnectionArgs {
 
 /// Starts the in-process simulator seeded from the suites (every agent, tag and test case
 /// they name exists and passes) and connects to it with a throwaway key.
-pub async fn simulate(suites: &[ResolvedSuite], verbose: bool) -> Result<Connection, ConnectError> {
+pub async fn simulate(
+    suites: &[ResolvedSuite],
+    verbose: bool,
+    speed: f64,
+) -> Result<Connection, ConnectError> {
+    let speed = if speed.is_finite() && speed > 0.0 {
+        speed
+    } else {
+        SIMULATE_SPEED
+    };
     let handle = sim::start(
         Workspace::seeded(&seed_for(suites)),
         SimOptions {
-            speed: Some(SIMULATE_SPEED),
+            speed: Some(speed),
             seed: None,
             record: None,
             port: 0,
@@ -93,9 +102,9 @@ pub async fn simulate(suites: &[ResolvedSuite], verbose: bool) -> Result<Connect
     .map_err(|e| ConnectError::Simulator(e.to_string()))?;
     let base = api::parse_base_url(&handle.base_url())?;
     let key = ApiKey::new("sk-simulated-0000000000000000")?;
-    let scale = 1.0 / SIMULATE_SPEED;
-    let reads = api::retry::RetryPolicy::READS.scaled(scale.max(0.01));
-    let create = api::retry::RetryPolicy::CREATE.scaled(scale.max(0.01));
+    let scale = 1.0 / speed;
+    let reads = api::retry::RetryPolicy::READS.scaled(scale.clamp(0.0001, 0.01));
+    let create = api::retry::RetryPolicy::CREATE.scaled(scale.clamp(0.0001, 0.01));
     let client = Client::new(
         base,
         key,

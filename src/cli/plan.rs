@@ -26,6 +26,11 @@ pub struct PlanArgs {
     #[arg(long)]
     pub simulate: bool,
 
+    /// Simulated seconds per real second under --simulate (for benchmarks and rehearsals
+    /// that want calls to take no time at all).
+    #[arg(long, hide = true, value_name = "X", default_value_t = connect::SIMULATE_SPEED)]
+    pub simulate_speed: f64,
+
     /// List every selected test case under its suite.
     #[arg(long)]
     pub cases: bool,
@@ -48,7 +53,7 @@ pub fn run(args: PlanArgs, out: &Output) -> u8 {
     };
     super::runtime::block_on(async {
         let connection = if args.simulate {
-            connect::simulate(&suites, out.verbose > 0).await
+            connect::simulate(&suites, out.verbose > 0, args.simulate_speed).await
         } else {
             args.connection.connect(out.verbose > 0)
         };

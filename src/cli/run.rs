@@ -51,6 +51,11 @@ pub struct RunArgs {
     #[arg(long)]
     pub simulate: bool,
 
+    /// Simulated seconds per real second under --simulate (for benchmarks and rehearsals
+    /// that want calls to take no time at all).
+    #[arg(long, hide = true, value_name = "X", default_value_t = connect::SIMULATE_SPEED)]
+    pub simulate_speed: f64,
+
     /// Record each created run in this file before polling it, and re-attach to the runs it
     /// records instead of creating new ones [default: state.json in --report-dir, when given].
     #[arg(long, value_name = "FILE")]
@@ -102,9 +107,9 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
         let connection = if args.simulate {
             eprintln!(
                 "simulating: the Hamming simulator runs in-process, no key is used and no calls are placed (time runs {}x faster)",
-                connect::SIMULATE_SPEED
+                args.simulate_speed
             );
-            connect::simulate(&suites, out.verbose > 0).await
+            connect::simulate(&suites, out.verbose > 0, args.simulate_speed).await
         } else {
             args.connection.connect(out.verbose > 0)
         };

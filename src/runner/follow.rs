@@ -47,8 +47,15 @@ impl Pacing {
         d.mul_f64(self.time_scale)
     }
 
+    /// The suite's deadline in real time. Under compressed time it never drops below a
+    /// quarter second, which the HTTP round trips alone can take.
     pub fn timeout_for(&self, suite: &ResolvedSuite) -> Duration {
-        self.scale(self.timeout.unwrap_or(suite.timeout))
+        let timeout = self.timeout.unwrap_or(suite.timeout);
+        if self.time_scale < 1.0 {
+            self.scale(timeout).max(Duration::from_millis(250))
+        } else {
+            timeout
+        }
     }
 
     pub fn interval_for(&self, suite: &ResolvedSuite) -> Duration {

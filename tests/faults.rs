@@ -41,7 +41,11 @@ async fn drill(faults: &str, body: &str, extra: &[&str]) -> (Finished, SimHandle
     let sim = start_sim(&format!("faults:\n{faults}{WORKSPACE}")).await;
     let mut args: Vec<&str> = FAST.to_vec();
     args.extend_from_slice(extra);
-    let run = Runner::new(&sim).suite(&suite(body)).args(&args).run().await;
+    let run = Runner::new(&sim)
+        .suite(&suite(body))
+        .args(&args)
+        .run()
+        .await;
     (run, sim)
 }
 
@@ -141,30 +145,34 @@ async fn persistent_5xx_on_every_read_endpoint_gives_up_with_exit_3() {
         for status in [500u16, 502, 503, 504] {
             for body in ["json", "html"] {
                 let name = format!("{path} {status} {body} forever");
-                drills.push((name, Box::pin(async move {
-                    let rule =
-                        format!("  - {{ path: \"{path}\", fault: \"status={status};body={body}\" }}\n");
-                    let started = Instant::now();
-                    let (run, sim) = drill(&rule, "tags: [smoke]", &[]).await;
-                    let elapsed = started.elapsed();
-                    check(&run, 3, "error")?;
-                    let all_output = format!("{}{}", run.stdout, run.stderr);
-                    if !all_output.contains("gave up after") {
-                        return Err(format!("no `gave up after` in\n{all_output}"));
-                    }
-                    if body == "html" && !all_output.contains("HTML error page") {
-                        return Err(format!("the HTML page is not named in\n{all_output}"));
-                    }
-                    // Ten attempts at most per read, and a bounded time.
-                    let seen = faulted(&sim, &path_end(path), status);
-                    if !(2..=10).contains(&seen) {
-                        return Err(format!("{seen} faulted requests"));
-                    }
-                    if elapsed > Duration::from_secs(15) {
-                        return Err(format!("took {elapsed:?}"));
-                    }
-                    Ok(())
-                })));
+                drills.push((
+                    name,
+                    Box::pin(async move {
+                        let rule = format!(
+                            "  - {{ path: \"{path}\", fault: \"status={status};body={body}\" }}\n"
+                        );
+                        let started = Instant::now();
+                        let (run, sim) = drill(&rule, "tags: [smoke]", &[]).await;
+                        let elapsed = started.elapsed();
+                        check(&run, 3, "error")?;
+                        let all_output = format!("{}{}", run.stdout, run.stderr);
+                        if !all_output.contains("gave up after") {
+                            return Err(format!("no `gave up after` in\n{all_output}"));
+                        }
+                        if body == "html" && !all_output.contains("HTML error page") {
+                            return Err(format!("the HTML page is not named in\n{all_output}"));
+                        }
+                        // Ten attempts at most per read, and a bounded time.
+                        let seen = faulted(&sim, &path_end(path), status);
+                        if !(2..=10).contains(&seen) {
+                            return Err(format!("{seen} faulted requests"));
+                        }
+                        if elapsed > Duration::from_secs(15) {
+                            return Err(format!("took {elapsed:?}"));
+                        }
+                        Ok(())
+                    }),
+                ));
             }
         }
     }
@@ -208,9 +216,15 @@ async fn rate_limits_are_retried_honouring_retry_after_in_both_forms() {
         check(&run, 0, "passed").unwrap();
         let wait = wait_after_429(&sim, "/status");
         if honoured {
-            assert!(wait >= Duration::from_millis(250), "{fault}: waited {wait:?}");
+            assert!(
+                wait >= Duration::from_millis(250),
+                "{fault}: waited {wait:?}"
+            );
         } else {
-            assert!(wait < Duration::from_millis(200), "{fault}: waited {wait:?}");
+            assert!(
+                wait < Duration::from_millis(200),
+                "{fault}: waited {wait:?}"
+            );
         }
     }
     let (run, _sim) = drill(&rule("retry-after=0", ""), "tags: [smoke]", &[]).await;
@@ -227,26 +241,33 @@ async fn broken_bodies_are_retried_and_persistent_ones_give_up() {
     let mut drills: Vec<(String, Drill)> = Vec::new();
     for path in ["test-runs/*/status", "test-runs/*/results"] {
         for fault in ["reset", "truncated-json", "malformed-json"] {
-            drills.push((format!("{path} {fault} x2"), Box::pin(async move {
-                let rule = format!("  - {{ path: \"{path}\", fault: \"{fault}\", count: 2 }}\n");
-                let (run, _sim) = drill(&rule, "tags: [smoke]", &[]).await;
-                check(&run, 0, "passed").map(|_| ())
-            })));
-            drills.push((format!("{path} {fault} forever"), Box::pin(async move {
-                let rule = format!("  - {{ path: \"{path}\", fault: \"{fault}\" }}\n");
-                let (run, _sim) = drill(&rule, "tags: [smoke]", &[]).await;
-                check(&run, 3, "error")?;
-                let output = format!("{}{}", run.stdout, run.stderr);
-                let expected = if fault == "reset" {
-                    "connection broke"
-                } else {
-                    "not the JSON expected"
-                };
-                output
-                    .contains(expected)
-                    .then_some(())
-                    .ok_or(format!("no `{expected}` in\n{output}"))
-            })));
+            drills.push((
+                format!("{path} {fault} x2"),
+                Box::pin(async move {
+                    let rule =
+                        format!("  - {{ path: \"{path}\", fault: \"{fault}\", count: 2 }}\n");
+                    let (run, _sim) = drill(&rule, "tags: [smoke]", &[]).await;
+                    check(&run, 0, "passed").map(|_| ())
+                }),
+            ));
+            drills.push((
+                format!("{path} {fault} forever"),
+                Box::pin(async move {
+                    let rule = format!("  - {{ path: \"{path}\", fault: \"{fault}\" }}\n");
+                    let (run, _sim) = drill(&rule, "tags: [smoke]", &[]).await;
+                    check(&run, 3, "error")?;
+                    let output = format!("{}{}", run.stdout, run.stderr);
+                    let expected = if fault == "reset" {
+                        "connection broke"
+                    } else {
+                        "not the JSON expected"
+                    };
+                    output
+                        .contains(expected)
+                        .then_some(())
+                        .ok_or(format!("no `{expected}` in\n{output}"))
+                }),
+            ));
         }
     }
     all(drills).await;
@@ -270,7 +291,8 @@ async fn a_server_that_never_answers_trips_the_request_timeout() {
     assert!(run.stdout.contains("no answer from"), "{}", run.stdout);
     assert!(started.elapsed() < Duration::from_secs(15));
     // A create that is never answered may have placed calls: it is not resent.
-    let rule = "  - { method: POST, path: \"test-runs/test-inbound-agent\", fault: \"no-response\" }\n";
+    let rule =
+        "  - { method: POST, path: \"test-runs/test-inbound-agent\", fault: \"no-response\" }\n";
     let (run, sim) = drill(rule, "tags: [smoke]", &[]).await;
     check(&run, 3, "error").unwrap();
     assert_eq!(posts(&sim.requests()).len(), 1);
@@ -326,10 +348,7 @@ async fn run_outcomes_map_to_exit_codes_with_a_complete_report() {
             .run()
             .await;
         let report = check(&run, 3, "error").unwrap();
-        assert!(
-            report.to_string().contains(status),
-            "{outcome}: {report:#}"
-        );
+        assert!(report.to_string().contains(status), "{outcome}: {report:#}");
     }
 }
 
@@ -366,7 +385,10 @@ async fn a_restarted_server_that_lost_the_run_ends_in_exit_3_naming_the_run() {
         .expect("run id in the report")
         .to_owned();
     let output = format!("{}{}", run.stdout, run.stderr);
-    assert!(output.contains(&format!("run {run_id} is unknown to the server")), "{output}");
+    assert!(
+        output.contains(&format!("run {run_id} is unknown to the server")),
+        "{output}"
+    );
     assert!(output.contains("--fresh"), "{output}");
     // The restarted server was asked, and said 404; nothing was created on it.
     let requests = restarted.requests();
@@ -401,6 +423,117 @@ async fn a_server_that_stays_down_exhausts_the_read_budget_with_exit_3() {
     sim.shutdown().await;
     let run = child.finish().await;
     let report = check(&run, 3, "error").unwrap();
-    assert!(report.to_string().contains("could not read the status"), "{report:#}");
+    assert!(
+        report.to_string().contains("could not read the status"),
+        "{report:#}"
+    );
     assert!(started.elapsed() < Duration::from_secs(15));
+}
+
+/// The highest resident set size (VmHWM, KiB) of a process, sampled until it exits.
+async fn peak_rss_kib(pid: u32) -> u64 {
+    let path = format!("/proc/{pid}/status");
+    let mut peak = 0;
+    while let Ok(text) = tokio::fs::read_to_string(&path).await {
+        let hwm = text
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
+        match hwm {
+            Some(kib) => peak = peak.max(kib),
+            // A zombie has no memory lines left: the last sample stands.
+            None => break,
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    peak
+}
+
+/// Many suites at once under random read faults: every suite gets a verdict, no create is
+/// sent twice, the requests stay within the retry budget and the runner's memory stays
+/// bounded. `SOAK_SUITES` sets the number of suites (200 by default; CI runs 40).
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "soak test: run with `cargo test --test faults -- --ignored soak`"]
+async fn soak() {
+    let suites: usize = std::env::var("SOAK_SUITES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    // Five kinds of read fault, each drawn with probability 0.02: about 10% of reads fail.
+    let mut faults = String::from("faults:\n");
+    for fault in [
+        "status=503",
+        "status=502;body=html",
+        "retry-after=0",
+        "reset",
+        "truncated-json",
+    ] {
+        faults.push_str(&format!(
+            "  - {{ method: GET, path: \"**\", fault: \"{fault}\", probability: 0.02 }}\n"
+        ));
+    }
+    let sim = start_sim(&format!("{faults}{WORKSPACE}")).await;
+    let mut file = String::from(
+        "version: 1\ndefaults:\n  agent_id: agent-1\n  phone_numbers: [\"+14155550100\"]\n  timeout: 60s\n  poll_interval: 100ms\nsuites:\n",
+    );
+    for i in 0..suites {
+        file.push_str(&format!("  s{i}: {{ tags: [smoke] }}\n"));
+    }
+    let started = Instant::now();
+    let child = Runner::new(&sim)
+        .suite(&file)
+        .args(&[
+            "--jobs",
+            "20",
+            "--quiet",
+            "--request-timeout",
+            "5s",
+            "--retry-scale",
+            "0.05",
+            "--report-json",
+            "report.json",
+        ])
+        .spawn();
+    let pid = child.pid().expect("pid");
+    let rss = tokio::spawn(peak_rss_kib(pid));
+    let run = child.finish().await;
+    let wall = started.elapsed();
+    let peak_kib = rss.await.expect("rss sampler");
+
+    run.assert_code(0);
+    let report = run.json("report.json");
+    let verdicts = report["suites"].as_array().expect("suites");
+    assert_eq!(verdicts.len(), suites);
+    assert!(verdicts.iter().all(|s| s["verdict"] == "passed"));
+    run.assert_no_key();
+
+    let requests = sim.requests();
+    let posts = posts(&requests).len();
+    let gets: Vec<_> = requests.iter().filter(|r| r.method == "GET").collect();
+    let failed = gets.iter().filter(|r| r.status != Some(200)).count();
+    // No paid call placed twice: exactly one create per suite, none of them faulted.
+    assert_eq!(posts, suites);
+    // Each suite needs two catalog reads, a few status polls (its run takes about 0.1 s at
+    // this speed, polled every 100 ms: allow 3) and one results read: at most 6 reads. Each
+    // read fails with probability about 0.1, so it takes 1/0.9 ≈ 1.11 attempts on average;
+    // the budget allows 1.5, plus the one create.
+    let budget = suites * (1 + 9);
+    let total = requests.len();
+    eprintln!(
+        "soak: {suites} suites in {wall:?}; {total} requests ({posts} creates, {} reads, {failed} faulted); budget {budget}; peak RSS {} KiB",
+        gets.len(),
+        peak_kib
+    );
+    assert!(total <= budget, "{total} requests, budget {budget}");
+    // Nominally 9.6% (five rules of 2%, first match wins); the seeded draws give 3–7%.
+    assert!(
+        (failed as f64) > gets.len() as f64 * 0.01 && (failed as f64) < gets.len() as f64 * 0.2,
+        "{failed} of {} reads faulted",
+        gets.len()
+    );
+    assert!(
+        peak_kib > 0 && peak_kib < 128 * 1024,
+        "peak RSS {peak_kib} KiB"
+    );
 }

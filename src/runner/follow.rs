@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::api::{ApiError, Client};
 use crate::api::wire::{ResultsBody, RunStatus};
+use crate::api::{ApiError, Client};
 use crate::outcome::{RunEnd, RunObservation};
 use crate::suite::ResolvedSuite;
 

@@ -252,8 +252,7 @@ pub fn rewrite(rewrite: &Rewrite, status: StatusCode, body: Bytes) -> Response {
                 if object.contains_key("status") {
                     object.insert("status".into(), new.clone().into());
                 }
-                if let Some(summary) = object.get_mut("summary").and_then(|s| s.as_object_mut())
-                {
+                if let Some(summary) = object.get_mut("summary").and_then(|s| s.as_object_mut()) {
                     summary.insert("status".into(), new.clone().into());
                 }
             }
@@ -446,6 +445,33 @@ mod tests {
             FaultSpec::parse("run=canceled").unwrap().run,
             Some(RunOutcome::Canceled)
         );
+    }
+
+    #[tokio::test]
+    async fn rewrites_change_the_real_body() {
+        let body = Bytes::from(
+            r#"{"summary":{"status":"RUNNING","stats":{"total":1}},"results":[{"id":"r","status":"PASSED","metrics":{},"recordingUrl":null}]}"#,
+        );
+        let read = |response: Response| async move {
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
+        };
+        let sparse = read(rewrite(&Rewrite::Sparse, StatusCode::OK, body.clone())).await;
+        assert_eq!(
+            sparse,
+            serde_json::json!({"summary":{"status":"RUNNING"},"results":[{"id":"r","status":"PASSED"}]})
+        );
+        let extra = read(rewrite(&Rewrite::Extra, StatusCode::OK, body.clone())).await;
+        assert_eq!(extra["results"][0]["anotherNewThing"], 42);
+        assert_eq!(
+            extra["summary"]["stats"]["unexpectedField"]["nested"][3]["deep"],
+            true
+        );
+        let status = Rewrite::StatusValue("PAUSED".into());
+        let renamed = read(rewrite(&status, StatusCode::OK, body)).await;
+        assert_eq!(renamed["summary"]["status"], "PAUSED");
     }
 
     #[test]

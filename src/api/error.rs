@@ -36,7 +36,7 @@ pub enum ApiError {
     #[error("could not connect to {url}: {reason}")]
     Connect { url: String, reason: String },
 
-    #[error("no answer from {url} within {}s", .timeout.as_secs())]
+    #[error("no answer from {url} within {}", seconds(*.timeout))]
     Timeout { url: String, timeout: Duration },
 
     #[error("the connection broke while talking to {url}: {reason}")]
@@ -87,6 +87,15 @@ fn body_kind(html: bool, excerpt: &str) -> String {
         "an empty body".to_owned()
     } else {
         format!("\"{excerpt}\"")
+    }
+}
+
+/// A duration for a message: whole seconds, or tenths below ten seconds (`0.3s`).
+fn seconds(d: Duration) -> String {
+    if d >= Duration::from_secs(10) {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
     }
 }
 

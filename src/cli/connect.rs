@@ -23,6 +23,35 @@ pub struct ConnectionArgs {
     /// from the command line, where shell history and process listings would keep it.
     #[arg(long, value_name = "FILE")]
     pub api_key_file: Option<PathBuf>,
+
+    /// Advanced: give up on a single HTTP request after this long [default: 30s]. A read that
+    /// times out is retried; a create that times out is not (it may have placed calls).
+    #[arg(long, value_name = "DURATION", value_parser = parse_request_timeout, hide_short_help = true)]
+    pub request_timeout: Option<Duration>,
+
+    /// For testing and rehearsal only: multiply every retry wait and retry budget by FACTOR
+    /// (0 < FACTOR ≤ 1), so a fault drill does not sit through real backoff. Never needed
+    /// against the real API.
+    #[arg(long, value_name = "FACTOR", value_parser = parse_retry_scale, hide_short_help = true)]
+    pub retry_scale: Option<f64>,
+}
+
+/// Parses `--request-timeout`: a duration above zero.
+fn parse_request_timeout(text: &str) -> Result<Duration, String> {
+    match super::wait::parse_duration(text)? {
+        d if d.is_zero() => Err("a request timeout of zero would fail every request".to_owned()),
+        d => Ok(d),
+    }
+}
+
+/// Parses `--retry-scale`: a factor in (0, 1].
+fn parse_retry_scale(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(f) if f > 0.0 && f <= 1.0 => Ok(f),
+        _ => Err(format!(
+            "`{text}` is not a factor between 0 (exclusive) and 1, such as 0.01"
+        )),
+    }
 }
 
 /// A client, and the simulator behind it when simulating.
@@ -61,12 +90,17 @@ impl ConnectionArgs {
             })
             .unwrap_or_else(|| api::DEFAULT_BASE_URL.to_owned());
         let base = api::parse_base_url(&base)?;
+        let defaults = ClientOptions::default();
+        let scale = self.retry_scale.unwrap_or(1.0);
         let client = Client::new(
             base,
             key,
             ClientOptions {
                 verbose,
-                ..ClientOptions::default()
+                request_timeout: self.request_timeout.unwrap_or(defaults.request_timeout),
+                reads: defaults.reads.scaled(scale),
+                create: defaults.create.scaled(scale),
+                ..defaults
             },
         )?;
         Ok(Connection {

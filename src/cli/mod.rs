@@ -8,6 +8,7 @@ mod init;
 mod load_args;
 mod output;
 mod outputs;
+mod panic_hook;
 mod plan;
 pub mod report;
 mod run;
@@ -116,6 +117,31 @@ pub struct Global {
 
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
+    panic_hook::install();
+    // A key on the command line lands in shell history and in process listings: refuse it
+    // before clap parses (or echoes) anything, and never repeat the argument itself.
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if let Some(index) = crate::api::key::find_key_on_argv(&args) {
+        let global = Global {
+            verbose: 0,
+            color: ColorChoice::Auto.for_stderr(),
+            color_stdout: false,
+        };
+        print_error(
+            global,
+            &format!(
+                "argument {} looks like an API key or a key flag; a key is never taken from the command line, where shell history and process listings would keep it",
+                index + 1
+            ),
+            Some(
+                "set HAMMING_API_KEY (in GitHub Actions, from a secret) or pass --api-key-file FILE; if the key was typed into a shared shell, rotate it",
+            ),
+        );
+        return ExitCode::from(exit::USAGE);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

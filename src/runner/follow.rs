@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::api::Client;
 use crate::api::wire::{ResultsBody, RunStatus};
+use crate::api::{ApiError, Client};
 use crate::outcome::{RunEnd, RunObservation};
 use crate::suite::ResolvedSuite;
 
@@ -252,6 +252,17 @@ async fn poll(
                     }
                     return None;
                 }
+            }
+            Err(ApiError::NotFound { .. }) => {
+                // The server no longer knows the run: it expired, the key belongs to another
+                // workspace, or (against a simulator) the server restarted. Polling longer
+                // cannot help, and creating a new run silently would place the calls again.
+                obs.end = RunEnd::PlatformError {
+                    message: format!(
+                        "run {run_id} is unknown to the server (HTTP 404 on its status): it may have expired, belong to another workspace, or the server lost it; look for run {run_id} in the Hamming app, and to start over with a new run (placing the calls again) re-run `run` with --fresh"
+                    ),
+                };
+                break;
             }
             Err(err) => {
                 obs.end = RunEnd::PlatformError {

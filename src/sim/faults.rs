@@ -34,6 +34,20 @@ pub struct FaultSpec {
     pub after_handler: bool,
     /// On a create request: how the new run ends.
     pub run: Option<RunOutcome>,
+    /// Rewrite the real JSON body (keeping its status) before answering.
+    pub rewrite: Option<Rewrite>,
+}
+
+/// Ways to rewrite a real JSON body into one a newer or older server might send.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rewrite {
+    /// Replace the run status (`status`, and `summary.status` in results) with this value.
+    StatusValue(String),
+    /// Drop every null and every optional field (metrics, assertions, transcripts, stats,
+    /// URLs, durations, top issues): what a terse or older server might send.
+    Sparse,
+    /// Add unknown fields to every object: what a newer server might send.
+    Extra,
 }
 
 /// The two forms of `Retry-After`.
@@ -111,6 +125,11 @@ impl FaultSpec {
                 "truncated-json" => spec.payload = Some(Payload::TruncatedJson),
                 "reset" => spec.payload = Some(Payload::Reset),
                 "no-response" => spec.no_response = true,
+                "status-value" => {
+                    spec.rewrite = Some(Rewrite::StatusValue(need(value)?.to_owned()));
+                }
+                "sparse-json" => spec.rewrite = Some(Rewrite::Sparse),
+                "extra-fields" => spec.rewrite = Some(Rewrite::Extra),
                 "phase" => match need(value)? {
                     "before" => spec.after_handler = false,
                     "after" => spec.after_handler = true,
@@ -219,6 +238,70 @@ pub fn spoil(payload: Payload, status: StatusCode, body: Bytes) -> Response {
             headers.insert(header::CONTENT_LENGTH, HeaderValue::from(total));
             response
         }
+    }
+}
+
+/// Rewrites a real JSON body as the rewrite says; a body that is not JSON passes unchanged.
+pub fn rewrite(rewrite: &Rewrite, status: StatusCode, body: Bytes) -> Response {
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return (status, body).into_response();
+    };
+    match rewrite {
+        Rewrite::StatusValue(new) => {
+            if let Some(object) = value.as_object_mut() {
+                if object.contains_key("status") {
+                    object.insert("status".into(), new.clone().into());
+                }
+                if let Some(summary) = object.get_mut("summary").and_then(|s| s.as_object_mut()) {
+                    summary.insert("status".into(), new.clone().into());
+                }
+            }
+        }
+        Rewrite::Sparse => strip_optional(&mut value),
+        Rewrite::Extra => add_unknown(&mut value),
+    }
+    (status, axum::Json(value)).into_response()
+}
+
+/// Fields a lenient client must do without.
+const OPTIONAL_FIELDS: &[&str] = &[
+    "metrics",
+    "assertions",
+    "assertionResults",
+    "transcript",
+    "topIssues",
+    "recordingUrl",
+    "transcriptionDataUrl",
+    "durationSeconds",
+    "stats",
+    "resultsUrl",
+    "testCase",
+    "overrides",
+];
+
+fn strip_optional(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.retain(|k, v| !v.is_null() && !OPTIONAL_FIELDS.contains(&k.as_str()));
+            map.values_mut().for_each(strip_optional);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_optional),
+        _ => {}
+    }
+}
+
+fn add_unknown(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.values_mut().for_each(add_unknown);
+            map.insert(
+                "unexpectedField".into(),
+                serde_json::json!({ "nested": [1, "two", null, { "deep": true }] }),
+            );
+            map.insert("anotherNewThing".into(), 42.into());
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(add_unknown),
+        _ => {}
     }
 }
 
@@ -341,6 +424,18 @@ mod tests {
             Some(Payload::Reset)
         );
         assert!(FaultSpec::parse("no-response").unwrap().no_response);
+        assert_eq!(
+            FaultSpec::parse("status-value=PAUSED").unwrap().rewrite,
+            Some(Rewrite::StatusValue("PAUSED".into()))
+        );
+        assert_eq!(
+            FaultSpec::parse("sparse-json").unwrap().rewrite,
+            Some(Rewrite::Sparse)
+        );
+        assert_eq!(
+            FaultSpec::parse("extra-fields").unwrap().rewrite,
+            Some(Rewrite::Extra)
+        );
         assert!(
             FaultSpec::parse("status=502;phase=after")
                 .unwrap()
@@ -350,6 +445,33 @@ mod tests {
             FaultSpec::parse("run=canceled").unwrap().run,
             Some(RunOutcome::Canceled)
         );
+    }
+
+    #[tokio::test]
+    async fn rewrites_change_the_real_body() {
+        let body = Bytes::from(
+            r#"{"summary":{"status":"RUNNING","stats":{"total":1}},"results":[{"id":"r","status":"PASSED","metrics":{},"recordingUrl":null}]}"#,
+        );
+        let read = |response: Response| async move {
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
+        };
+        let sparse = read(rewrite(&Rewrite::Sparse, StatusCode::OK, body.clone())).await;
+        assert_eq!(
+            sparse,
+            serde_json::json!({"summary":{"status":"RUNNING"},"results":[{"id":"r","status":"PASSED"}]})
+        );
+        let extra = read(rewrite(&Rewrite::Extra, StatusCode::OK, body.clone())).await;
+        assert_eq!(extra["results"][0]["anotherNewThing"], 42);
+        assert_eq!(
+            extra["summary"]["stats"]["unexpectedField"]["nested"][3]["deep"],
+            true
+        );
+        let status = Rewrite::StatusValue("PAUSED".into());
+        let renamed = read(rewrite(&status, StatusCode::OK, body)).await;
+        assert_eq!(renamed["summary"]["status"], "PAUSED");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use axum::{Extension, Json, Router};
 use serde_json::Value;
 
 use super::error::ApiError;
-use super::faults::{FAULT_HEADER, FaultSpec, spoil};
+use super::faults::{FAULT_HEADER, FaultSpec, rewrite, spoil};
 use super::record::RecordedRequest;
 use super::state::SimState;
 use super::workspace::RunOutcome;
@@ -148,13 +148,18 @@ async fn gate(State(state): Shared, request: Request, next: Next) -> Response {
     {
         return finish(&state, record, error);
     }
-    let response = match fault.payload {
-        Some(payload) => {
+    let response = match (fault.payload, &fault.rewrite) {
+        (Some(payload), _) => {
             let (parts, body) = response.into_parts();
             let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
             spoil(payload, parts.status, body)
         }
-        None => response,
+        (None, Some(how)) => {
+            let (parts, body) = response.into_parts();
+            let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
+            rewrite(how, parts.status, body)
+        }
+        (None, None) => response,
     };
     record.status = Some(response.status().as_u16());
     state.log.push(record);

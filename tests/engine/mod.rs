@@ -76,12 +76,17 @@ pub fn suite(body: &str) -> String {
 }
 
 pub async fn start_sim(workspace: &str) -> SimHandle {
+    start_sim_on(workspace, 0).await
+}
+
+/// A simulator on a given port (0 picks a free one), e.g. to restart one where it was.
+pub async fn start_sim_on(workspace: &str, port: u16) -> SimHandle {
     let workspace = Workspace::from_yaml(workspace, "test workspace").expect("workspace");
     sim::start(
         workspace,
         SimOptions {
             speed: Some(1200.0),
-            port: 0,
+            port,
             ..SimOptions::default()
         },
     )
@@ -287,6 +292,11 @@ impl Started {
             "stderr never showed {needle:?}:\n{}",
             String::from_utf8_lossy(&self.stderr.lock().unwrap())
         );
+    }
+
+    /// The child's process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
     }
 
     /// Sends a signal (`INT`, `TERM`, `KILL`) to the child.

@@ -18,3 +18,8 @@ command -v check-jsonschema >/dev/null 2>&1 || pip_packages+=(check-jsonschema==
 if [ ${#pip_packages[@]} -gt 0 ]; then
   python3 -m pip install --quiet --disable-pip-version-check "${pip_packages[@]}"
 fi
+
+# cargo-deny builds from source (several minutes on 2 cores), so only when it is missing.
+if ! command -v cargo-deny >/dev/null 2>&1; then
+  cargo install --locked cargo-deny@0.20.2
+fi

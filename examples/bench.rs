@@ -19,7 +19,11 @@ const RUNS: usize = 5;
 fn main() -> anyhow::Result<()> {
     let what = std::env::args().nth(1).unwrap_or_else(|| "all".into());
     let bin = binary()?;
-    println!("binary: {} ({} bytes)", bin.display(), std::fs::metadata(&bin)?.len());
+    println!(
+        "binary: {} ({} bytes)",
+        bin.display(),
+        std::fs::metadata(&bin)?.len()
+    );
     let all = what == "all";
     if all || what == "startup" {
         startup(&bin)?;
@@ -125,7 +129,9 @@ fn big_suite_file(dir: &Path) -> anyhow::Result<PathBuf> {
         "version: 1\ndefaults:\n  agent_id: cmc1benchagent0000000000001\n  phone_numbers: [\"+14155550100\"]\n  thresholds: { min_test_pass_rate: 0.9 }\nsuites:\n",
     );
     for suite in 0..1000 {
-        text.push_str(&format!("  suite-{suite}:\n    samples: 2\n    test_cases:\n"));
+        text.push_str(&format!(
+            "  suite-{suite}:\n    samples: 2\n    test_cases:\n"
+        ));
         for case in 0..10 {
             text.push_str(&format!(
                 "      - id: c{suite:012}{case:012}\n        scenario_facts: {{ customer: \"Customer {case}\", plan: premium }}\n"
@@ -142,7 +148,10 @@ fn load(bin: &Path) -> anyhow::Result<()> {
     let file = big_suite_file(dir.path())?;
     let size = std::fs::metadata(&file)?.len();
     report(
-        &format!("validate 1,000 suites / 10,000 test cases ({} KiB)", size / 1024),
+        &format!(
+            "validate 1,000 suites / 10,000 test cases ({} KiB)",
+            size / 1024
+        ),
         || {
             let mut c = Command::new(bin);
             c.arg("validate").arg(&file);
@@ -235,7 +244,11 @@ fn requests_per_run(log: &[sim::RecordedRequest]) {
     let count = |suffix: &str| log.iter().filter(|r| r.path.ends_with(suffix)).count();
     let ts = |r: &sim::RecordedRequest| humantime::parse_rfc3339_weak(&r.ts).ok();
     let created = log.iter().find(|r| r.method == "POST").and_then(ts);
-    let results = log.iter().rev().find(|r| r.path.ends_with("/results")).and_then(ts);
+    let results = log
+        .iter()
+        .rev()
+        .find(|r| r.path.ends_with("/results"))
+        .and_then(ts);
     println!(
         "requests for one run: {} catalog, {} create, {} status polls, {} results",
         count("/test-tags") + count("/test-cases"),

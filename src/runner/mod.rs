@@ -49,22 +49,28 @@ pub async fn run_suites(
     let permits = Arc::new(Semaphore::new(jobs));
     let stop_new = Arc::new(AtomicBool::new(false));
     let mut tasks = tokio::task::JoinSet::new();
+    // Which suite each task follows, so a task that panics is still reported.
+    let mut spawned = std::collections::HashMap::new();
     let count = suites.len();
     for (index, suite) in suites.into_iter().enumerate() {
-        let permits = Arc::clone(&permits);
+        // Permits are taken here, in file order, so suites start in the order written and a
+        // suite never starts after --fail-fast has stopped the run.
+        let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
+            break;
+        };
+        if stop_new.load(Ordering::SeqCst) {
+            tasks.spawn(async move { (index, skipped(suite)) });
+            continue;
+        }
         let stop_new = Arc::clone(&stop_new);
+        let spare = suite.clone();
         let client = client.clone();
         let progress = Arc::clone(&progress);
         let cancel = cancel.clone();
         let is_failure = Arc::clone(&is_failure);
         let state = state.clone();
         let options = options.clone();
-        tasks.spawn(async move {
-            // Suites start in file order: each waits for a permit in turn.
-            let _permit = permits.acquire_owned().await;
-            if stop_new.load(Ordering::SeqCst) {
-                return (index, skipped(suite));
-            }
+        let handle = tasks.spawn(async move {
             let ctx = follow::Context {
                 client: &client,
                 progress: &progress,
@@ -77,15 +83,20 @@ pub async fn run_suites(
             if options.fail_fast && (followed.usage_error || is_failure(&followed.observation)) {
                 stop_new.store(true, Ordering::SeqCst);
             }
+            drop(permit);
             (index, followed)
         });
-        // Yield so the task just spawned queues on the semaphore before the next one does.
-        tokio::task::yield_now().await;
+        spawned.insert(handle.id(), (index, spare));
     }
     let mut out: Vec<Option<Followed>> = (0..count).map(|_| None).collect();
-    while let Some(joined) = tasks.join_next().await {
-        if let Ok((index, followed)) = joined {
-            out[index] = Some(followed);
+    while let Some(joined) = tasks.join_next_with_id().await {
+        match joined {
+            Ok((_, (index, followed))) => out[index] = Some(followed),
+            Err(err) => {
+                if let Some((index, suite)) = spawned.remove(&err.id()) {
+                    out[index] = Some(crashed(suite));
+                }
+            }
         }
     }
     out.into_iter().flatten().collect()
@@ -109,6 +120,16 @@ fn skipped(suite: ResolvedSuite) -> Followed {
         usage_error: false,
         skipped: Some(SKIPPED_BY_FAIL_FAST.into()),
     }
+}
+
+/// A suite whose task panicked: reported as a platform error rather than lost.
+fn crashed(suite: ResolvedSuite) -> Followed {
+    let mut followed = skipped(suite);
+    followed.skipped = None;
+    followed.observation.end = RunEnd::PlatformError {
+        message: "internal error: following this suite crashed; its run, if created, is in the state file".into(),
+    };
+    followed
 }
 
 const SKIPPED_BY_FAIL_FAST: &str = "not run: an earlier suite failed and --fail-fast is set";

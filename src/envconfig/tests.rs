@@ -204,3 +204,14 @@ fn the_suite_file_loads_back_to_the_same_suite() {
         }
     }
 }
+
+#[test]
+fn the_env_example_lists_every_variable_and_parses() {
+    let text = include_str!("../../.env.example");
+    let entries = dotenv::parse(text, std::path::Path::new(".env.example"), &|_| None).unwrap();
+    let listed: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+    let known: Vec<&str> = VARIABLES.iter().map(|(name, _)| *name).collect();
+    assert_eq!(listed, known);
+    let vars = Vars::from_pairs(entries.into_iter().map(|e| (e.key, e.value)));
+    assert!(V2Env::read(&vars).is_ok());
+}

@@ -431,3 +431,123 @@ async fn the_v2_examples_run_against_the_simulator() {
         );
     }
 }
+
+/// AGENT_ID, TAG_IDS, TEST_CASE_IDS and PHONE_NUMBERS: required (no default), beaten by their
+/// flags, and a malformed flag is named as the flag.
+#[tokio::test(flavor = "multi_thread")]
+async fn selection_flags_beat_the_environment() {
+    let sim = start_sim(WORKSPACE).await;
+    let env = [
+        ("AGENT_ID", "agent-2"),
+        ("PHONE_NUMBERS", "+15550000000"),
+        ("TEST_CASE_IDS", "case-elsewhere"),
+    ];
+    let run = v2(&sim, &env)
+        .args_only(&[
+            "run",
+            "--agent-id",
+            "agent-1",
+            "--tag-ids",
+            "smoke",
+            "--phone-numbers",
+            "+15551234567,+15559876543",
+        ])
+        .run()
+        .await;
+    run.assert_code(0);
+    let body = posts(&sim.requests())[0].body.clone();
+    assert_eq!(body["agentId"], "agent-1");
+    assert_eq!(
+        body["phoneNumbers"],
+        serde_json::json!(["+15551234567", "+15559876543"])
+    );
+    let smoke = tag_id(&sim, "smoke").await;
+    assert_eq!(
+        body["testConfigurations"],
+        serde_json::json!([{ "tagId": smoke }])
+    );
+
+    let cases = v2(&sim, &[AGENT, PHONES, ("TAG_IDS", "failing")])
+        .args_only(&["create", "--test-case-ids", "case-pass"])
+        .run()
+        .await;
+    cases.assert_code(0);
+    assert_eq!(
+        posts(&sim.requests())[1].body["testConfigurations"],
+        serde_json::json!([{ "testCaseId": "case-pass" }])
+    );
+
+    let bad = v2(&sim, &[AGENT, ("TAG_IDS", "smoke")])
+        .args_only(&["create", "--phone-numbers", "4155550100"])
+        .run()
+        .await;
+    bad.assert_code(2);
+    assert!(
+        bad.stderr
+            .contains("--phone-numbers \"4155550100\" has `4155550100` without a leading `+`"),
+        "{}",
+        bad.stderr
+    );
+    let with_file = v2(&sim, &[])
+        .suite(&suite("tags: [smoke]"))
+        .args(&["--agent-id", "agent-2"])
+        .run()
+        .await;
+    with_file.assert_code(2);
+    assert!(
+        with_file
+            .stderr
+            .contains("--agent-id applies only without a suite file"),
+        "{}",
+        with_file.stderr
+    );
+    assert_eq!(posts(&sim.requests()).len(), 2);
+}
+
+/// HAMMING_API_KEY: required, beaten by --api-key-file, malformed is refused; HAMMING_UI_BASE_URL
+/// is beaten by --ui-base-url.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_key_and_the_ui_base_have_their_flags_too() {
+    let sim = start_sim(WORKSPACE).await;
+    let base = [AGENT, PHONES, ("TAG_IDS", "smoke")];
+    let by_file = v2(&sim, &base)
+        .env("HAMMING_API_KEY", "sk-wrong-but-well-formed")
+        .file("key.txt", KEY)
+        .args_only(&["create", "--api-key-file", "key.txt"])
+        .run()
+        .await;
+    by_file.assert_code(0);
+    let malformed = v2(&sim, &base)
+        .env("HAMMING_API_KEY", "sk-has a blank")
+        .args_only(&["create"])
+        .run()
+        .await;
+    malformed.assert_code(2);
+    assert!(
+        malformed.stderr.contains("the API key contains whitespace"),
+        "{}",
+        malformed.stderr
+    );
+    assert!(!malformed.stderr.contains("has a blank"));
+
+    let results = r#"{"summary": {"id": "run-1", "status": "COMPLETED"}, "results": [{"id": "r1", "testCaseId": "case-pass", "status": "PASSED"}]}"#;
+    let flagged = Runner::offline()
+        .env("HAMMING_UI_BASE_URL", "https://env.example.test")
+        .file("results.json", results)
+        .args_only(&[
+            "check",
+            "results.json",
+            "--ui-base-url",
+            "https://flag.example.test",
+        ])
+        .run()
+        .await;
+    flagged.assert_code(0);
+    assert!(
+        flagged
+            .stdout
+            .contains("https://flag.example.test/test-runs/run-1"),
+        "{}",
+        flagged.stdout
+    );
+}

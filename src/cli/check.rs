@@ -112,8 +112,12 @@ pub fn run(mut args: CheckArgs, out: &Output) -> u8 {
             if let Err(code) = env_config::load_dotenv(&args.env, false, out) {
                 return code;
             }
+            let links = match env_config::links(&args.env, out) {
+                Ok(links) => links,
+                Err(code) => return code,
+            };
             match suite_from_file(path, &args, out) {
-                Ok(s) => (s, None),
+                Ok(s) => (s, links),
                 Err(code) => return code,
             }
         }
@@ -121,7 +125,7 @@ pub fn run(mut args: CheckArgs, out: &Output) -> u8 {
             Ok(env) => {
                 let mut suite = bare_suite("check", env.timeout, env.poll_interval);
                 suite.thresholds = env.thresholds();
-                (suite, Some(env))
+                (suite, env)
             }
             Err(code) => return code,
         },
@@ -158,10 +162,8 @@ pub fn run(mut args: CheckArgs, out: &Output) -> u8 {
         _ => RunEnd::Finished,
     };
     let mut results_url = None;
-    if let Some(env) = &env {
-        let base = env_config::api_base(&args.connection, env);
-        env_config::fill_results_url(env, &base, run_id.as_deref(), &mut results_url);
-    }
+    let base = env_config::api_base(&args.connection, &env);
+    env_config::fill_results_url(&env, &base, run_id.as_deref(), &mut results_url);
     let observation = RunObservation {
         suite,
         run_id,

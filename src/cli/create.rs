@@ -10,7 +10,7 @@ use crate::runner::Cancel;
 use crate::runner::start::start_run;
 
 use super::connect::ConnectionArgs;
-use super::env_config::{self, EnvArgs};
+use super::env_config::{self, EnvArgs, EnvSuiteArgs};
 use super::load_args::LoadArgs;
 use super::output::{Output, error};
 
@@ -36,26 +36,37 @@ pub struct CreateArgs {
 
     #[command(flatten)]
     pub env: EnvArgs,
+
+    #[command(flatten)]
+    pub env_suite: EnvSuiteArgs,
 }
 
 pub fn run(args: CreateArgs, out: &Output) -> u8 {
     let names: Vec<String> = args.suite.iter().cloned().collect();
     let (env, suites, file) = match &args.file {
         Some(file) => {
-            if let Err(code) = env_config::load_dotenv(&args.env, false, out) {
+            if let Err(code) = args
+                .env_suite
+                .refuse_with_file(out)
+                .and_then(|()| env_config::load_dotenv(&args.env, false, out))
+            {
                 return code;
             }
             let loaded = match super::suites::load(file, &args.load.options(), out) {
                 Ok(l) => l,
                 Err(code) => return code,
             };
+            let links = match env_config::links(&args.env, out) {
+                Ok(links) => links,
+                Err(code) => return code,
+            };
             match super::suites::select(&loaded, &names, out) {
-                Ok(s) => (None, s, file.display().to_string()),
+                Ok(s) => (links, s, file.display().to_string()),
                 Err(code) => return code,
             }
         }
-        None => match env_config::suite(&args.env, &names, out) {
-            Ok((env, suite)) => (Some(env), vec![suite], "the environment".to_owned()),
+        None => match env_config::suite(&args.env, &args.env_suite, &names, out) {
+            Ok((env, suite)) => (env, vec![suite], "the environment".to_owned()),
             Err(code) => return code,
         },
     };
@@ -82,14 +93,12 @@ pub fn run(args: CreateArgs, out: &Output) -> u8 {
     super::runtime::block_on(async {
         match start_run(&connection.client, suite, args.max_calls, &Cancel::never()).await {
             Ok((mut run, selection)) => {
-                if let Some(env) = &env {
-                    env_config::fill_results_url(
-                        env,
-                        connection.client.base_url().as_str(),
-                        Some(&run.run_id),
-                        &mut run.results_url,
-                    );
-                }
+                env_config::fill_results_url(
+                    &env,
+                    connection.client.base_url().as_str(),
+                    Some(&run.run_id),
+                    &mut run.results_url,
+                );
                 eprintln!(
                     "created run {} for suite `{}` ({} calls){}",
                     run.run_id,

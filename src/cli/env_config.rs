@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::envconfig::{V2Env, Vars, dotenv};
+use crate::envconfig::{EnvError, V2Env, Vars, dotenv};
 use crate::suite::ResolvedSuite;
 
 use super::connect::ConnectionArgs;
@@ -19,6 +19,63 @@ pub struct EnvArgs {
     /// directory is read when no suite file is given, as Hamming's v2 scripts read it.
     #[arg(long, value_name = "FILE")]
     pub env_file: Option<PathBuf>,
+
+    /// The web UI, for results links the API does not give [default: HAMMING_UI_BASE_URL,
+    /// else the API base without /api/rest].
+    #[arg(long, value_name = "URL")]
+    pub ui_base_url: Option<String>,
+}
+
+/// What a run is, given on the command line instead of the environment; only without a
+/// suite file. Each beats its variable.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct EnvSuiteArgs {
+    /// Without a suite file: the agent under test [default: AGENT_ID].
+    #[arg(long, value_name = "ID")]
+    pub agent_id: Option<String>,
+
+    /// Without a suite file: comma-separated tag ids or names [default: TAG_IDS].
+    #[arg(long, value_name = "IDS", conflicts_with = "test_case_ids")]
+    pub tag_ids: Option<String>,
+
+    /// Without a suite file: comma-separated test case ids [default: TEST_CASE_IDS].
+    #[arg(long, value_name = "IDS")]
+    pub test_case_ids: Option<String>,
+
+    /// Without a suite file: comma-separated E.164 numbers [default: PHONE_NUMBERS].
+    #[arg(long, value_name = "NUMBERS")]
+    pub phone_numbers: Option<String>,
+}
+
+impl EnvSuiteArgs {
+    /// Each flag given, as (variable, flag, value).
+    fn given(&self) -> Vec<(&'static str, &'static str, &str)> {
+        [
+            ("AGENT_ID", "--agent-id", &self.agent_id),
+            ("TAG_IDS", "--tag-ids", &self.tag_ids),
+            ("TEST_CASE_IDS", "--test-case-ids", &self.test_case_ids),
+            ("PHONE_NUMBERS", "--phone-numbers", &self.phone_numbers),
+        ]
+        .into_iter()
+        .filter_map(|(var, flag, value)| value.as_deref().map(|v| (var, flag, v)))
+        .collect()
+    }
+
+    /// A suite file defines the run; these flags would be ignored, so they are refused.
+    pub fn refuse_with_file(&self, out: &Output) -> Result<(), u8> {
+        match self.given().first() {
+            Some((_, flag, _)) => {
+                error(
+                    out,
+                    &format!(
+                        "{flag} applies only without a suite file; set it in the suite file instead"
+                    ),
+                );
+                Err(crate::exit::USAGE)
+            }
+            None => Ok(()),
+        }
+    }
 }
 
 /// The dotenv file a command reads: `--env-file`, else `./.env` when `implicit` (the command
@@ -65,10 +122,40 @@ pub fn load_dotenv(args: &EnvArgs, implicit: bool, out: &Output) -> Result<(), u
 /// Reads the v2 variables, after loading the dotenv file. Every malformed value and every
 /// mistyped name is printed; any of them is a usage error (exit 2).
 pub fn read(args: &EnvArgs, out: &Output) -> Result<V2Env, u8> {
+    read_with(args, &EnvSuiteArgs::default(), out)
+}
+
+/// As `read`, with the command line's values in place of their variables. A selection flag
+/// replaces both selection variables, so `--tag-ids` beats a TEST_CASE_IDS in the
+/// environment rather than clashing with it.
+fn read_with(args: &EnvArgs, flags: &EnvSuiteArgs, out: &Output) -> Result<V2Env, u8> {
     load_dotenv(args, true, out)?;
-    V2Env::read(&Vars::from_process()).map_err(|errors| {
+    let mut vars = Vars::from_process();
+    let mut given = flags.given();
+    if let Some(url) = &args.ui_base_url {
+        given.push(("HAMMING_UI_BASE_URL", "--ui-base-url", url));
+    }
+    for (var, _, value) in &given {
+        if matches!(*var, "TAG_IDS" | "TEST_CASE_IDS") {
+            vars.0.remove("TAG_IDS");
+            vars.0.remove("TEST_CASE_IDS");
+        }
+        vars.0.insert((*var).to_owned(), (*value).to_owned());
+    }
+    V2Env::read(&vars).map_err(|errors| {
         for e in &errors {
-            error(out, &e.to_string());
+            let message = match e {
+                EnvError::Malformed {
+                    name,
+                    value,
+                    problem,
+                } => match given.iter().find(|(var, _, _)| var == name) {
+                    Some((_, flag, _)) => format!("{flag} {value:?} {problem}"),
+                    None => e.to_string(),
+                },
+                _ => e.to_string(),
+            };
+            error(out, &message);
         }
         crate::exit::USAGE
     })
@@ -76,8 +163,13 @@ pub fn read(args: &EnvArgs, out: &Output) -> Result<V2Env, u8> {
 
 /// The suite the environment defines, for `create` and `run` without a suite file. `--suite`
 /// may only name it (`env`).
-pub fn suite(args: &EnvArgs, names: &[String], out: &Output) -> Result<(V2Env, ResolvedSuite), u8> {
-    let env = read(args, out)?;
+pub fn suite(
+    args: &EnvArgs,
+    flags: &EnvSuiteArgs,
+    names: &[String],
+    out: &Output,
+) -> Result<(V2Env, ResolvedSuite), u8> {
+    let env = read_with(args, flags, out)?;
     let suite = env.suite().map_err(|e| {
         error(out, &e.to_string());
         crate::exit::USAGE
@@ -93,6 +185,22 @@ pub fn suite(args: &EnvArgs, names: &[String], out: &Output) -> Result<(V2Env, R
         return Err(crate::exit::USAGE);
     }
     Ok((env, suite))
+}
+
+/// With a suite file, only the results links come from the environment: HAMMING_UI_BASE_URL
+/// (or `--ui-base-url`) is read and checked, and nothing else.
+pub fn links(args: &EnvArgs, out: &Output) -> Result<V2Env, u8> {
+    const NAME: &str = "HAMMING_UI_BASE_URL";
+    let value = args
+        .ui_base_url
+        .clone()
+        .or_else(|| std::env::var(NAME).ok());
+    V2Env::read(&Vars::from_pairs(value.map(|v| (NAME, v)))).map_err(|errors| {
+        for e in &errors {
+            error(out, &e.to_string());
+        }
+        crate::exit::USAGE
+    })
 }
 
 /// Fills in a results link the API did not give, as v2's `get_test_run_url` builds it.

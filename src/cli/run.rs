@@ -12,7 +12,7 @@ use crate::runner::state::StateFile;
 use crate::runner::{self, Cancel, Pacing, Progress, RunOptions, cancel};
 
 use super::connect::{self, ConnectionArgs};
-use super::env_config::{self, EnvArgs};
+use super::env_config::{self, EnvArgs, EnvSuiteArgs};
 use super::load_args::LoadArgs;
 use super::output::{Output, error};
 use super::outputs::{self, ReportArgs};
@@ -78,6 +78,9 @@ pub struct RunArgs {
 
     #[command(flatten)]
     pub env: EnvArgs,
+
+    #[command(flatten)]
+    pub env_suite: EnvSuiteArgs,
 }
 
 impl RunArgs {
@@ -97,7 +100,11 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
     args.reports.apply_dir();
     let (env, suites, secrets_used, source) = match &args.file {
         Some(file) => {
-            if let Err(code) = env_config::load_dotenv(&args.env, false, out) {
+            if let Err(code) = args
+                .env_suite
+                .refuse_with_file(out)
+                .and_then(|()| env_config::load_dotenv(&args.env, false, out))
+            {
                 return code;
             }
             let loaded = match super::suites::load(file, &args.load.options(), out) {
@@ -108,11 +115,15 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
                 Ok(s) => s,
                 Err(code) => return code,
             };
+            let links = match env_config::links(&args.env, out) {
+                Ok(links) => links,
+                Err(code) => return code,
+            };
             let source = file.display().to_string();
-            (None, suites, loaded.secrets_used, source)
+            (links, suites, loaded.secrets_used, source)
         }
-        None => match env_config::suite(&args.env, &args.suites, out) {
-            Ok((env, suite)) => (Some(env), vec![suite], Vec::new(), "environment".to_owned()),
+        None => match env_config::suite(&args.env, &args.env_suite, &args.suites, out) {
+            Ok((env, suite)) => (env, vec![suite], Vec::new(), "environment".to_owned()),
             Err(code) => return code,
         },
     };
@@ -188,17 +199,11 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
         if let Some(sim) = connection.sim {
             sim.shutdown().await;
         }
-        if let Some(env) = &env {
-            let base = connection.client.base_url().as_str();
-            for f in &mut followed {
-                let obs = &mut f.observation;
-                env_config::fill_results_url(
-                    env,
-                    base,
-                    obs.run_id.as_deref(),
-                    &mut obs.results_url,
-                );
-            }
+        // Results links the API did not give, as v2's `get_test_run_url` builds them.
+        let base = connection.client.base_url().as_str();
+        for f in &mut followed {
+            let obs = &mut f.observation;
+            env_config::fill_results_url(&env, base, obs.run_id.as_deref(), &mut obs.results_url);
         }
 
         let usage_error = followed.iter().any(|f| f.usage_error);

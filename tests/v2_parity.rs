@@ -551,3 +551,26 @@ async fn the_key_and_the_ui_base_have_their_flags_too() {
         flagged.stdout
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_env_file_feeds_the_templates_of_a_suite_file() {
+    let sim = start_sim(WORKSPACE).await;
+    let file =
+        suite("tags: [smoke]").replace("agent_id: agent-1", "agent_id: \"{{ env.AGENT_ID }}\"");
+    let run = Runner::new(&sim)
+        .suite(&file)
+        .file("ci.env", "AGENT_ID=agent-1\n")
+        .args(&["--env-file", "ci.env"])
+        .run()
+        .await;
+    run.assert_code(0);
+    assert_eq!(posts(&sim.requests())[0].body["agentId"], "agent-1");
+    // Without --env-file a suite file run never reads ./.env, so an unrelated or broken one
+    // cannot break it.
+    let ignored = Runner::new(&sim)
+        .suite(&suite("tags: [smoke]"))
+        .file(".env", "this is not dotenv\n")
+        .run()
+        .await;
+    ignored.assert_code(0);
+}

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod envconfig;
 pub mod exit;
 pub mod gate;
 pub mod load;

@@ -1,6 +1,7 @@
 //! `check ID|FILE|-`: judge a run's results against thresholds, from a run id (fetched), a
 //! saved results file, or stdin (`wait ID --output - | check -`). Thresholds come from a
-//! suite in a suite file, or from flags with the defaults of Hamming's v2 check script.
+//! suite in a suite file, or else from MIN_TEST_PASS_RATE and MIN_ASSERTION_PASS_RATE with
+//! the defaults of Hamming's v2 check script; flags override either.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -10,10 +11,10 @@ use crate::api::wire::{ResultsBody, RunStatus};
 use crate::gate;
 use crate::outcome::{Outcome, RunEnd, RunObservation};
 use crate::runner::follow::parse_results;
-use crate::suite::resolve::{DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT};
 use crate::suite::{NoAssertions, ResolvedSuite, ResolvedThresholds, Selection, SuiteSource};
 
 use super::connect::ConnectionArgs;
+use super::env_config::{self, EnvArgs};
 use super::load_args::LoadArgs;
 use super::output::{Output, error};
 use super::outputs::{self, ReportArgs};
@@ -31,11 +32,13 @@ pub struct CheckArgs {
     #[arg(long, value_name = "NAME", requires = "suite_file")]
     pub suite: Option<String>,
 
-    /// Minimum share of calls that must pass [default: 1.0, or the suite's].
+    /// Minimum share of calls that must pass [default: MIN_TEST_PASS_RATE, else 1.0, or the
+    /// suite's].
     #[arg(long, value_name = "RATE", value_parser = parse_rate)]
     pub min_test_pass_rate: Option<f64>,
 
-    /// Minimum overall assertion score, 0 to 1 [default: 1.0, or the suite's].
+    /// Minimum overall assertion score, 0 to 1 [default: MIN_ASSERTION_PASS_RATE, else 1.0,
+    /// or the suite's].
     #[arg(long, alias = "min-assertion-pass-rate", value_name = "SCORE", value_parser = parse_rate)]
     pub min_assertion_score: Option<f64>,
 
@@ -52,6 +55,9 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub env: EnvArgs,
 }
 
 fn parse_rate(text: &str) -> Result<f64, String> {
@@ -101,12 +107,28 @@ pub fn bare_suite(name: &str, timeout: Duration, poll_interval: Duration) -> Res
 
 pub fn run(mut args: CheckArgs, out: &Output) -> u8 {
     args.reports.apply_dir();
-    let mut suite = match &args.suite_file {
-        Some(path) => match suite_from_file(path, &args, out) {
-            Ok(s) => s,
+    let (mut suite, env) = match &args.suite_file {
+        Some(path) => {
+            if let Err(code) = env_config::load_dotenv(&args.env, false, out) {
+                return code;
+            }
+            let links = match env_config::links(&args.env, out) {
+                Ok(links) => links,
+                Err(code) => return code,
+            };
+            match suite_from_file(path, &args, out) {
+                Ok(s) => (s, links),
+                Err(code) => return code,
+            }
+        }
+        None => match env_config::read(&args.env, out) {
+            Ok(env) => {
+                let mut suite = bare_suite("check", env.timeout, env.poll_interval);
+                suite.thresholds = env.thresholds();
+                (suite, env)
+            }
             Err(code) => return code,
         },
-        None => bare_suite("check", DEFAULT_TIMEOUT, DEFAULT_POLL_INTERVAL),
     };
     if let Some(rate) = args.min_test_pass_rate {
         suite.thresholds.min_test_pass_rate = rate;
@@ -139,10 +161,13 @@ pub fn run(mut args: CheckArgs, out: &Output) -> u8 {
         }
         _ => RunEnd::Finished,
     };
+    let mut results_url = None;
+    let base = env_config::api_base(&args.connection, &env);
+    env_config::fill_results_url(&env, &base, run_id.as_deref(), &mut results_url);
     let observation = RunObservation {
         suite,
         run_id,
-        results_url: None,
+        results_url,
         last_status: status,
         results: Some(results),
         end,

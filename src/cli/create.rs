@@ -1,6 +1,8 @@
 //! `create`: start one suite's run and print its id, for scripts that drive the steps one by
 //! one (`TEST_RUN_ID=$(hamming-runner create hamming.yaml --suite smoke)`). Only the id goes
-//! to stdout; everything else goes to stderr.
+//! to stdout; everything else goes to stderr. With no suite file the run is read from the
+//! environment Hamming's v2 scripts read, so `TEST_RUN_ID=$(hamming-runner create)` replaces
+//! `$(python scripts/hamming_run_test.py)`.
 
 use std::path::PathBuf;
 
@@ -8,13 +10,15 @@ use crate::runner::Cancel;
 use crate::runner::start::start_run;
 
 use super::connect::ConnectionArgs;
+use super::env_config::{self, EnvArgs, EnvSuiteArgs};
 use super::load_args::LoadArgs;
 use super::output::{Output, error};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct CreateArgs {
-    /// The suite file (YAML or TOML).
-    pub file: PathBuf,
+    /// The suite file (YAML or TOML). Without it, the run is read from the environment:
+    /// AGENT_ID, PHONE_NUMBERS, and TAG_IDS or TEST_CASE_IDS (see .env.example).
+    pub file: Option<PathBuf>,
 
     /// The suite to start; required when the file defines more than one.
     #[arg(long, value_name = "NAME")]
@@ -29,17 +33,42 @@ pub struct CreateArgs {
 
     #[command(flatten)]
     pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub env: EnvArgs,
+
+    #[command(flatten)]
+    pub env_suite: EnvSuiteArgs,
 }
 
 pub fn run(args: CreateArgs, out: &Output) -> u8 {
-    let loaded = match super::suites::load(&args.file, &args.load.options(), out) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
     let names: Vec<String> = args.suite.iter().cloned().collect();
-    let suites = match super::suites::select(&loaded, &names, out) {
-        Ok(s) => s,
-        Err(code) => return code,
+    let (env, suites, file) = match &args.file {
+        Some(file) => {
+            if let Err(code) = args
+                .env_suite
+                .refuse_with_file(out)
+                .and_then(|()| env_config::load_dotenv(&args.env, false, out))
+            {
+                return code;
+            }
+            let loaded = match super::suites::load(file, &args.load.options(), out) {
+                Ok(l) => l,
+                Err(code) => return code,
+            };
+            let links = match env_config::links(&args.env, out) {
+                Ok(links) => links,
+                Err(code) => return code,
+            };
+            match super::suites::select(&loaded, &names, out) {
+                Ok(s) => (links, s, file.display().to_string()),
+                Err(code) => return code,
+            }
+        }
+        None => match env_config::suite(&args.env, &args.env_suite, &names, out) {
+            Ok((env, suite)) => (env, vec![suite], "the environment".to_owned()),
+            Err(code) => return code,
+        },
     };
     let [suite] = suites.as_slice() else {
         let names: Vec<&str> = suites.iter().map(|s| s.name.as_str()).collect();
@@ -47,7 +76,7 @@ pub fn run(args: CreateArgs, out: &Output) -> u8 {
             out,
             &format!(
                 "create starts one run, and {} defines {} suites ({}); pick one with --suite NAME",
-                args.file.display(),
+                file,
                 names.len(),
                 names.join(", ")
             ),
@@ -63,7 +92,13 @@ pub fn run(args: CreateArgs, out: &Output) -> u8 {
     };
     super::runtime::block_on(async {
         match start_run(&connection.client, suite, args.max_calls, &Cancel::never()).await {
-            Ok((run, selection)) => {
+            Ok((mut run, selection)) => {
+                env_config::fill_results_url(
+                    &env,
+                    connection.client.base_url().as_str(),
+                    Some(&run.run_id),
+                    &mut run.results_url,
+                );
                 eprintln!(
                     "created run {} for suite `{}` ({} calls){}",
                     run.run_id,

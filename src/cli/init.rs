@@ -1,10 +1,12 @@
-//! `init`: writes a commented starter suite file with the schema modeline.
+//! `init`: writes a commented starter suite file with the schema modeline, or with
+//! `--from-env` the suite file equivalent to the environment Hamming's v2 scripts read.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use crate::exit;
 
+use super::env_config::{self, EnvArgs};
 use super::{Global, print_error};
 
 /// The starter suite file; a test checks that it validates.
@@ -12,17 +14,43 @@ pub const STARTER: &str = include_str!("starter.yaml");
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Where to write the starter file.
-    #[arg(default_value = "hamming.yaml", value_name = "PATH")]
-    pub path: PathBuf,
+    /// Where to write the file [default: hamming.yaml; with --from-env, stdout]. `-` is
+    /// stdout.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
 
     /// Overwrite the file if it exists.
     #[arg(long)]
     pub force: bool,
+
+    /// Write the suite equivalent to the v2 variables in the environment (AGENT_ID,
+    /// PHONE_NUMBERS, TAG_IDS or TEST_CASE_IDS, TIMEOUT_SECONDS, …), to commit in their place.
+    #[arg(long)]
+    pub from_env: bool,
+
+    #[command(flatten)]
+    pub env: EnvArgs,
 }
 
 pub fn run(args: &Args, global: Global) -> u8 {
-    let path = &args.path;
+    let text = if args.from_env {
+        match from_env(args, global) {
+            Ok(text) => text,
+            Err(code) => return code,
+        }
+    } else {
+        STARTER.to_owned()
+    };
+    let path = match &args.path {
+        Some(path) => path.clone(),
+        None if args.from_env => PathBuf::from("-"),
+        None => PathBuf::from("hamming.yaml"),
+    };
+    if path.as_os_str() == "-" {
+        print!("{text}");
+        return exit::SUCCESS;
+    }
+    let path = &path;
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
     if args.force {
@@ -33,14 +61,21 @@ pub fn run(args: &Args, global: Global) -> u8 {
     }
     let result = options
         .open(path)
-        .and_then(|mut file| file.write_all(STARTER.as_bytes()));
+        .and_then(|mut file| file.write_all(text.as_bytes()));
     match result {
         Ok(()) => {
             println!("wrote {}", path.display());
-            println!(
-                "next: set HAMMING_AGENT_ID, then run `hamming-runner validate {}`",
-                path.display()
-            );
+            if args.from_env {
+                println!(
+                    "next: run `hamming-runner validate {0}`, commit it, and run `hamming-runner run {0}`",
+                    path.display()
+                );
+            } else {
+                println!(
+                    "next: set HAMMING_AGENT_ID, then run `hamming-runner validate {}`",
+                    path.display()
+                );
+            }
             exit::SUCCESS
         }
         Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -60,4 +95,14 @@ pub fn run(args: &Args, global: Global) -> u8 {
             exit::USAGE
         }
     }
+}
+
+/// The suite file for the environment; every problem with it is a usage error.
+fn from_env(args: &Args, global: Global) -> Result<String, u8> {
+    let env = env_config::read(&args.env, &global)?;
+    env.suite_file(crate::envconfig::suite::default_modeline())
+        .map_err(|e| {
+            print_error(global, &e.to_string(), None);
+            exit::USAGE
+        })
 }

@@ -4,6 +4,7 @@
 mod check;
 mod connect;
 mod create;
+mod env_config;
 mod init;
 mod load_args;
 mod output;

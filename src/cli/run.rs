@@ -12,6 +12,7 @@ use crate::runner::state::StateFile;
 use crate::runner::{self, Cancel, Pacing, Progress, RunOptions, cancel};
 
 use super::connect::{self, ConnectionArgs};
+use super::env_config::{self, EnvArgs, EnvSuiteArgs};
 use super::load_args::LoadArgs;
 use super::output::{Output, error};
 use super::outputs::{self, ReportArgs};
@@ -19,8 +20,10 @@ use super::wait::parse_duration;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct RunArgs {
-    /// The suite file (YAML or TOML).
-    pub file: PathBuf,
+    /// The suite file (YAML or TOML). Without it, one suite (`env`) is read from the
+    /// environment Hamming's v2 scripts read: AGENT_ID, PHONE_NUMBERS, TAG_IDS or
+    /// TEST_CASE_IDS, and the thresholds (see .env.example).
+    pub file: Option<PathBuf>,
 
     /// Run only this suite (repeatable); default every suite, in file order.
     #[arg(long = "suite", value_name = "NAME")]
@@ -77,6 +80,12 @@ pub struct RunArgs {
 
     #[command(flatten)]
     pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub env: EnvArgs,
+
+    #[command(flatten)]
+    pub env_suite: EnvSuiteArgs,
 }
 
 impl RunArgs {
@@ -94,15 +103,35 @@ impl RunArgs {
 
 pub fn run(mut args: RunArgs, out: &Output) -> u8 {
     args.reports.apply_dir();
-    let loaded = match super::suites::load(&args.file, &args.load.options(), out) {
-        Ok(l) => l,
-        Err(code) => return code,
+    let (env, suites, secrets_used, source) = match &args.file {
+        Some(file) => {
+            if let Err(code) = args
+                .env_suite
+                .refuse_with_file(out)
+                .and_then(|()| env_config::load_dotenv(&args.env, false, out))
+            {
+                return code;
+            }
+            let loaded = match super::suites::load(file, &args.load.options(), out) {
+                Ok(l) => l,
+                Err(code) => return code,
+            };
+            let suites = match super::suites::select(&loaded, &args.suites, out) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            let links = match env_config::links(&args.env, out) {
+                Ok(links) => links,
+                Err(code) => return code,
+            };
+            let source = file.display().to_string();
+            (links, suites, loaded.secrets_used, source)
+        }
+        None => match env_config::suite(&args.env, &args.env_suite, &args.suites, out) {
+            Ok((env, suite)) => (env, vec![suite], Vec::new(), "environment".to_owned()),
+            Err(code) => return code,
+        },
     };
-    let suites = match super::suites::select(&loaded, &args.suites, out) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let secrets_used = loaded.secrets_used.clone();
     super::runtime::block_on(async move {
         let connection = if args.simulate {
             eprintln!(
@@ -162,7 +191,7 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
         let is_failure: Arc<runner::IsFailure> =
             Arc::new(|obs| gate::judge(obs.clone()).verdict != Verdict::Passed);
         let started = SystemTime::now();
-        let followed = runner::run_suites(
+        let mut followed = runner::run_suites(
             &connection.client,
             suites,
             &options,
@@ -174,6 +203,12 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
         .await;
         if let Some(sim) = connection.sim {
             sim.shutdown().await;
+        }
+        // Results links the API did not give, as v2's `get_test_run_url` builds them.
+        let base = connection.client.base_url().as_str();
+        for f in &mut followed {
+            let obs = &mut f.observation;
+            env_config::fill_results_url(&env, base, obs.run_id.as_deref(), &mut obs.results_url);
         }
 
         let usage_error = followed.iter().any(|f| f.usage_error);
@@ -187,12 +222,7 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
                 None => gate::judge(f.observation),
             })
             .collect();
-        let mut outcome = Outcome::new(
-            args.file.display().to_string(),
-            started,
-            SystemTime::now(),
-            judged,
-        );
+        let mut outcome = Outcome::new(source, started, SystemTime::now(), judged);
         // Suites that --fail-fast kept from starting are reported, but the exit code is the
         // failure that stopped the run.
         if skipped.iter().any(|s| *s) {

@@ -1,6 +1,8 @@
 //! `wait ID`: follow an existing run to its end and optionally pass its results on
 //! (`--output -` writes them to stdout, so `wait ID --output - | check -` works as a pipe).
-//! On timeout the partial results are written too, never an empty list.
+//! On timeout the partial results are written too, never an empty list. The timeout and
+//! poll interval default to TIMEOUT_SECONDS and POLL_INTERVAL_SECONDS, as in Hamming's v2
+//! wait script, whose optional second argument (the timeout in seconds) is accepted too.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
@@ -12,6 +14,7 @@ use crate::runner::{Cancel, Progress, cancel};
 use crate::suite::duration;
 
 use super::connect::ConnectionArgs;
+use super::env_config::{self, EnvArgs};
 use super::output::{Output, error};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -19,13 +22,18 @@ pub struct WaitArgs {
     /// The test run id (as printed by `create`).
     pub run_id: String,
 
-    /// How long to wait before giving up (exit 4, partial results still written).
-    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration)]
-    pub timeout: Duration,
+    /// The timeout in seconds, as the v2 wait script's second argument (same as --timeout).
+    #[arg(value_name = "TIMEOUT_SECONDS", value_parser = parse_seconds, conflicts_with = "timeout")]
+    pub timeout_seconds: Option<Duration>,
 
-    /// How often to ask for the run's status.
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
-    pub poll_interval: Duration,
+    /// How long to wait before giving up (exit 4, partial results still written)
+    /// [default: TIMEOUT_SECONDS, else 15m].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// How often to ask for the run's status [default: POLL_INTERVAL_SECONDS, else 10s].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub poll_interval: Option<Duration>,
 
     /// Write the results JSON, exactly as the API sent it, to FILE (`-` for stdout).
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -33,6 +41,20 @@ pub struct WaitArgs {
 
     #[command(flatten)]
     pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub env: EnvArgs,
+}
+
+/// Whole (or fractional) seconds, or a duration such as `15m`.
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    match text.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 => {
+            Ok(Duration::from_millis((secs * 1000.0).round() as u64))
+        }
+        Ok(_) => Err(format!("`{text}` is not a positive number of seconds")),
+        Err(_) => parse_duration(text),
+    }
 }
 
 /// Parses a human duration flag such as `15m` or `90s`.
@@ -41,6 +63,12 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 pub fn run(args: WaitArgs, out: &Output) -> u8 {
+    let env = match env_config::read(&args.env, out) {
+        Ok(env) => env,
+        Err(code) => return code,
+    };
+    let timeout = args.timeout.or(args.timeout_seconds).unwrap_or(env.timeout);
+    let poll_interval = args.poll_interval.unwrap_or(env.poll_interval);
     let connection = match args.connection.connect(out.verbose > 0) {
         Ok(c) => c,
         Err(e) => {
@@ -52,7 +80,24 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
         let (trigger, cancel) = Cancel::new();
         cancel::listen_for_signals(trigger);
         let progress = Progress::auto(false);
-        let suite = super::check::bare_suite("wait", args.timeout, args.poll_interval);
+        let suite = super::check::bare_suite("wait", timeout, poll_interval);
+        let mut results_url = None;
+        env_config::fill_results_url(
+            &env,
+            connection.client.base_url().as_str(),
+            Some(&args.run_id),
+            &mut results_url,
+        );
+        eprintln!(
+            "waiting for run {} (timeout {}, polling every {}){}",
+            args.run_id,
+            duration::format(timeout),
+            duration::format(poll_interval),
+            results_url
+                .as_deref()
+                .map(|u| format!(": {u}"))
+                .unwrap_or_default()
+        );
         let ctx = Context {
             client: &connection.client,
             progress: &progress,
@@ -64,7 +109,7 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
         let observation = RunObservation {
             suite,
             run_id: Some(args.run_id.clone()),
-            results_url: None,
+            results_url,
             last_status: None,
             results: None,
             end: RunEnd::Finished,
@@ -103,7 +148,7 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
                     &format!(
                         "run {} still {status} after {}; partial results {}",
                         args.run_id,
-                        duration::format(args.timeout),
+                        duration::format(timeout),
                         if raw.is_some() {
                             "were written"
                         } else {

@@ -118,6 +118,20 @@ pub async fn tag_id(sim: &SimHandle, name: &str) -> String {
         .to_owned()
 }
 
+/// The variables Hamming's v2 scripts read: removed from every child's environment, so the
+/// developer's own cannot leak into a test.
+const V2_VARIABLES: &[&str] = &[
+    "HAMMING_UI_BASE_URL",
+    "AGENT_ID",
+    "TAG_IDS",
+    "TEST_CASE_IDS",
+    "PHONE_NUMBERS",
+    "POLL_INTERVAL_SECONDS",
+    "TIMEOUT_SECONDS",
+    "MIN_TEST_PASS_RATE",
+    "MIN_ASSERTION_PASS_RATE",
+];
+
 /// Builds one invocation of the binary.
 pub struct Runner {
     dir: Arc<TempDir>,
@@ -152,6 +166,18 @@ impl Runner {
     /// Writes `suite.yaml`.
     pub fn suite(mut self, text: &str) -> Self {
         self.suite = Some(text.to_owned());
+        self
+    }
+
+    /// Sets an environment variable for the child.
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.into(), value.into()));
+        self
+    }
+
+    /// Writes a file into the run's directory.
+    pub fn file(self, relative: &str, text: &str) -> Self {
+        std::fs::write(self.dir.path().join(relative), text).expect("file");
         self
     }
 
@@ -193,6 +219,9 @@ impl Runner {
             std::fs::write(self.dir.path().join("suite.yaml"), text).expect("suite file");
         }
         let mut command = tokio::process::Command::new(program);
+        for name in V2_VARIABLES {
+            command.env_remove(name);
+        }
         command
             .args(args)
             .current_dir(self.dir.path())

@@ -4,6 +4,7 @@
 pub mod duration;
 pub mod model;
 pub mod resolve;
+pub mod shard;
 
 pub use duration::HumanDuration;
 pub use model::{

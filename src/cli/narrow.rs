@@ -145,7 +145,9 @@ pub fn restrict(suite: &mut ResolvedSuite, ids: &[String]) {
             }
             (specs, lines)
         }
-        Selection::Tags(_) => (ids.iter().map(|id| plain(id)).collect(), Vec::new()),
+        Selection::Tags(_) | Selection::Expression(_) => {
+            (ids.iter().map(|id| plain(id)).collect(), Vec::new())
+        }
     };
     suite.selection = Selection::TestCases(specs);
     suite.source.test_case_lines = lines;

@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 
 use crate::api::wire::{self, PersonaOverride, TestConfiguration};
 use crate::api::{ApiError, Client};
-use crate::suite::{ResolvedSuite, Selection};
+use crate::suite::{ResolvedSuite, Selection, TagExpression};
 
 /// A selection resolved against the workspace.
 #[derive(Debug, Clone, PartialEq)]
@@ -162,17 +162,7 @@ impl Catalog {
         match &suite.selection {
             Selection::Tags(tags) => {
                 for wanted in tags {
-                    let tag = self.find_tag(wanted).ok_or_else(|| {
-                        let known: Vec<String> =
-                            self.tags.iter().filter_map(|t| t.name.clone()).collect();
-                        SelectionError::UnknownTag {
-                            suite: suite.name.clone(),
-                            tag: wanted.clone(),
-                            agent: agent.to_owned(),
-                            suggestion: crate::runner::suggest(wanted, &known),
-                            known,
-                        }
-                    })?;
+                    let tag = self.tag_named(suite, wanted)?;
                     let tag_id = tag.id.clone().unwrap_or_default();
                     let tagged: Vec<&wire::TestCaseItem> = self
                         .runnable_for(agent)
@@ -193,6 +183,12 @@ impl Catalog {
                         }
                     }
                     configurations.push(TestConfiguration::for_tag(tag_id));
+                }
+            }
+            Selection::Expression(expression) => {
+                for (id, title) in self.matching(suite, expression)? {
+                    configurations.push(TestConfiguration::for_case(id.clone(), None, None));
+                    cases.insert(id, title);
                 }
             }
             Selection::TestCases(specs) => {
@@ -218,6 +214,61 @@ impl Catalog {
             calls: selected * suite.calls_per_case(),
             notes: Vec::new(),
         })
+    }
+
+    /// The tag a suite names, or the error that names the tags the workspace has.
+    fn tag_named(&self, suite: &ResolvedSuite, wanted: &str) -> Result<&wire::Tag, SelectionError> {
+        self.find_tag(wanted).ok_or_else(|| {
+            let known: Vec<String> = self.tags.iter().filter_map(|t| t.name.clone()).collect();
+            SelectionError::UnknownTag {
+                suite: suite.name.clone(),
+                tag: wanted.to_owned(),
+                agent: suite.agent_id.clone(),
+                suggestion: crate::runner::suggest(wanted, &known),
+                known,
+            }
+        })
+    }
+
+    /// The agent's cases (id, title) matching a tag expression, in catalog order. Every tag
+    /// the expression names must exist; an expression matching nothing is an error.
+    fn matching(
+        &self,
+        suite: &ResolvedSuite,
+        expression: &TagExpression,
+    ) -> Result<Vec<(String, String)>, SelectionError> {
+        // Each tag as written → its id, so a case's tags can be compared by id.
+        let mut ids: IndexMap<&str, String> = IndexMap::new();
+        for wanted in expression.named() {
+            let tag = self.tag_named(suite, wanted)?;
+            ids.insert(wanted.as_str(), tag.id.clone().unwrap_or_default());
+        }
+        let matched: Vec<(String, String)> = self
+            .runnable_for(&suite.agent_id)
+            .filter(|case| {
+                expression.matches(|written| {
+                    ids.get(written).is_some_and(|id| {
+                        case.tags
+                            .iter()
+                            .any(|t| t.id.as_deref() == Some(id.as_str()))
+                    })
+                })
+            })
+            .filter_map(|case| {
+                let id = case.id.clone()?;
+                Some((id, case.title.clone().unwrap_or_default()))
+            })
+            .collect();
+        if matched.is_empty() {
+            return Err(SelectionError::Empty {
+                suite: suite.name.clone(),
+                agent: suite.agent_id.clone(),
+                detail: format!(
+                    "the tag expression {expression} matches no test case attached to this agent"
+                ),
+            });
+        }
+        Ok(matched)
     }
 
     fn find_tag(&self, wanted: &str) -> Option<&wire::Tag> {
@@ -282,6 +333,17 @@ fn without_catalog(
             specs.iter().map(configuration_for_case).collect(),
             specs.len() as u64,
         ),
+        Selection::Expression(expression) => {
+            return Err(SelectionError::Catalog {
+                suite: suite.name.clone(),
+                source: ApiError::NotFound {
+                    path: format!(
+                        "the test case list (needed to resolve the tag expression {expression}; list the cases under `test_cases` instead)"
+                    ),
+                    message: None,
+                },
+            });
+        }
     };
     Ok(ResolvedSelection {
         configurations,

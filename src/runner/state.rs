@@ -145,6 +145,7 @@ fn write_atomic(path: &Path, doc: &StateDoc) -> std::io::Result<()> {
 pub fn fingerprint(suite: &ResolvedSuite) -> String {
     let selection = match &suite.selection {
         Selection::Tags(tags) => serde_json::json!({ "tags": tags }),
+        Selection::Expression(expression) => serde_json::json!({ "tag_expression": expression }),
         Selection::TestCases(cases) => serde_json::json!({ "test_cases": cases }),
     };
     let canonical = serde_json::json!({

@@ -10,6 +10,7 @@ use std::time::Duration;
 use indexmap::IndexMap;
 
 use super::model::{NoAssertions, SuiteFile, SuiteSpec, TestCaseSpec, Thresholds};
+use super::tags::{TagExpression, TagSelector};
 
 /// Default per-suite deadline, the same as Hamming's own CI scripts (900 s).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(900);
@@ -30,6 +31,17 @@ pub enum Selection {
     Tags(Vec<String>),
     /// These cases, each with its overrides.
     TestCases(Vec<TestCaseSpec>),
+    /// The cases matching an expression over tags, resolved online to explicit test cases.
+    Expression(TagExpression),
+}
+
+impl Selection {
+    fn from_tags(tags: &TagSelector) -> Self {
+        match tags {
+            TagSelector::List(tags) => Self::Tags(tags.clone()),
+            TagSelector::Expression(expression) => Self::Expression(expression.clone()),
+        }
+    }
 }
 
 /// Where a suite was defined, for annotations and error messages.
@@ -166,10 +178,10 @@ fn resolve_one(
         &defaults.tags,
         &defaults.test_cases,
     ) {
-        (Some(tags), None, _, _) => Some(Selection::Tags(tags.clone())),
+        (Some(tags), None, _, _) => Some(Selection::from_tags(tags)),
         (None, Some(cases), _, _) => Some(Selection::TestCases(cases.clone())),
         (Some(_), Some(_), _, _) => None,
-        (None, None, Some(tags), None) => Some(Selection::Tags(tags.clone())),
+        (None, None, Some(tags), None) => Some(Selection::from_tags(tags)),
         (None, None, None, Some(cases)) => Some(Selection::TestCases(cases.clone())),
         (None, None, Some(_), Some(_)) => None,
         (None, None, None, None) => {
@@ -188,6 +200,15 @@ fn resolve_one(
             "tags",
             "the tag list is empty".into(),
             "name at least one tag",
+        ));
+    }
+    if let Some(Selection::Expression(expression)) = &selection
+        && expression.is_empty()
+    {
+        problems.push(problem(
+            "tags",
+            "the tag expression names no tag".into(),
+            "give at least one of `all: [..]`, `any: [..]` or `none: [..]` a tag",
         ));
     }
 

@@ -152,6 +152,7 @@ pub fn seed_for(suites: &[ResolvedSuite]) -> Seed {
             Selection::TestCases(cases) => cases
                 .iter()
                 .for_each(|c| push_unique(&mut seed.test_cases, &c.id)),
+            Selection::Dataset(dataset) => push_unique(&mut seed.datasets, dataset),
             Selection::Expression(expression) => {
                 expression
                     .named()

@@ -85,7 +85,14 @@ fn rerun_plan(
             continue;
         }
         let ids = cases_to_rerun(earlier);
-        if ids.is_empty() {
+        if matches!(suite.selection, Selection::Dataset(_)) {
+            // The legacy flow runs a dataset as a whole; it cannot be narrowed to some calls.
+            narrowed.notes.push(format!(
+                "{}: {} in {report}; a dataset runs as a whole, so the whole suite runs again",
+                suite.name,
+                earlier.verdict.label()
+            ));
+        } else if ids.is_empty() {
             narrowed.notes.push(format!(
                 "{}: {} in {report} with no failing test case to single out ({}); re-running the whole suite",
                 suite.name,
@@ -145,7 +152,7 @@ pub fn restrict(suite: &mut ResolvedSuite, ids: &[String]) {
             }
             (specs, lines)
         }
-        Selection::Tags(_) | Selection::Expression(_) => {
+        Selection::Tags(_) | Selection::Expression(_) | Selection::Dataset(_) => {
             (ids.iter().map(|id| plain(id)).collect(), Vec::new())
         }
     };

@@ -61,6 +61,19 @@ pub enum SelectionError {
         numbers: usize,
         limit: u64,
     },
+    #[error(
+        "suite `{suite}`: unknown dataset `{dataset}`{}",
+        known_datasets(.known)
+    )]
+    UnknownDataset {
+        suite: String,
+        dataset: String,
+        known: Vec<String>,
+    },
+    #[error(
+        "suite `{suite}` selects dataset `{dataset}`, which runs through Hamming's legacy flow; only `run` follows it (`create`, `wait` and `check` handle test runs)"
+    )]
+    LegacyOnlyInRun { suite: String, dataset: String },
     #[error("suite `{suite}`: cannot read the catalog to resolve tag names: {source}")]
     Catalog {
         suite: String,
@@ -75,6 +88,14 @@ impl SelectionError {
             Self::Catalog { source, .. } => source.exit_code(),
             _ => crate::exit::USAGE,
         }
+    }
+}
+
+fn known_datasets(known: &[String]) -> String {
+    if known.is_empty() {
+        "; the workspace has no datasets".into()
+    } else {
+        format!("; known datasets: {}", known.join(", "))
     }
 }
 
@@ -111,6 +132,9 @@ pub async fn resolve(
     suite: &ResolvedSuite,
     max_calls_override: Option<u64>,
 ) -> Result<ResolvedSelection, SelectionError> {
+    if let Selection::Dataset(dataset) = &suite.selection {
+        return resolve_dataset(client, suite, dataset).await;
+    }
     let catalog = Catalog::fetch(client, &suite.agent_id).await;
     let resolved = match catalog {
         Ok(catalog) => catalog.select(suite)?,
@@ -130,6 +154,58 @@ pub async fn resolve(
         });
     }
     Ok(resolved)
+}
+
+/// Checks that a dataset exists. How many cases a dataset holds is not published, so the
+/// calls it places cannot be counted (nor held to `max_calls`) before it runs.
+async fn resolve_dataset(
+    client: &Client,
+    suite: &ResolvedSuite,
+    dataset: &str,
+) -> Result<ResolvedSelection, SelectionError> {
+    let mut notes = vec![format!(
+        "dataset `{dataset}` runs through Hamming's legacy flow: one call per dataset case at each of {} number(s); the dataset's size is not published, so its calls are not counted here",
+        suite.phone_numbers.len()
+    )];
+    match client.datasets().await {
+        Ok(body) => {
+            let found = body.datasets.iter().any(|d| {
+                d.id.as_deref() == Some(dataset) || d.name.as_deref() == Some(dataset)
+            });
+            if !found {
+                return Err(SelectionError::UnknownDataset {
+                    suite: suite.name.clone(),
+                    dataset: dataset.to_owned(),
+                    known: body
+                        .datasets
+                        .iter()
+                        .filter_map(|d| match (&d.id, &d.name) {
+                            (Some(id), Some(name)) => Some(format!("{id} ({name})")),
+                            (Some(id), None) => Some(id.clone()),
+                            _ => None,
+                        })
+                        .collect(),
+                });
+            }
+        }
+        Err(ApiError::NotFound { .. }) => notes.push(
+            "the dataset list could not be read; the id is sent as written and the server checks it"
+                .into(),
+        ),
+        Err(source) => {
+            return Err(SelectionError::Catalog {
+                suite: suite.name.clone(),
+                source,
+            });
+        }
+    }
+    Ok(ResolvedSelection {
+        configurations: Vec::new(),
+        cases: IndexMap::new(),
+        selected_cases: 0,
+        calls: 0,
+        notes,
+    })
 }
 
 /// What the catalog says about one agent.
@@ -191,6 +267,8 @@ impl Catalog {
                     cases.insert(id, title);
                 }
             }
+            // Resolved by `resolve_dataset`, never through the test case catalog.
+            Selection::Dataset(_) => {}
             Selection::TestCases(specs) => {
                 for spec in specs {
                     let case = self
@@ -333,6 +411,7 @@ fn without_catalog(
             specs.iter().map(configuration_for_case).collect(),
             specs.len() as u64,
         ),
+        Selection::Dataset(_) => (Vec::new(), 0),
         Selection::Expression(expression) => {
             return Err(SelectionError::Catalog {
                 suite: suite.name.clone(),

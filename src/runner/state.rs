@@ -146,6 +146,7 @@ pub fn fingerprint(suite: &ResolvedSuite) -> String {
     let selection = match &suite.selection {
         Selection::Tags(tags) => serde_json::json!({ "tags": tags }),
         Selection::Expression(expression) => serde_json::json!({ "tag_expression": expression }),
+        Selection::Dataset(dataset) => serde_json::json!({ "dataset": dataset }),
         Selection::TestCases(cases) => serde_json::json!({ "test_cases": cases }),
     };
     let canonical = serde_json::json!({

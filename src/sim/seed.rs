@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::ids;
-use super::workspace::{Agent, Assertion, CallOutcome, Tag, TestCase, Workspace};
+use super::workspace::{Agent, Assertion, CallOutcome, Dataset, Tag, TestCase, Workspace};
 
 /// What a seeded workspace must contain.
 #[derive(Debug, Clone, Default)]
@@ -17,6 +17,8 @@ pub struct Seed {
     /// Sets of tags (names or ids, each also listed in `tags`); each becomes one passing case
     /// carrying every tag of the set, so a tag expression with `all` finds a case.
     pub tag_sets: Vec<Vec<String>>,
+    /// Dataset ids for the legacy flow; each holds one passing case of its own.
+    pub datasets: Vec<String>,
     /// Assertions every seeded case carries (and passes), by name and category.
     pub assertions: Vec<SeedAssertion>,
     /// Per-call metric values every seeded case reports.
@@ -87,6 +89,22 @@ impl Workspace {
                 &agent_ids,
                 seed,
             ));
+        }
+        for dataset in dedup(&seed.datasets) {
+            let case_id = ids::derive(workspace.seed, &["seeded-dataset-case", &dataset]);
+            workspace.test_cases.push(passing_case(
+                case_id.clone(),
+                format!("{dataset} (seeded dataset case)"),
+                Vec::new(),
+                &agent_ids,
+                seed,
+            ));
+            workspace.datasets.push(Dataset {
+                name: dataset.clone(),
+                id: dataset,
+                description: None,
+                test_cases: vec![case_id],
+            });
         }
         for id in dedup(&seed.test_cases) {
             if workspace.test_cases.iter().any(|c| c.id == id) {
@@ -166,6 +184,7 @@ mod tests {
             tags: vec!["smoke".into(), "cmc220l4i00zsgn0gvqkvpvxh".into()],
             test_cases: vec!["case-1".into()],
             tag_sets: Vec::new(),
+            datasets: Vec::new(),
             assertions: vec![SeedAssertion {
                 name: "Verifies identity".into(),
                 category: Some("Compliance".into()),

@@ -94,6 +94,14 @@ pub struct SuiteSpec {
     #[schemars(length(min = 1))]
     pub test_cases: Option<Vec<TestCaseSpec>>,
 
+    /// Run a Hamming dataset through the legacy ("v1") flow instead of selecting test cases:
+    /// every case of the dataset is called once at every phone number. Exclusive with `tags`
+    /// and `test_cases`. By default the suite passes as Hamming's v1 check did: every call
+    /// ended and no score is 0; `thresholds.min_test_pass_rate` relaxes that.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1), example = &"cmc1dataset00000000000001")]
+    pub dataset: Option<String>,
+
     /// Calls placed per selected case and phone number (Hamming's `samplingCount`). More
     /// samples reveal flaky cases. Default 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]

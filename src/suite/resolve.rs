@@ -33,6 +33,8 @@ pub enum Selection {
     TestCases(Vec<TestCaseSpec>),
     /// The cases matching an expression over tags, resolved online to explicit test cases.
     Expression(TagExpression),
+    /// A dataset, run through the legacy (`/voice-agent`) flow.
+    Dataset(String),
 }
 
 impl Selection {
@@ -172,27 +174,27 @@ fn resolve_one(
 
     check_selection_exclusive(spec, Some(name), pointer, problems);
     check_duplicates(spec, Some(name), pointer, problems);
-    let selection = match (
-        &spec.tags,
-        &spec.test_cases,
-        &defaults.tags,
-        &defaults.test_cases,
-    ) {
-        (Some(tags), None, _, _) => Some(Selection::from_tags(tags)),
-        (None, Some(cases), _, _) => Some(Selection::TestCases(cases.clone())),
-        (Some(_), Some(_), _, _) => None,
-        (None, None, Some(tags), None) => Some(Selection::from_tags(tags)),
-        (None, None, None, Some(cases)) => Some(Selection::TestCases(cases.clone())),
-        (None, None, Some(_), Some(_)) => None,
-        (None, None, None, None) => {
+    // The selection is inherited as a unit: the suite's own, else the defaults'. A spec that
+    // sets two kinds was reported by `check_selection_exclusive` and yields none.
+    let selection = match selection_of(spec).or_else(|| selection_of(defaults)) {
+        Some(selection) => selection,
+        None => {
             problems.push(problem(
                 "",
                 format!("suite `{name}` selects no test cases"),
-                "add `tags: [<tag name or id>]` or `test_cases: [{id: <test case id>}]` to the suite (or to `defaults`)",
+                "add `tags: [<tag name or id>]`, `test_cases: [{id: <test case id>}]` or `dataset: <dataset id>` to the suite (or to `defaults`)",
             ));
             None
         }
     };
+    let legacy = matches!(selection, Some(Selection::Dataset(_)));
+    if legacy && let Some(samples) = spec.samples.filter(|s| *s > 1) {
+        problems.push(problem(
+            "samples",
+            format!("`samples` is {samples}, but a `dataset` calls each case once (Hamming's legacy flow)"),
+            "remove `samples`, or select the cases with `tags` or `test_cases` to sample them",
+        ));
+    }
     if let Some(Selection::Tags(tags)) = &selection
         && tags.is_empty()
     {
@@ -296,7 +298,12 @@ fn resolve_one(
         agent_id: agent_id?,
         phone_numbers: phone_numbers?,
         selection: selection?,
-        samples: spec.samples.or(defaults.samples).unwrap_or(1),
+        // The legacy flow has no sampling: an inherited `samples` does not apply to it.
+        samples: if legacy {
+            1
+        } else {
+            spec.samples.or(defaults.samples).unwrap_or(1)
+        },
         max_concurrent_calls: spec.max_concurrent_calls.or(defaults.max_concurrent_calls),
         max_calls: spec.max_calls.or(defaults.max_calls),
         timeout: timeout?,
@@ -306,12 +313,42 @@ fn resolve_one(
     })
 }
 
+/// The selection a spec sets itself: `None` when it sets none, `Some(None)` when it sets more
+/// than one kind.
+fn selection_of(spec: &SuiteSpec) -> Option<Option<Selection>> {
+    match (&spec.tags, &spec.test_cases, &spec.dataset) {
+        (None, None, None) => None,
+        (Some(tags), None, None) => Some(Some(Selection::from_tags(tags))),
+        (None, Some(cases), None) => Some(Some(Selection::TestCases(cases.clone()))),
+        (None, None, Some(dataset)) => Some(Some(Selection::Dataset(dataset.clone()))),
+        _ => Some(None),
+    }
+}
+
 fn check_selection_exclusive(
     spec: &SuiteSpec,
     suite: Option<&str>,
     pointer: &str,
     problems: &mut Vec<Problem>,
 ) {
+    if spec.dataset.is_some() && (spec.tags.is_some() || spec.test_cases.is_some()) {
+        let other = if spec.tags.is_some() {
+            "tags"
+        } else {
+            "test_cases"
+        };
+        problems.push(Problem {
+            suite: suite.map(str::to_owned),
+            pointer: format!("{pointer}/dataset"),
+            message: format!(
+                "`dataset` and `{other}` are both set; a suite selects by one of `tags`, `test_cases` or `dataset`"
+            ),
+            hint: Some(
+                "a dataset runs through Hamming's legacy flow; keep `dataset`, or select test cases with `tags` or `test_cases`"
+                    .into(),
+            ),
+        });
+    }
     if spec.tags.is_some() && spec.test_cases.is_some() {
         problems.push(Problem {
             suite: suite.map(str::to_owned),

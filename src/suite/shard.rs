@@ -60,6 +60,7 @@ pub fn estimated_calls(suite: &ResolvedSuite) -> u64 {
         Selection::Tags(tags) => tags.len() as u64,
         Selection::TestCases(cases) => cases.len() as u64,
         Selection::Expression(expression) => expression.named().count() as u64,
+        Selection::Dataset(_) => 1,
     };
     (cases * suite.calls_per_case()).max(1)
 }

@@ -15,6 +15,7 @@ pub mod report;
 mod run;
 mod runtime;
 mod schema;
+mod schema_workspace;
 mod suites;
 mod validate;
 mod wait;

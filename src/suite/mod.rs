@@ -6,6 +6,7 @@ pub mod model;
 pub mod resolve;
 pub mod shard;
 pub mod tags;
+pub mod workspace_schema;
 
 pub use duration::HumanDuration;
 pub use model::{

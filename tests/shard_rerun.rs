@@ -247,6 +247,36 @@ suites:
     passing.assert_code(0);
     assert_eq!(posts(&sim.requests()).len(), posts_before + 2);
 
+    // A suite that failed on a run-level threshold (every call passed) runs again whole,
+    // and a state file does not re-attach it to the run that failed.
+    let metric = Runner::new(&sim)
+        .suite(&suite(
+            "tags: [smoke]\n    thresholds: { metrics: { latencyP90: { max: 0.5 } } }",
+        ))
+        .args(&[
+            "--state",
+            "state.json",
+            "--report-json",
+            "metric.json",
+            "--quiet",
+        ])
+        .run()
+        .await;
+    metric.assert_code(1);
+    let before = posts(&sim.requests()).len();
+    let whole = Runner::new(&sim)
+        .in_dir(&metric)
+        .args(&["--state", "state.json", "--rerun-failed", "metric.json"])
+        .run()
+        .await;
+    whole.assert_code(1);
+    assert!(
+        whole.stderr.contains("re-running the whole suite"),
+        "{}",
+        whole.stderr
+    );
+    assert_eq!(posts(&sim.requests()).len(), before + 1, "{}", whole.stderr);
+
     // A report that is not one is a usage error.
     let missing = Runner::new(&sim)
         .in_dir(&first)

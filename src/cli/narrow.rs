@@ -23,6 +23,8 @@ pub struct Narrowed {
     pub carried: Vec<SuiteOutcome>,
     /// What the user should know about the narrowing, one line each.
     pub notes: Vec<String>,
+    /// The runs of the report being re-run: a state file must not re-attach to them.
+    pub previous_run_ids: Vec<String>,
 }
 
 /// Applies `--shard` and then `--rerun-failed` to the selected suites.
@@ -58,6 +60,11 @@ pub fn narrow(
         return Ok(narrowed);
     };
     let previous = read_outcome(path).map_err(|e| e.to_string())?;
+    narrowed.previous_run_ids = previous
+        .suites
+        .iter()
+        .filter_map(|s| s.run_id.clone())
+        .collect();
     rerun_plan(suites, &previous, path, &mut narrowed);
     Ok(narrowed)
 }

@@ -122,6 +122,7 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
     let super::narrow::Narrowed {
         run: suites,
         carried,
+        previous_run_ids,
         ..
     } = narrowed;
     if suites.is_empty() {
@@ -167,7 +168,11 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
             .map(|path| StateFile::open(&path, args.fresh))
         {
             None => None,
-            Some(Ok(state)) => Some(Arc::new(state)),
+            Some(Ok(state)) => {
+                // A re-run must not re-attach to the very runs it re-runs.
+                state.forget_runs(&previous_run_ids);
+                Some(Arc::new(state))
+            }
             Some(Err(e)) => {
                 error(out, &e.to_string());
                 return crate::exit::USAGE;

@@ -103,6 +103,14 @@ impl StateFile {
             .cloned()
     }
 
+    /// Forgets the recorded runs with these ids, so the suites that made them start new runs.
+    /// `--rerun-failed` uses it: the run that failed is the one not to re-attach to.
+    pub fn forget_runs(&self, run_ids: &[String]) {
+        if let Ok(mut doc) = self.doc.lock() {
+            doc.runs.retain(|_, run| !run_ids.contains(&run.run_id));
+        }
+    }
+
     /// Records a new run and writes the file at once, atomically.
     pub fn record(
         &self,

@@ -245,6 +245,11 @@ suites:
         .run()
         .await;
     passing.assert_code(0);
+    assert!(
+        passing.stderr.contains("nothing to re-run"),
+        "{}",
+        passing.stderr
+    );
     assert_eq!(posts(&sim.requests()).len(), posts_before + 2);
 
     // A suite that failed on a run-level threshold (every call passed) runs again whole,

@@ -66,6 +66,12 @@ pub fn narrow(
         .filter_map(|s| s.run_id.clone())
         .collect();
     rerun_plan(suites, &previous, path, &mut narrowed);
+    if narrowed.run.is_empty() {
+        narrowed.notes.push(format!(
+            "nothing failed or was flaky in {}; nothing to re-run",
+            path.display()
+        ));
+    }
     Ok(narrowed)
 }
 

@@ -195,6 +195,17 @@ pub fn seed_for(suites: &[ResolvedSuite]) -> Seed {
             Selection::TestCases(cases) => cases
                 .iter()
                 .for_each(|c| push_unique(&mut seed.test_cases, &c.id)),
+            Selection::Dataset(dataset) => push_unique(&mut seed.datasets, dataset),
+            Selection::Expression(expression) => {
+                expression
+                    .named()
+                    .for_each(|t| push_unique(&mut seed.tags, t));
+                // One case carries every `all` tag and the first `any` tag, and no `none`
+                // tag, so the expression selects it.
+                let mut set: Vec<String> = expression.all().to_vec();
+                set.extend(expression.any().first().cloned());
+                seed.tag_sets.push(set);
+            }
         }
     }
     seed

@@ -7,6 +7,8 @@ mod create;
 mod env_config;
 mod init;
 mod load_args;
+mod merge;
+mod narrow;
 mod output;
 mod outputs;
 mod panic_hook;
@@ -15,6 +17,7 @@ pub mod report;
 mod run;
 mod runtime;
 mod schema;
+mod schema_workspace;
 mod suites;
 mod validate;
 mod wait;
@@ -71,6 +74,10 @@ pub enum Command {
     /// Re-render reports from a saved JSON report, without network.
     #[command(after_help = exit::TABLE)]
     Report(report::ReportArgs),
+    /// Merge the JSON reports of a sharded run (`run --shard K/N`) into one outcome and one
+    /// set of reports; exits with the merged exit code.
+    #[command(after_help = exit::TABLE)]
+    Merge(merge::MergeArgs),
     /// Serve the Hamming API simulator on 127.0.0.1 (no key needed, no calls placed).
     Sim(crate::sim::SimArgs),
 }
@@ -175,6 +182,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Wait(args) => wait::run(args, &global),
         Command::Check(args) => check::run(args, &global),
         Command::Report(args) => report::run(args, &global),
+        Command::Merge(args) => merge::run(args, &global),
         Command::Sim(args) => runtime::block_on(async {
             match crate::sim::serve(args).await {
                 Ok(()) => exit::SUCCESS,

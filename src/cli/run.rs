@@ -33,6 +33,18 @@ pub struct RunArgs {
     #[arg(long, short = 'j', value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: u16,
 
+    /// Run only this machine's share of the selected suites: shard K of N (e.g. `2/4`),
+    /// balanced by estimated calls; N machines with K = 1..N run every suite exactly once.
+    /// Combine their JSON reports with `hamming-runner merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::suite::shard::Shard>,
+
+    /// Re-run only what failed in this earlier JSON report: each failed (or flaky) suite
+    /// restricted to its failing and flaky test cases; suites that passed are reported as
+    /// passed there and not run again.
+    #[arg(long, value_name = "REPORT.json")]
+    pub rerun_failed: Option<PathBuf>,
+
     /// Start no new suite after one fails (running ones finish and are reported).
     #[arg(long)]
     pub fail_fast: bool,
@@ -132,6 +144,29 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
             Err(code) => return code,
         },
     };
+    let narrowed = match super::narrow::narrow(suites, args.shard, args.rerun_failed.as_deref()) {
+        Ok(n) => n,
+        Err(e) => {
+            error(out, &e);
+            return crate::exit::USAGE;
+        }
+    };
+    for note in &narrowed.notes {
+        eprintln!("note: {note}");
+    }
+    let super::narrow::Narrowed {
+        run: suites,
+        carried,
+        previous_run_ids,
+        ..
+    } = narrowed;
+    if suites.is_empty() {
+        // An empty shard, or nothing left to re-run: nothing to connect to, but the reports
+        // are still written so the matrix job that merges them finds every file.
+        let now = SystemTime::now();
+        let outcome = Outcome::new(source.clone(), now, now, carried);
+        return outputs::emit(&outcome, &args.reports, out);
+    }
     super::runtime::block_on(async move {
         let connection = if args.simulate {
             eprintln!(
@@ -167,7 +202,11 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
             .map(|path| StateFile::open(&path, args.fresh))
         {
             None => None,
-            Some(Ok(state)) => Some(Arc::new(state)),
+            Some(Ok(state)) => {
+                // A re-run must not re-attach to the very runs it re-runs.
+                state.forget_runs(&previous_run_ids);
+                Some(Arc::new(state))
+            }
             Some(Err(e)) => {
                 error(out, &e.to_string());
                 return crate::exit::USAGE;
@@ -234,6 +273,12 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
                     .filter(|(_, skipped)| !**skipped)
                     .map(|(suite, _)| suite.verdict.exit_code()),
             );
+        }
+        // Suites `--rerun-failed` did not run again keep the outcome they had; they passed,
+        // so they do not change the verdict.
+        if !carried.is_empty() {
+            outcome.suites.extend(carried);
+            crate::outcome::in_file_order(&mut outcome.suites);
         }
         if usage_error {
             outcome.exit_code = crate::exit::worst([outcome.exit_code, crate::exit::USAGE]);

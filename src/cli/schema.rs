@@ -1,10 +1,12 @@
 //! `schema`: prints the JSON Schema of the suite file (the committed copy under `schemas/`
-//! must equal it).
+//! must equal it). With `--workspace`, the schema offers the workspace's real tag names,
+//! test case ids, agent ids and dataset ids for completion.
 
 use std::path::PathBuf;
 
 use crate::exit;
 
+use super::connect::ConnectionArgs;
 use super::{Global, print_error};
 
 #[derive(Debug, clap::Args)]
@@ -12,10 +14,30 @@ pub struct Args {
     /// Write the schema to this file instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Offer the workspace's tag names, test case ids, agent ids and dataset ids for
+    /// completion (online: reads the catalog with HAMMING_API_KEY; nothing is placed).
+    /// Other values stay valid, so a new tag is never flagged.
+    #[arg(long)]
+    pub workspace: bool,
+
+    /// With --workspace: only this agent's tags and test cases.
+    #[arg(long, value_name = "AGENT_ID", requires = "workspace")]
+    pub agent: Option<String>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 pub fn run(args: &Args, global: Global) -> u8 {
-    let text = crate::suite::json_schema_text();
+    let text = if args.workspace {
+        match workspace_text(args, global) {
+            Ok(text) => text,
+            Err(code) => return code,
+        }
+    } else {
+        crate::suite::json_schema_text()
+    };
     match &args.output {
         None => {
             print!("{text}");
@@ -32,5 +54,50 @@ pub fn run(args: &Args, global: Global) -> u8 {
                 exit::USAGE
             }
         },
+    }
+}
+
+/// The schema with the workspace's names, as pretty JSON with a trailing newline.
+fn workspace_text(args: &Args, global: Global) -> Result<String, u8> {
+    let connection = args.connection.connect(global.verbose > 0).map_err(|e| {
+        print_error(global, &e.to_string(), None);
+        exit::USAGE
+    })?;
+    let mut result = Err(exit::SUCCESS);
+    let code = super::runtime::block_on(async {
+        match super::schema_workspace::read_names(&connection.client, args.agent.as_deref()).await {
+            Ok(names) => {
+                eprintln!(
+                    "offering {} agent(s), {} tag name(s) and id(s), {} test case(s) and {} dataset(s) for completion",
+                    names.agents.len(),
+                    names.tags.len(),
+                    names.test_cases.len(),
+                    names.datasets.len()
+                );
+                let schema = crate::suite::workspace_schema::with_workspace(
+                    crate::suite::json_schema(),
+                    &names,
+                );
+                let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+                text.push('\n');
+                result = Ok(text);
+                exit::SUCCESS
+            }
+            Err(err) => {
+                print_error(
+                    global,
+                    &format!("cannot read the workspace's catalog: {err}"),
+                    Some(
+                        "check HAMMING_API_KEY and --api-base; `hamming-runner schema` without --workspace needs no network",
+                    ),
+                );
+                err.exit_code()
+            }
+        }
+    });
+    if code == exit::SUCCESS {
+        result
+    } else {
+        Err(code)
     }
 }

@@ -241,7 +241,7 @@ fn source_ref(suite: &ResolvedSuite) -> SourceRef {
             .filter(|(_, line)| **line > 0)
             .map(|(case, line)| (case.id.clone(), *line))
             .collect(),
-        Selection::Tags(_) => Default::default(),
+        Selection::Tags(_) | Selection::Expression(_) | Selection::Dataset(_) => Default::default(),
     };
     SourceRef {
         file: suite.source.file.display().to_string(),

@@ -57,6 +57,7 @@ impl LoadedFile {
             .map(|s| match &s.selection {
                 Selection::Tags(tags) => tags.len(),
                 Selection::TestCases(cases) => cases.len(),
+                Selection::Expression(_) | Selection::Dataset(_) => 1,
             })
             .sum()
     }
@@ -271,7 +272,7 @@ fn source_of(
                     .unwrap_or(0)
             })
             .collect(),
-        Selection::Tags(_) => Vec::new(),
+        Selection::Tags(_) | Selection::Expression(_) | Selection::Dataset(_) => Vec::new(),
     };
     SuiteSource {
         file: path.to_owned(),

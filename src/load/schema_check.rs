@@ -51,6 +51,9 @@ pub fn check(document: &Value) -> Vec<Finding> {
     findings
 }
 
+/// How to write a tag expression, for every message about one.
+const TAG_EXPRESSION_HINT: &str = "give at least one of `all: [..]`, `any: [..]` or `none: [..]` a tag, or write a plain list `[tag, ...]`";
+
 fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Finding> {
     let pointer = error.instance_path().as_str().to_owned();
     let instance: &Value = error.instance();
@@ -146,6 +149,7 @@ fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Finding> {
                 "tags" => "name at least one tag, or remove `tags` to inherit the default selection".into(),
                 "test_cases" => "list at least one test case, e.g. `- id: <test case id>`".into(),
                 "phone_numbers" => "list at least one number in E.164 form, e.g. `\"+14155550100\"`".into(),
+                "all" | "any" | "none" if pointer.contains("/tags/") => "name at least one tag, or remove the key".into(),
                 _ => "add at least one item or remove the key".into(),
             }),
         ),
@@ -158,6 +162,11 @@ fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Finding> {
                 simple(
                     "`suites` defines no suites".into(),
                     Some("add at least one named suite under `suites:`".into()),
+                )
+            } else if last_segment(&pointer) == "tags" {
+                simple(
+                    "`tags` is an empty tag expression".into(),
+                    Some(TAG_EXPRESSION_HINT.into()),
                 )
             } else {
                 simple(

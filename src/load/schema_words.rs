@@ -148,6 +148,11 @@ pub fn type_hint(pointer: &str, instance: &Value, expected: &str) -> Option<Stri
         }
         (Value::Null, _) => Some("the key has no value; give it one or remove the key".into()),
         (_, "a list") => Some("write a list, e.g. `[a, b]` or one `- item` per line".into()),
+        (Value::String(s), "a list or a mapping") if last_segment(pointer) == "tags" => {
+            Some(format!(
+                "write a list, `tags: [{s}]`, or an expression such as `tags: {{ all: [{s}], none: [slow] }}`"
+            ))
+        }
         (Value::Number(n), "text") if pointer.contains("/phone_numbers/") => Some(format!(
             "write phone numbers as quoted text with `+` and the country code: `\"+{n}\"`"
         )),

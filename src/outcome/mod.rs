@@ -2,9 +2,11 @@
 //! and the judged result every report renders (`Outcome`, versioned and serializable so a
 //! saved JSON report can be re-rendered without the network).
 
+mod merge;
 mod model;
 mod observation;
 
+pub use merge::{MergeError, in_file_order, merge};
 pub use model::{
     AssertionOutcome, CallOutcome, CheckStatus, Counts, EndKind, FlakyCase, Outcome,
     SCHEMA_VERSION, SourceRef, SuiteOutcome, ThresholdCheck, ToolInfo, Verdict, rfc3339,

@@ -5,6 +5,7 @@
 
 pub mod cancel;
 pub mod follow;
+pub mod legacy;
 pub mod progress;
 pub mod selection;
 pub mod start;
@@ -79,7 +80,13 @@ pub async fn run_suites(
                 max_calls: options.max_calls,
                 state: state.as_deref(),
             };
-            let followed = follow::follow(&ctx, suite).await;
+            let followed = match &suite.selection {
+                crate::suite::Selection::Dataset(dataset) => {
+                    let dataset = dataset.clone();
+                    legacy::follow(&ctx, suite, dataset).await
+                }
+                _ => follow::follow(&ctx, suite).await,
+            };
             if options.fail_fast && (followed.usage_error || is_failure(&followed.observation)) {
                 stop_new.store(true, Ordering::SeqCst);
             }

@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 
 use crate::api::wire::{self, PersonaOverride, TestConfiguration};
 use crate::api::{ApiError, Client};
-use crate::suite::{ResolvedSuite, Selection};
+use crate::suite::{ResolvedSuite, Selection, TagExpression};
 
 /// A selection resolved against the workspace.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +61,19 @@ pub enum SelectionError {
         numbers: usize,
         limit: u64,
     },
+    #[error(
+        "suite `{suite}`: unknown dataset `{dataset}`{}",
+        known_datasets(.known)
+    )]
+    UnknownDataset {
+        suite: String,
+        dataset: String,
+        known: Vec<String>,
+    },
+    #[error(
+        "suite `{suite}` selects dataset `{dataset}`, which runs through Hamming's legacy flow; only `run` follows it (`create`, `wait` and `check` handle test runs)"
+    )]
+    LegacyOnlyInRun { suite: String, dataset: String },
     #[error("suite `{suite}`: cannot read the catalog to resolve tag names: {source}")]
     Catalog {
         suite: String,
@@ -75,6 +88,14 @@ impl SelectionError {
             Self::Catalog { source, .. } => source.exit_code(),
             _ => crate::exit::USAGE,
         }
+    }
+}
+
+fn known_datasets(known: &[String]) -> String {
+    if known.is_empty() {
+        "; the workspace has no datasets".into()
+    } else {
+        format!("; known datasets: {}", known.join(", "))
     }
 }
 
@@ -111,6 +132,9 @@ pub async fn resolve(
     suite: &ResolvedSuite,
     max_calls_override: Option<u64>,
 ) -> Result<ResolvedSelection, SelectionError> {
+    if let Selection::Dataset(dataset) = &suite.selection {
+        return resolve_dataset(client, suite, dataset).await;
+    }
     let catalog = Catalog::fetch(client, &suite.agent_id).await;
     let resolved = match catalog {
         Ok(catalog) => catalog.select(suite)?,
@@ -130,6 +154,58 @@ pub async fn resolve(
         });
     }
     Ok(resolved)
+}
+
+/// Checks that a dataset exists. How many cases a dataset holds is not published, so the
+/// calls it places cannot be counted (nor held to `max_calls`) before it runs.
+async fn resolve_dataset(
+    client: &Client,
+    suite: &ResolvedSuite,
+    dataset: &str,
+) -> Result<ResolvedSelection, SelectionError> {
+    let mut notes = vec![format!(
+        "dataset `{dataset}` runs through Hamming's legacy flow: one call per dataset case at each of {} number(s); the dataset's size is not published, so its calls are not counted here",
+        suite.phone_numbers.len()
+    )];
+    match client.datasets().await {
+        Ok(body) => {
+            let found = body.datasets.iter().any(|d| {
+                d.id.as_deref() == Some(dataset) || d.name.as_deref() == Some(dataset)
+            });
+            if !found {
+                return Err(SelectionError::UnknownDataset {
+                    suite: suite.name.clone(),
+                    dataset: dataset.to_owned(),
+                    known: body
+                        .datasets
+                        .iter()
+                        .filter_map(|d| match (&d.id, &d.name) {
+                            (Some(id), Some(name)) => Some(format!("{id} ({name})")),
+                            (Some(id), None) => Some(id.clone()),
+                            _ => None,
+                        })
+                        .collect(),
+                });
+            }
+        }
+        Err(ApiError::NotFound { .. }) => notes.push(
+            "the dataset list could not be read; the id is sent as written and the server checks it"
+                .into(),
+        ),
+        Err(source) => {
+            return Err(SelectionError::Catalog {
+                suite: suite.name.clone(),
+                source,
+            });
+        }
+    }
+    Ok(ResolvedSelection {
+        configurations: Vec::new(),
+        cases: IndexMap::new(),
+        selected_cases: 0,
+        calls: 0,
+        notes,
+    })
 }
 
 /// What the catalog says about one agent.
@@ -162,17 +238,7 @@ impl Catalog {
         match &suite.selection {
             Selection::Tags(tags) => {
                 for wanted in tags {
-                    let tag = self.find_tag(wanted).ok_or_else(|| {
-                        let known: Vec<String> =
-                            self.tags.iter().filter_map(|t| t.name.clone()).collect();
-                        SelectionError::UnknownTag {
-                            suite: suite.name.clone(),
-                            tag: wanted.clone(),
-                            agent: agent.to_owned(),
-                            suggestion: crate::runner::suggest(wanted, &known),
-                            known,
-                        }
-                    })?;
+                    let tag = self.tag_named(suite, wanted)?;
                     let tag_id = tag.id.clone().unwrap_or_default();
                     let tagged: Vec<&wire::TestCaseItem> = self
                         .runnable_for(agent)
@@ -195,6 +261,14 @@ impl Catalog {
                     configurations.push(TestConfiguration::for_tag(tag_id));
                 }
             }
+            Selection::Expression(expression) => {
+                for (id, title) in self.matching(suite, expression)? {
+                    configurations.push(TestConfiguration::for_case(id.clone(), None, None));
+                    cases.insert(id, title);
+                }
+            }
+            // Resolved by `resolve_dataset`, never through the test case catalog.
+            Selection::Dataset(_) => {}
             Selection::TestCases(specs) => {
                 for spec in specs {
                     let case = self
@@ -218,6 +292,61 @@ impl Catalog {
             calls: selected * suite.calls_per_case(),
             notes: Vec::new(),
         })
+    }
+
+    /// The tag a suite names, or the error that names the tags the workspace has.
+    fn tag_named(&self, suite: &ResolvedSuite, wanted: &str) -> Result<&wire::Tag, SelectionError> {
+        self.find_tag(wanted).ok_or_else(|| {
+            let known: Vec<String> = self.tags.iter().filter_map(|t| t.name.clone()).collect();
+            SelectionError::UnknownTag {
+                suite: suite.name.clone(),
+                tag: wanted.to_owned(),
+                agent: suite.agent_id.clone(),
+                suggestion: crate::runner::suggest(wanted, &known),
+                known,
+            }
+        })
+    }
+
+    /// The agent's cases (id, title) matching a tag expression, in catalog order. Every tag
+    /// the expression names must exist; an expression matching nothing is an error.
+    fn matching(
+        &self,
+        suite: &ResolvedSuite,
+        expression: &TagExpression,
+    ) -> Result<Vec<(String, String)>, SelectionError> {
+        // Each tag as written → its id, so a case's tags can be compared by id.
+        let mut ids: IndexMap<&str, String> = IndexMap::new();
+        for wanted in expression.named() {
+            let tag = self.tag_named(suite, wanted)?;
+            ids.insert(wanted.as_str(), tag.id.clone().unwrap_or_default());
+        }
+        let matched: Vec<(String, String)> = self
+            .runnable_for(&suite.agent_id)
+            .filter(|case| {
+                expression.matches(|written| {
+                    ids.get(written).is_some_and(|id| {
+                        case.tags
+                            .iter()
+                            .any(|t| t.id.as_deref() == Some(id.as_str()))
+                    })
+                })
+            })
+            .filter_map(|case| {
+                let id = case.id.clone()?;
+                Some((id, case.title.clone().unwrap_or_default()))
+            })
+            .collect();
+        if matched.is_empty() {
+            return Err(SelectionError::Empty {
+                suite: suite.name.clone(),
+                agent: suite.agent_id.clone(),
+                detail: format!(
+                    "the tag expression {expression} matches no test case attached to this agent"
+                ),
+            });
+        }
+        Ok(matched)
     }
 
     fn find_tag(&self, wanted: &str) -> Option<&wire::Tag> {
@@ -282,6 +411,18 @@ fn without_catalog(
             specs.iter().map(configuration_for_case).collect(),
             specs.len() as u64,
         ),
+        Selection::Dataset(_) => (Vec::new(), 0),
+        Selection::Expression(expression) => {
+            return Err(SelectionError::Catalog {
+                suite: suite.name.clone(),
+                source: ApiError::NotFound {
+                    path: format!(
+                        "the test case list (needed to resolve the tag expression {expression}; list the cases under `test_cases` instead)"
+                    ),
+                    message: None,
+                },
+            });
+        }
     };
     Ok(ResolvedSelection {
         configurations,

@@ -96,6 +96,13 @@ pub async fn start_run(
     if cancel.is_cancelled() {
         return Err(StartError::Interrupted);
     }
+    if let crate::suite::Selection::Dataset(dataset) = &suite.selection {
+        return Err(SelectionError::LegacyOnlyInRun {
+            suite: suite.name.clone(),
+            dataset: dataset.clone(),
+        }
+        .into());
+    }
     let body = CreateTestRun {
         agent_id: suite.agent_id.clone(),
         phone_numbers: suite.phone_numbers.clone(),

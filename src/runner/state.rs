@@ -103,6 +103,14 @@ impl StateFile {
             .cloned()
     }
 
+    /// Forgets the recorded runs with these ids, so the suites that made them start new runs.
+    /// `--rerun-failed` uses it: the run that failed is the one not to re-attach to.
+    pub fn forget_runs(&self, run_ids: &[String]) {
+        if let Ok(mut doc) = self.doc.lock() {
+            doc.runs.retain(|_, run| !run_ids.contains(&run.run_id));
+        }
+    }
+
     /// Records a new run and writes the file at once, atomically.
     pub fn record(
         &self,
@@ -145,6 +153,8 @@ fn write_atomic(path: &Path, doc: &StateDoc) -> std::io::Result<()> {
 pub fn fingerprint(suite: &ResolvedSuite) -> String {
     let selection = match &suite.selection {
         Selection::Tags(tags) => serde_json::json!({ "tags": tags }),
+        Selection::Expression(expression) => serde_json::json!({ "tag_expression": expression }),
+        Selection::Dataset(dataset) => serde_json::json!({ "dataset": dataset }),
         Selection::TestCases(cases) => serde_json::json!({ "test_cases": cases }),
     };
     let canonical = serde_json::json!({

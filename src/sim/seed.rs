@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::ids;
-use super::workspace::{Agent, Assertion, CallOutcome, Tag, TestCase, Workspace};
+use super::workspace::{Agent, Assertion, CallOutcome, Dataset, Tag, TestCase, Workspace};
 
 /// What a seeded workspace must contain.
 #[derive(Debug, Clone, Default)]
@@ -14,6 +14,11 @@ pub struct Seed {
     pub tags: Vec<String>,
     /// Test case ids; each becomes a passing case attached to every seeded agent.
     pub test_cases: Vec<String>,
+    /// Sets of tags (names or ids, each also listed in `tags`); each becomes one passing case
+    /// carrying every tag of the set, so a tag expression with `all` finds a case.
+    pub tag_sets: Vec<Vec<String>>,
+    /// Dataset ids for the legacy flow; each holds one passing case of its own.
+    pub datasets: Vec<String>,
     /// Assertions every seeded case carries (and passes), by name and category.
     pub assertions: Vec<SeedAssertion>,
     /// Per-call metric values every seeded case reports.
@@ -65,6 +70,42 @@ impl Workspace {
                 description: None,
             });
         }
+        for set in dedup_sets(&seed.tag_sets) {
+            let tag_ids: Vec<String> = set
+                .iter()
+                .filter_map(|name| {
+                    workspace
+                        .tags
+                        .iter()
+                        .find(|t| &t.name == name)
+                        .and_then(|t| t.id.clone())
+                })
+                .collect();
+            let key = set.join(",");
+            workspace.test_cases.push(passing_case(
+                ids::derive(workspace.seed, &["seeded-tag-set", &key]),
+                format!("{} (seeded)", set.join(" + ")),
+                tag_ids,
+                &agent_ids,
+                seed,
+            ));
+        }
+        for dataset in dedup(&seed.datasets) {
+            let case_id = ids::derive(workspace.seed, &["seeded-dataset-case", &dataset]);
+            workspace.test_cases.push(passing_case(
+                case_id.clone(),
+                format!("{dataset} (seeded dataset case)"),
+                Vec::new(),
+                &agent_ids,
+                seed,
+            ));
+            workspace.datasets.push(Dataset {
+                name: dataset.clone(),
+                id: dataset,
+                description: None,
+                test_cases: vec![case_id],
+            });
+        }
         for id in dedup(&seed.test_cases) {
             if workspace.test_cases.iter().any(|c| c.id == id) {
                 continue;
@@ -83,6 +124,16 @@ fn dedup(items: &[String]) -> Vec<String> {
     for item in items {
         if !out.contains(item) {
             out.push(item.clone());
+        }
+    }
+    out
+}
+
+fn dedup_sets(sets: &[Vec<String>]) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    for set in sets {
+        if !out.contains(set) {
+            out.push(set.clone());
         }
     }
     out
@@ -132,6 +183,8 @@ mod tests {
             agents: vec!["agent-a".into(), "agent-b".into()],
             tags: vec!["smoke".into(), "cmc220l4i00zsgn0gvqkvpvxh".into()],
             test_cases: vec!["case-1".into()],
+            tag_sets: Vec::new(),
+            datasets: Vec::new(),
             assertions: vec![SeedAssertion {
                 name: "Verifies identity".into(),
                 category: Some("Compliance".into()),

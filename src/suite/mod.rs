@@ -4,12 +4,16 @@
 pub mod duration;
 pub mod model;
 pub mod resolve;
+pub mod shard;
+pub mod tags;
+pub mod workspace_schema;
 
 pub use duration::HumanDuration;
 pub use model::{
     MetricBound, NoAssertions, Persona, SuiteFile, SuiteName, SuiteSpec, TestCaseSpec, Thresholds,
 };
 pub use resolve::{Problem, ResolvedSuite, ResolvedThresholds, Selection, SuiteSource, resolve};
+pub use tags::{TagExpression, TagSelector};
 
 /// The JSON Schema of the suite file, as published under `schemas/`.
 pub fn json_schema() -> serde_json::Value {

@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::duration::HumanDuration;
+use super::tags::TagSelector;
 
 /// A `hamming-runner` suite file: named suites of Hamming voice-agent tests, with shared
 /// defaults and pass thresholds.
@@ -78,18 +79,28 @@ pub struct SuiteSpec {
     #[schemars(example = ["+14155550100"])]
     pub phone_numbers: Option<Vec<String>>,
 
-    /// Select test cases by tag, by tag name or tag id. Exclusive with `test_cases`. The
+    /// Select test cases by tag, by tag name or tag id: a list (cases carrying any of the
+    /// tags) or an expression `{ all: [...], any: [...], none: [...] }`, which is resolved to
+    /// explicit test cases through the workspace's catalog. Exclusive with `test_cases`. The
     /// selection is inherited as a unit: a suite that sets `tags` or `test_cases` replaces the
     /// default selection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1), inner(length(min = 1)), example = ["smoke-test"])]
-    pub tags: Option<Vec<String>>,
+    #[schemars(example = ["smoke-test"], example = tags_expression_example())]
+    pub tags: Option<TagSelector>,
 
     /// Select test cases explicitly, each with optional scenario-fact and persona overrides.
     /// Exclusive with `tags`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub test_cases: Option<Vec<TestCaseSpec>>,
+
+    /// Run a Hamming dataset through the legacy ("v1") flow instead of selecting test cases:
+    /// every case of the dataset is called once at every phone number. Exclusive with `tags`
+    /// and `test_cases`. By default the suite passes as Hamming's v1 check did: every call
+    /// ended and no score is 0; `thresholds.min_test_pass_rate` relaxes that.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1), example = &"cmc1dataset00000000000001")]
+    pub dataset: Option<String>,
 
     /// Calls placed per selected case and phone number (Hamming's `samplingCount`). More
     /// samples reveal flaky cases. Default 1.
@@ -138,6 +149,10 @@ pub struct TestCaseSpec {
     /// The simulated caller for this run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persona: Option<Persona>,
+}
+
+fn tags_expression_example() -> serde_json::Value {
+    serde_json::json!({ "all": ["smoke-test"], "none": ["slow"] })
 }
 
 fn scenario_facts_example() -> serde_json::Value {

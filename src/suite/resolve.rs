@@ -10,6 +10,7 @@ use std::time::Duration;
 use indexmap::IndexMap;
 
 use super::model::{NoAssertions, SuiteFile, SuiteSpec, TestCaseSpec, Thresholds};
+use super::tags::{TagExpression, TagSelector};
 
 /// Default per-suite deadline, the same as Hamming's own CI scripts (900 s).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(900);
@@ -30,6 +31,19 @@ pub enum Selection {
     Tags(Vec<String>),
     /// These cases, each with its overrides.
     TestCases(Vec<TestCaseSpec>),
+    /// The cases matching an expression over tags, resolved online to explicit test cases.
+    Expression(TagExpression),
+    /// A dataset, run through the legacy (`/voice-agent`) flow.
+    Dataset(String),
+}
+
+impl Selection {
+    fn from_tags(tags: &TagSelector) -> Self {
+        match tags {
+            TagSelector::List(tags) => Self::Tags(tags.clone()),
+            TagSelector::Expression(expression) => Self::Expression(expression.clone()),
+        }
+    }
 }
 
 /// Where a suite was defined, for annotations and error messages.
@@ -160,27 +174,27 @@ fn resolve_one(
 
     check_selection_exclusive(spec, Some(name), pointer, problems);
     check_duplicates(spec, Some(name), pointer, problems);
-    let selection = match (
-        &spec.tags,
-        &spec.test_cases,
-        &defaults.tags,
-        &defaults.test_cases,
-    ) {
-        (Some(tags), None, _, _) => Some(Selection::Tags(tags.clone())),
-        (None, Some(cases), _, _) => Some(Selection::TestCases(cases.clone())),
-        (Some(_), Some(_), _, _) => None,
-        (None, None, Some(tags), None) => Some(Selection::Tags(tags.clone())),
-        (None, None, None, Some(cases)) => Some(Selection::TestCases(cases.clone())),
-        (None, None, Some(_), Some(_)) => None,
-        (None, None, None, None) => {
+    // The selection is inherited as a unit: the suite's own, else the defaults'. A spec that
+    // sets two kinds was reported by `check_selection_exclusive` and yields none.
+    let selection = match selection_of(spec).or_else(|| selection_of(defaults)) {
+        Some(selection) => selection,
+        None => {
             problems.push(problem(
                 "",
                 format!("suite `{name}` selects no test cases"),
-                "add `tags: [<tag name or id>]` or `test_cases: [{id: <test case id>}]` to the suite (or to `defaults`)",
+                "add `tags: [<tag name or id>]`, `test_cases: [{id: <test case id>}]` or `dataset: <dataset id>` to the suite (or to `defaults`)",
             ));
             None
         }
     };
+    let legacy = matches!(selection, Some(Selection::Dataset(_)));
+    if legacy && let Some(samples) = spec.samples.filter(|s| *s > 1) {
+        problems.push(problem(
+            "samples",
+            format!("`samples` is {samples}, but a `dataset` calls each case once (Hamming's legacy flow)"),
+            "remove `samples`, or select the cases with `tags` or `test_cases` to sample them",
+        ));
+    }
     if let Some(Selection::Tags(tags)) = &selection
         && tags.is_empty()
     {
@@ -188,6 +202,15 @@ fn resolve_one(
             "tags",
             "the tag list is empty".into(),
             "name at least one tag",
+        ));
+    }
+    if let Some(Selection::Expression(expression)) = &selection
+        && expression.is_empty()
+    {
+        problems.push(problem(
+            "tags",
+            "the tag expression names no tag".into(),
+            "give at least one of `all: [..]`, `any: [..]` or `none: [..]` a tag",
         ));
     }
 
@@ -275,7 +298,12 @@ fn resolve_one(
         agent_id: agent_id?,
         phone_numbers: phone_numbers?,
         selection: selection?,
-        samples: spec.samples.or(defaults.samples).unwrap_or(1),
+        // The legacy flow has no sampling: an inherited `samples` does not apply to it.
+        samples: if legacy {
+            1
+        } else {
+            spec.samples.or(defaults.samples).unwrap_or(1)
+        },
         max_concurrent_calls: spec.max_concurrent_calls.or(defaults.max_concurrent_calls),
         max_calls: spec.max_calls.or(defaults.max_calls),
         timeout: timeout?,
@@ -285,12 +313,42 @@ fn resolve_one(
     })
 }
 
+/// The selection a spec sets itself: `None` when it sets none, `Some(None)` when it sets more
+/// than one kind.
+fn selection_of(spec: &SuiteSpec) -> Option<Option<Selection>> {
+    match (&spec.tags, &spec.test_cases, &spec.dataset) {
+        (None, None, None) => None,
+        (Some(tags), None, None) => Some(Some(Selection::from_tags(tags))),
+        (None, Some(cases), None) => Some(Some(Selection::TestCases(cases.clone()))),
+        (None, None, Some(dataset)) => Some(Some(Selection::Dataset(dataset.clone()))),
+        _ => Some(None),
+    }
+}
+
 fn check_selection_exclusive(
     spec: &SuiteSpec,
     suite: Option<&str>,
     pointer: &str,
     problems: &mut Vec<Problem>,
 ) {
+    if spec.dataset.is_some() && (spec.tags.is_some() || spec.test_cases.is_some()) {
+        let other = if spec.tags.is_some() {
+            "tags"
+        } else {
+            "test_cases"
+        };
+        problems.push(Problem {
+            suite: suite.map(str::to_owned),
+            pointer: format!("{pointer}/dataset"),
+            message: format!(
+                "`dataset` and `{other}` are both set; a suite selects by one of `tags`, `test_cases` or `dataset`"
+            ),
+            hint: Some(
+                "a dataset runs through Hamming's legacy flow; keep `dataset`, or select test cases with `tags` or `test_cases`"
+                    .into(),
+            ),
+        });
+    }
     if spec.tags.is_some() && spec.test_cases.is_some() {
         problems.push(Problem {
             suite: suite.map(str::to_owned),

@@ -1,0 +1,71 @@
+//! `hamming-runner merge a.json b.json …`: combines the JSON reports of a sharded run into
+//! one outcome and one set of reports, and exits with the merged exit code, so the job that
+//! gathers a matrix's reports is the one gate CI needs to watch.
+
+use std::path::PathBuf;
+
+use crate::exit;
+use crate::outcome::merge;
+use crate::report::json::read_outcome;
+
+use super::output::{Output, error};
+use super::outputs::{self, ReportArgs};
+
+/// Arguments of `merge`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct MergeArgs {
+    /// The JSON reports of the shards (written by `run --shard K/N --report-json …`).
+    #[arg(value_name = "FILE.json", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// How many shards the matrix ran: fewer reports than this is an error (exit 3), so a
+    /// shard that died before writing its report cannot make the merged run look green.
+    #[arg(long, value_name = "N")]
+    pub shards: Option<usize>,
+
+    #[command(flatten)]
+    pub reports: ReportArgs,
+}
+
+/// Runs `merge`; a report that cannot be read, or reports that do not belong together,
+/// exit 2.
+pub fn run(mut args: MergeArgs, out: &Output) -> u8 {
+    args.reports.apply_dir();
+    if let Some(expected) = args.shards
+        && args.files.len() < expected
+    {
+        error(
+            out,
+            &format!(
+                "{} report(s) given but --shards says {expected}: a shard's report is missing, so its suites cannot be judged; check that every shard job uploaded its report",
+                args.files.len()
+            ),
+        );
+        return exit::PLATFORM;
+    }
+    let mut read = Vec::new();
+    for path in &args.files {
+        match read_outcome(path) {
+            Ok(outcome) => read.push((path.clone(), outcome)),
+            Err(err) => {
+                error(out, &err.to_string());
+                return exit::USAGE;
+            }
+        }
+    }
+    let shards = read.len();
+    match merge(read) {
+        Ok(outcome) => {
+            eprintln!(
+                "merged {shards} report(s): {} suite(s) from {}",
+                outcome.suites.len(),
+                outcome.suite_file
+            );
+            outputs::emit(&outcome, &args.reports, out)
+        }
+        Err(err) => {
+            error(out, &err.to_string());
+            exit::USAGE
+        }
+    }
+}

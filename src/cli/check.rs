@@ -146,7 +146,14 @@ pub fn run(mut args: CheckArgs, out: &Output) -> u8 {
         Err(code) => return code,
     };
     let end = match status.as_ref() {
+        // The pseudo-statuses Hamming's v2 wait script writes when it gives up.
         Some(RunStatus::Other(s)) if s.eq_ignore_ascii_case("TIMEOUT") => RunEnd::TimedOut,
+        Some(RunStatus::Other(s)) if s.eq_ignore_ascii_case("NOT_FOUND") => RunEnd::PlatformError {
+            message: format!(
+                "the results say run {} was not found; check the run id",
+                run_id.as_deref().unwrap_or("?")
+            ),
+        },
         Some(s) if !s.is_terminal() => {
             error(
                 out,

@@ -271,10 +271,7 @@ fn fetch(args: &CheckArgs, out: &Output) -> Result<Read3, u8> {
         );
         return Err(crate::exit::USAGE);
     }
-    let connection = args.connection.connect(out.verbose > 0).map_err(|e| {
-        error(out, &e.to_string());
-        crate::exit::USAGE
-    })?;
+    let connection = args.connection.connect_or_report(out)?;
     let mut fetched = None;
     let code = super::runtime::block_on(async {
         let status = connection.client.status(&run_id).await;

@@ -77,6 +77,15 @@ pub enum ConnectError {
 }
 
 impl ConnectionArgs {
+    /// Connects, or prints why not and returns exit code 2: a missing key or a bad base URL
+    /// is the caller's to fix.
+    pub fn connect_or_report(&self, out: &super::Global) -> Result<Connection, u8> {
+        self.connect(out.verbose > 0).map_err(|e| {
+            super::output::error(out, &e.to_string());
+            crate::exit::USAGE
+        })
+    }
+
     /// Connects to the real API (or the one `--api-base`/`HAMMING_API_BASE_URL` names).
     pub fn connect(&self, verbose: bool) -> Result<Connection, ConnectError> {
         let key = ApiKey::from_env_or_file(self.api_key_file.as_deref())?;
@@ -155,6 +164,28 @@ pub async fn simulate(
         sim: Some(handle),
         time_scale: scale,
     })
+}
+
+/// The simulator seeded from `suites` when `simulate` (announcing it on stderr), else the API
+/// the connection flags name; on failure prints why and returns exit code 2.
+pub async fn connect_or_simulate(
+    args: &ConnectionArgs,
+    simulate: Option<f64>,
+    suites: &[ResolvedSuite],
+    out: &super::Global,
+) -> Result<Connection, u8> {
+    let Some(speed) = simulate else {
+        return args.connect_or_report(out);
+    };
+    eprintln!(
+        "simulating: the Hamming simulator runs in-process, no key is used and no calls are placed (time runs {speed}x faster)"
+    );
+    self::simulate(suites, out.verbose > 0, speed)
+        .await
+        .map_err(|e| {
+            super::output::error(out, &e.to_string());
+            crate::exit::USAGE
+        })
 }
 
 /// Everything the suites reference, for seeding the simulator: agents, tags and test cases,

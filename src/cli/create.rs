@@ -83,12 +83,9 @@ pub fn run(args: CreateArgs, out: &Output) -> u8 {
         );
         return crate::exit::USAGE;
     };
-    let connection = match args.connection.connect(out.verbose > 0) {
+    let connection = match args.connection.connect_or_report(out) {
         Ok(c) => c,
-        Err(e) => {
-            error(out, &e.to_string());
-            return crate::exit::USAGE;
-        }
+        Err(code) => return code,
     };
     super::runtime::block_on(async {
         match start_run(&connection.client, suite, args.max_calls, &Cancel::never()).await {

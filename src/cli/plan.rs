@@ -52,18 +52,12 @@ pub fn run(args: PlanArgs, out: &Output) -> u8 {
         Err(code) => return code,
     };
     super::runtime::block_on(async {
-        let connection = if args.simulate {
-            connect::simulate(&suites, out.verbose > 0, args.simulate_speed).await
-        } else {
-            args.connection.connect(out.verbose > 0)
-        };
-        let connection = match connection {
-            Ok(c) => c,
-            Err(e) => {
-                error(out, &e.to_string());
-                return crate::exit::USAGE;
-            }
-        };
+        let simulate = args.simulate.then_some(args.simulate_speed);
+        let connection =
+            match connect::connect_or_simulate(&args.connection, simulate, &suites, out).await {
+                Ok(c) => c,
+                Err(code) => return code,
+            };
         let mut rows = Vec::new();
         let mut code = crate::exit::SUCCESS;
         for suite in &suites {

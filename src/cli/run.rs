@@ -168,22 +168,12 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
         return outputs::emit(&outcome, &args.reports, out);
     }
     super::runtime::block_on(async move {
-        let connection = if args.simulate {
-            eprintln!(
-                "simulating: the Hamming simulator runs in-process, no key is used and no calls are placed (time runs {}x faster)",
-                args.simulate_speed
-            );
-            connect::simulate(&suites, out.verbose > 0, args.simulate_speed).await
-        } else {
-            args.connection.connect(out.verbose > 0)
-        };
-        let connection = match connection {
-            Ok(c) => c,
-            Err(e) => {
-                error(out, &e.to_string());
-                return crate::exit::USAGE;
-            }
-        };
+        let simulate = args.simulate.then_some(args.simulate_speed);
+        let connection =
+            match connect::connect_or_simulate(&args.connection, simulate, &suites, out).await {
+                Ok(c) => c,
+                Err(code) => return code,
+            };
         if github::detected() {
             // GitHub masks the secrets it injected itself; a key read from a file, and any
             // secret a template was allowed to read, are masked here before anything prints.

@@ -59,10 +59,7 @@ pub fn run(args: &Args, global: Global) -> u8 {
 
 /// The schema with the workspace's names, as pretty JSON with a trailing newline.
 fn workspace_text(args: &Args, global: Global) -> Result<String, u8> {
-    let connection = args.connection.connect(global.verbose > 0).map_err(|e| {
-        print_error(global, &e.to_string(), None);
-        exit::USAGE
-    })?;
+    let connection = args.connection.connect_or_report(&global)?;
     let mut result = Err(exit::SUCCESS);
     let code = super::runtime::block_on(async {
         match super::schema_workspace::read_names(&connection.client, args.agent.as_deref()).await {

@@ -69,12 +69,9 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
     };
     let timeout = args.timeout.or(args.timeout_seconds).unwrap_or(env.timeout);
     let poll_interval = args.poll_interval.unwrap_or(env.poll_interval);
-    let connection = match args.connection.connect(out.verbose > 0) {
+    let connection = match args.connection.connect_or_report(out) {
         Ok(c) => c,
-        Err(e) => {
-            error(out, &e.to_string());
-            return crate::exit::USAGE;
-        }
+        Err(code) => return code,
     };
     super::runtime::block_on(async {
         let (trigger, cancel) = Cancel::new();

@@ -498,5 +498,9 @@ fn merge_thresholds(defaults: Option<&Thresholds>, own: Option<&Thresholds>) -> 
 
 /// Escapes a key for use in a JSON pointer (RFC 6901).
 pub fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+    if key.contains(['~', '/']) {
+        key.replace('~', "~0").replace('/', "~1")
+    } else {
+        key.to_owned()
+    }
 }

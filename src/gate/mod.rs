@@ -145,8 +145,9 @@ pub fn judge(observation: RunObservation) -> SuiteOutcome {
                     EndKind::Finished,
                     Verdict::Passed,
                     format!(
-                        "every threshold held ({} checks, {})",
+                        "every threshold held ({} check{}, {})",
                         checks.len(),
+                        if checks.len() == 1 { "" } else { "s" },
                         pass_rate_phrase(&counts)
                     ),
                 )
@@ -155,9 +156,10 @@ pub fn judge(observation: RunObservation) -> SuiteOutcome {
                     EndKind::Finished,
                     Verdict::Failed,
                     format!(
-                        "{} of {} threshold checks failed: {}",
+                        "{} of {} threshold check{} failed: {}",
                         failed.len(),
                         checks.len(),
+                        if checks.len() == 1 { "" } else { "s" },
                         failed.join(", ")
                     ),
                 )

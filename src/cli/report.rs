@@ -27,8 +27,13 @@ pub struct ReportArgs {
     pub report_json: Option<PathBuf>,
 }
 
-/// Runs `report`; returns the exit code.
+/// Runs `report`, printing the summary on stdout; returns the exit code.
 pub fn run(args: ReportArgs, global: &super::Global) -> u8 {
+    run_to(args, global, &mut std::io::stdout().lock())
+}
+
+/// Runs `report`, printing the summary to `out`.
+fn run_to(args: ReportArgs, global: &super::Global, out: &mut dyn Write) -> u8 {
     let outcome = match read_outcome(&args.file) {
         Ok(outcome) => outcome,
         Err(err) => {
@@ -40,10 +45,9 @@ pub fn run(args: ReportArgs, global: &super::Global) -> u8 {
         color: global.color_stdout,
         github_groups: false,
     };
-    let mut stdout = std::io::stdout().lock();
     // A closed stdout (e.g. piped into `head`) must not stop the report files being written.
-    let _ = terminal::write_terminal_with(&outcome, &mut stdout, options);
-    let _ = stdout.flush();
+    let _ = terminal::write_terminal_with(&outcome, out, options);
+    let _ = out.flush();
     let targets = ReportFiles {
         json: args.report_json,
         junit: args.junit,
@@ -72,7 +76,7 @@ mod tests {
             color: false,
             color_stdout: false,
         };
-        run(args, &global)
+        run_to(args, &global, &mut Vec::new())
     }
 
     fn args(file: PathBuf) -> ReportArgs {

@@ -44,6 +44,9 @@ pub fn write_terminal_with(
     write_totals(outcome, out, paint)
 }
 
+/// The widest a threshold table column is padded to.
+const MAX_COLUMN: usize = 40;
+
 #[derive(Clone, Copy)]
 struct Paint(bool);
 
@@ -106,13 +109,23 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
 
     if !suite.checks.is_empty() {
         writeln!(out, "  thresholds:")?;
-        let name_width = suite.checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
+        // Columns line up for ordinary values; a longer one (a case name, a server's odd
+        // text) overflows its column instead of widening every row (and a width beyond
+        // what `format!` accepts would be a panic).
+        let name_width = suite
+            .checks
+            .iter()
+            .map(|c| c.name.len())
+            .max()
+            .unwrap_or(0)
+            .min(MAX_COLUMN);
         let measured_width = suite
             .checks
             .iter()
             .map(|c| measured(c).len())
             .max()
-            .unwrap_or(0);
+            .unwrap_or(0)
+            .min(MAX_COLUMN);
         for check in &suite.checks {
             let mark = match check.status {
                 CheckStatus::Passed => paint.green("pass"),

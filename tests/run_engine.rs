@@ -77,6 +77,27 @@ async fn polling_sends_at_most_one_request_per_tick() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_poll_floor_overrides_a_suite_that_polls_too_often() {
+    let sim = start_sim(WORKSPACE).await;
+    let started = std::time::Instant::now();
+    let run = Runner::new(&sim)
+        .suite(&suite("tags: [slow]"))
+        .args(&["--min-poll-interval", "400ms"])
+        .run()
+        .await;
+    let elapsed = started.elapsed();
+    run.assert_code(0);
+    let status_polls = sim
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/status"))
+        .count();
+    // The suite asks for 100 ms; the floor makes it at most one poll per 400 ms.
+    let bound = (elapsed.as_millis() / 400) as usize + 2;
+    assert!(status_polls <= bound, "{status_polls} polls in {elapsed:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn each_kind_of_threshold_fails_the_gate_with_exit_1() {
     let sim = start_sim(WORKSPACE).await;
     let file = r#"version: 1

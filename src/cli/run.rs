@@ -57,6 +57,14 @@ pub struct RunArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub poll_interval: Option<Duration>,
 
+    /// Never poll a run more often than this, whatever the suite file says (e.g. `15s`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub min_poll_interval: Option<Duration>,
+
+    /// Never poll a run less often than this, whatever the suite file says (e.g. `30s`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub max_poll_interval: Option<Duration>,
+
     /// Refuse (exit 2) any suite that would place more calls than this.
     #[arg(long, value_name = "N")]
     pub max_calls: Option<u64>,
@@ -213,6 +221,8 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
             pacing: Pacing {
                 time_scale: connection.time_scale,
                 poll_interval: args.poll_interval,
+                poll_floor: args.min_poll_interval,
+                poll_ceiling: args.max_poll_interval,
                 timeout: args.timeout,
                 ..Pacing::default()
             },

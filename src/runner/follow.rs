@@ -24,6 +24,10 @@ pub struct Pacing {
     pub first_poll: Duration,
     /// Overrides the suite's poll interval (`--poll-interval`).
     pub poll_interval: Option<Duration>,
+    /// No suite polls more often than this (`--min-poll-interval`).
+    pub poll_floor: Option<Duration>,
+    /// No suite polls less often than this (`--max-poll-interval`).
+    pub poll_ceiling: Option<Duration>,
     /// Overrides every suite's timeout (`--timeout`).
     pub timeout: Option<Duration>,
     /// The longest wait for partial results after a timeout or interruption.
@@ -36,6 +40,8 @@ impl Default for Pacing {
             time_scale: 1.0,
             first_poll: Duration::from_secs(2),
             poll_interval: None,
+            poll_floor: None,
+            poll_ceiling: None,
             timeout: None,
             partial_results_budget: Duration::from_secs(30),
         }
@@ -58,9 +64,17 @@ impl Pacing {
         }
     }
 
+    /// The suite's poll interval in real time: `--poll-interval`, else the suite's, kept
+    /// between `--max-poll-interval` and `--min-poll-interval` (the floor wins a conflict).
     pub fn interval_for(&self, suite: &ResolvedSuite) -> Duration {
-        self.scale(self.poll_interval.unwrap_or(suite.poll_interval))
-            .max(Duration::from_millis(10))
+        let mut interval = self.poll_interval.unwrap_or(suite.poll_interval);
+        if let Some(ceiling) = self.poll_ceiling {
+            interval = interval.min(ceiling);
+        }
+        if let Some(floor) = self.poll_floor {
+            interval = interval.max(floor);
+        }
+        self.scale(interval).max(Duration::from_millis(10))
     }
 }
 
@@ -313,5 +327,51 @@ fn finish(mut obs: RunObservation, start: Instant, usage_error: bool) -> Followe
         observation: obs,
         usage_error,
         skipped: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn suite_polling_every(interval: Duration) -> ResolvedSuite {
+        let mut suite =
+            crate::outcome::fixtures::suite("s", crate::outcome::fixtures::thresholds());
+        suite.poll_interval = interval;
+        suite
+    }
+
+    #[test]
+    fn poll_interval_is_overridden_then_clamped() {
+        let secs = Duration::from_secs;
+        let suite = suite_polling_every(secs(10));
+        let pacing = |poll_interval, poll_floor, poll_ceiling| Pacing {
+            poll_interval,
+            poll_floor,
+            poll_ceiling,
+            ..Pacing::default()
+        };
+        assert_eq!(pacing(None, None, None).interval_for(&suite), secs(10));
+        assert_eq!(
+            pacing(Some(secs(3)), None, None).interval_for(&suite),
+            secs(3)
+        );
+        assert_eq!(
+            pacing(None, Some(secs(15)), None).interval_for(&suite),
+            secs(15)
+        );
+        assert_eq!(
+            pacing(None, None, Some(secs(5))).interval_for(&suite),
+            secs(5)
+        );
+        assert_eq!(
+            pacing(Some(secs(1)), Some(secs(2)), None).interval_for(&suite),
+            secs(2)
+        );
+        // A floor above the ceiling wins: polling too often is the costlier mistake.
+        assert_eq!(
+            pacing(None, Some(secs(20)), Some(secs(5))).interval_for(&suite),
+            secs(20)
+        );
     }
 }

@@ -100,14 +100,8 @@ async fn a_poll_floor_overrides_a_suite_that_polls_too_often() {
 #[tokio::test(flavor = "multi_thread")]
 async fn each_kind_of_threshold_fails_the_gate_with_exit_1() {
     let sim = start_sim(WORKSPACE).await;
-    let file = r#"version: 1
-defaults:
-  agent_id: agent-1
-  phone_numbers: ["+14155550100"]
-  timeout: 20s
-  poll_interval: 100ms
-suites:
-  pass-rate:
+    let file = suites(
+        r#"  pass-rate:
     tags: [failing]
   assertion-score:
     tags: [failing]
@@ -125,9 +119,10 @@ suites:
     tags: [flaky]
     samples: 8
     thresholds: { min_test_pass_rate: 0.0, min_case_pass_rate: 0.99 }
-"#;
+"#,
+    );
     let run = Runner::new(&sim)
-        .suite(file)
+        .suite(&file)
         .args(&["--jobs", "6", "--report-json", "report.json"])
         .run()
         .await;
@@ -338,20 +333,15 @@ async fn a_429_on_create_is_retried_because_it_was_refused() {
 #[tokio::test(flavor = "multi_thread")]
 async fn suites_can_be_picked_and_run_several_at_once() {
     let sim = start_sim(WORKSPACE).await;
-    let file = r#"version: 1
-defaults:
-  agent_id: agent-1
-  phone_numbers: ["+14155550100"]
-  timeout: 20s
-  poll_interval: 100ms
-suites:
-  one: { tags: [slow] }
+    let file = suites(
+        r#"  one: { tags: [slow] }
   two: { tags: [slow] }
   three: { tags: [slow] }
   skipped: { tags: [failing] }
-"#;
+"#,
+    );
     let run = Runner::new(&sim)
-        .suite(file)
+        .suite(&file)
         .args(&[
             "--jobs", "3", "--suite", "one", "--suite", "two", "--suite", "three",
         ])
@@ -369,7 +359,7 @@ suites:
     assert!(last_post < first_results, "{requests:#?}");
 
     let unknown = Runner::new(&sim)
-        .suite(file)
+        .suite(&file)
         .args(&["--suite", "tree"])
         .run()
         .await;

@@ -8,14 +8,9 @@ use serde_json::Value;
 
 /// Suites of different sizes, passing and failing, none flaky (a flaky draw depends on the
 /// run's sequence number, which differs between a sharded and an unsharded run).
-const SUITES: &str = r#"version: 1
-defaults:
-  agent_id: agent-1
-  phone_numbers: ["+14155550100"]
-  timeout: 20s
-  poll_interval: 100ms
-suites:
-  smoke-a:
+fn suites_file() -> String {
+    suites(
+        r#"  smoke-a:
     tags: [smoke]
     samples: 3
   failing-b:
@@ -33,7 +28,9 @@ suites:
     samples: 2
   strict-g:
     test_cases: [{ id: case-fail }]
-"#;
+"#,
+    )
+}
 
 fn verdicts(report: &Value) -> Vec<(String, String)> {
     report["suites"]
@@ -53,7 +50,7 @@ fn verdicts(report: &Value) -> Vec<(String, String)> {
 async fn four_shards_merged_judge_like_one_unsharded_run() {
     let sim = start_sim(WORKSPACE).await;
     let whole = Runner::new(&sim)
-        .suite(SUITES)
+        .suite(&suites_file())
         .args(&["--report-json", "whole.json", "--quiet"])
         .run()
         .await;
@@ -162,14 +159,8 @@ async fn an_empty_shard_exits_0_with_a_note_and_bad_shards_are_usage_errors() {
 #[tokio::test(flavor = "multi_thread")]
 async fn rerun_failed_runs_only_the_failing_cases_with_their_overrides() {
     let sim = start_sim(WORKSPACE).await;
-    let file = r#"version: 1
-defaults:
-  agent_id: agent-1
-  phone_numbers: ["+14155550100"]
-  timeout: 20s
-  poll_interval: 100ms
-suites:
-  ok:
+    let file = suites(
+        r#"  ok:
     tags: [smoke]
   listed:
     test_cases:
@@ -180,9 +171,10 @@ suites:
         persona: { name: Impatient caller }
   tagged:
     tags: [failing]
-"#;
+"#,
+    );
     let first = Runner::new(&sim)
-        .suite(file)
+        .suite(&file)
         .args(&["--report-json", "first.json", "--quiet"])
         .run()
         .await;

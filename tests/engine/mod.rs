@@ -68,11 +68,17 @@ test_cases:
     agent_ids: [agent-2]
 "#;
 
+/// A suite file with the usual defaults (agent-1, one number, 20 s timeout, 100 ms polls)
+/// and the given `suites:` block.
+pub fn suites(block: &str) -> String {
+    format!(
+        "version: 1\ndefaults:\n  agent_id: agent-1\n  phone_numbers: [\"+14155550100\"]\n  timeout: 20s\n  poll_interval: 100ms\nsuites:\n{block}"
+    )
+}
+
 /// A suite file with one suite, `s`, whose body is `body` (indent follow-up lines by 4).
 pub fn suite(body: &str) -> String {
-    format!(
-        "version: 1\ndefaults:\n  agent_id: agent-1\n  phone_numbers: [\"+14155550100\"]\n  timeout: 20s\n  poll_interval: 100ms\nsuites:\n  s:\n    {body}\n"
-    )
+    suites(&format!("  s:\n    {body}\n"))
 }
 
 pub async fn start_sim(workspace: &str) -> SimHandle {

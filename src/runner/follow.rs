@@ -13,6 +13,7 @@ use super::cancel::Cancel;
 use super::progress::Progress;
 use super::start;
 use super::state::StateFile;
+use super::ticker::Ticker;
 
 /// How the runner paces itself. Under the simulator every duration is compressed by the same
 /// factor as the simulator's clock.
@@ -66,6 +67,17 @@ impl Pacing {
 
     /// The suite's poll interval in real time: `--poll-interval`, else the suite's, kept
     /// between `--max-poll-interval` and `--min-poll-interval` (the floor wins a conflict).
+    /// The wait before the first poll, in real time.
+    pub fn first_poll_wait(&self) -> Duration {
+        self.scale(self.first_poll)
+    }
+
+    /// The longest wait for partial results, in real time (never under half a second).
+    pub fn partial_results_wait(&self) -> Duration {
+        self.scale(self.partial_results_budget)
+            .max(Duration::from_millis(500))
+    }
+
     pub fn interval_for(&self, suite: &ResolvedSuite) -> Duration {
         let mut interval = self.poll_interval.unwrap_or(suite.poll_interval);
         if let Some(ceiling) = self.poll_ceiling {
@@ -216,27 +228,16 @@ async fn poll(
     start: Instant,
     timeout: Duration,
 ) -> Option<serde_json::Value> {
-    let deadline = start + timeout;
     let interval = ctx.pacing.interval_for(&obs.suite);
-    let mut wait = ctx.pacing.scale(ctx.pacing.first_poll).min(interval);
+    let mut ticker = Ticker::new(&ctx.pacing, &ctx.cancel, start, timeout, interval);
     let name = obs.suite.name.clone();
     loop {
-        let wake = (Instant::now() + wait).min(deadline);
-        tokio::select! {
-            _ = tokio::time::sleep_until(wake.into()) => {}
-            _ = ctx.cancel.cancelled() => {
-                obs.end = RunEnd::Interrupted;
+        let status = match ticker.next(ctx.client.status(run_id)).await {
+            Ok(status) => status,
+            Err(stop) => {
+                obs.end = stop.end();
                 break;
             }
-        }
-        if Instant::now() >= deadline {
-            obs.end = RunEnd::TimedOut;
-            break;
-        }
-        let status = tokio::select! {
-            s = ctx.client.status(run_id) => s,
-            _ = ctx.cancel.cancelled() => { obs.end = RunEnd::Interrupted; break; }
-            _ = tokio::time::sleep_until(deadline.into()) => { obs.end = RunEnd::TimedOut; break; }
         };
         match status {
             Ok(body) => {
@@ -285,7 +286,6 @@ async fn poll(
                 break;
             }
         }
-        wait = interval;
     }
     // Timed out, interrupted, or the status could not be read: keep whatever results exist.
     let raw = partial_results(ctx, run_id).await;
@@ -299,10 +299,7 @@ pub fn parse_results(raw: &serde_json::Value) -> ResultsBody {
 }
 
 async fn partial_results(ctx: &Context<'_>, run_id: &str) -> Option<serde_json::Value> {
-    let budget = ctx
-        .pacing
-        .scale(ctx.pacing.partial_results_budget)
-        .max(Duration::from_millis(500));
+    let budget = ctx.pacing.partial_results_wait();
     match tokio::time::timeout(budget, ctx.client.results_json(run_id)).await {
         Ok(Ok(results)) => Some(results),
         Ok(Err(err)) => {

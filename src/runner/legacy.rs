@@ -23,6 +23,7 @@ use crate::suite::ResolvedSuite;
 use super::follow::{Context, Followed};
 use super::selection;
 use super::start::StartError;
+use super::ticker::Ticker;
 
 /// Follows one dataset suite from start to end.
 pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite, dataset: String) -> Followed {
@@ -146,28 +147,16 @@ async fn start(ctx: &Context<'_>, suite: &ResolvedSuite, dataset: &str) -> Resul
 
 async fn poll(ctx: &Context<'_>, obs: &mut RunObservation, id: &str, began: Instant) {
     let timeout = ctx.pacing.timeout_for(&obs.suite);
-    let deadline = began + timeout;
     let interval = ctx.pacing.interval_for(&obs.suite);
-    let mut wait = ctx
-        .pacing
-        .first_poll
-        .mul_f64(ctx.pacing.time_scale)
-        .min(interval);
+    let mut ticker = Ticker::new(&ctx.pacing, &ctx.cancel, began, timeout, interval);
     let name = obs.suite.name.clone();
     loop {
-        let wake = (Instant::now() + wait).min(deadline);
-        tokio::select! {
-            _ = tokio::time::sleep_until(wake.into()) => {}
-            _ = ctx.cancel.cancelled() => { obs.end = RunEnd::Interrupted; break; }
-        }
-        if Instant::now() >= deadline {
-            obs.end = RunEnd::TimedOut;
-            break;
-        }
-        let read = tokio::select! {
-            r = ctx.client.legacy_experiment(id) => r,
-            _ = ctx.cancel.cancelled() => { obs.end = RunEnd::Interrupted; break; }
-            _ = tokio::time::sleep_until(deadline.into()) => { obs.end = RunEnd::TimedOut; break; }
+        let read = match ticker.next(ctx.client.legacy_experiment(id)).await {
+            Ok(read) => read,
+            Err(stop) => {
+                obs.end = stop.end();
+                break;
+            }
         };
         match read {
             Ok(experiment) => {
@@ -193,14 +182,9 @@ async fn poll(ctx: &Context<'_>, obs: &mut RunObservation, id: &str, began: Inst
                 break;
             }
         }
-        wait = interval;
     }
     // Whatever ended the wait, keep the calls that exist.
-    let budget = ctx
-        .pacing
-        .partial_results_budget
-        .mul_f64(ctx.pacing.time_scale)
-        .max(Duration::from_millis(500));
+    let budget = ctx.pacing.partial_results_wait();
     match tokio::time::timeout(budget, ctx.client.legacy_calls(id)).await {
         Ok(Ok(body)) => {
             let (results, titles) = observe_calls(&body.calls, id);

@@ -10,6 +10,7 @@ pub mod progress;
 pub mod selection;
 pub mod start;
 pub mod state;
+pub mod ticker;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -8,5 +8,6 @@ workflows=(.github/workflows/*.yml examples/workflows/*.yml)
 check-jsonschema --builtin-schema vendor.github-workflows "${workflows[@]}"
 check-jsonschema --builtin-schema vendor.github-actions .github/actions/run/action.yml
 shellcheck .github/actions/run/*.sh .ci/run .ci/*.sh
+shellcheck -x examples/*.sh
 python3 .ci/shellcheck-workflows.py "${workflows[@]}" .github/actions/run/action.yml
 echo "workflows, action and scripts: ok"

@@ -12,20 +12,8 @@ set -euo pipefail
 HR=${HR:-hamming-runner}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-if [[ -z "${HAMMING_API_BASE_URL:-}" ]]; then
-  log=$(mktemp)
-  "$HR" sim --workspace "$here/simulator/workspace.yaml" --port 0 >"$log" &
-  sim_pid=$!
-  trap 'kill "$sim_pid" 2>/dev/null || true; rm -f "$log"' EXIT
-  for _ in $(seq 100); do
-    grep -q 'listening on' "$log" && break
-    sleep 0.05
-  done
-  HAMMING_API_BASE_URL=$(sed -n 's/.*listening on //p' "$log")
-  export HAMMING_API_BASE_URL
-  export HAMMING_API_KEY=sk-0123456789abcdef0123456789abcdef
-  export POLL_INTERVAL_SECONDS=0.1
-fi
+# shellcheck source=examples/simulator.sh
+source "$here/simulator.sh"
 
 export AGENT_ID="${AGENT_ID:-cmagentfrontdesk000000001}"
 export PHONE_NUMBERS="${PHONE_NUMBERS:-+15551234567}"

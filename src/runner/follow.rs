@@ -295,7 +295,9 @@ async fn poll(
 
 /// Reads a results body leniently; a body that is not an object reads as empty results.
 pub fn parse_results(raw: &serde_json::Value) -> ResultsBody {
-    serde_json::from_value(raw.clone()).unwrap_or_default()
+    // Read through a reference: a results body with transcripts can be megabytes, and
+    // cloning it whole first would hold it twice.
+    serde::Deserialize::deserialize(raw).unwrap_or_default()
 }
 
 async fn partial_results(ctx: &Context<'_>, run_id: &str) -> Option<serde_json::Value> {

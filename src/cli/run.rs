@@ -251,7 +251,6 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
         }
 
         let usage_error = followed.iter().any(|f| f.usage_error);
-        let skipped: Vec<bool> = followed.iter().map(|f| f.skipped.is_some()).collect();
         let judged = followed
             .into_iter()
             .map(|f| match &f.skipped {
@@ -262,18 +261,6 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
             })
             .collect();
         let mut outcome = Outcome::new(source, started, SystemTime::now(), judged);
-        // Suites that --fail-fast kept from starting are reported, but the exit code is the
-        // failure that stopped the run.
-        if skipped.iter().any(|s| *s) {
-            outcome.exit_code = crate::exit::worst(
-                outcome
-                    .suites
-                    .iter()
-                    .zip(&skipped)
-                    .filter(|(_, skipped)| !**skipped)
-                    .map(|(suite, _)| suite.verdict.exit_code()),
-            );
-        }
         // Suites `--rerun-failed` did not run again keep the outcome they had; they passed,
         // so they do not change the verdict.
         if !carried.is_empty() {

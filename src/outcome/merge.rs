@@ -81,12 +81,9 @@ pub fn merge(reports: Vec<(PathBuf, Outcome)>) -> Result<Outcome, MergeError> {
     }
     in_file_order(&mut suites);
     let exit_code = exit::worst(
-        shard_codes.into_iter().chain(
-            suites
-                .iter()
-                .filter(|s| s.verdict != Verdict::NotRun)
-                .map(|s| s.verdict.exit_code()),
-        ),
+        shard_codes
+            .into_iter()
+            .chain(super::model::suite_codes(&suites)),
     );
     let verdict = suites
         .iter()

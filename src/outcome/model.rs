@@ -61,7 +61,7 @@ impl Outcome {
         finished_at: SystemTime,
         suites: Vec<SuiteOutcome>,
     ) -> Self {
-        let exit_code = exit::worst(suites.iter().map(|s| s.verdict.exit_code()));
+        let exit_code = exit::worst(suite_codes(&suites));
         let verdict = suites
             .iter()
             .map(|s| s.verdict)
@@ -83,6 +83,15 @@ impl Outcome {
     pub fn passed(&self) -> bool {
         self.exit_code == exit::SUCCESS
     }
+}
+
+/// The exit codes the suites contribute. A suite that was never started (`not_run`, kept
+/// back by `--fail-fast`) contributes none: what stopped the run carries the code.
+pub fn suite_codes(suites: &[SuiteOutcome]) -> impl Iterator<Item = u8> + '_ {
+    suites
+        .iter()
+        .filter(|s| s.verdict != Verdict::NotRun)
+        .map(|s| s.verdict.exit_code())
 }
 
 /// A timestamp as RFC 3339 in UTC, to the second.

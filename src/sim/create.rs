@@ -121,6 +121,7 @@ pub fn create_run(
                     start: 0.0,
                     end: 0.0,
                     overrides: overrides.clone(),
+                    number: phone_numbers[number].clone(),
                 });
             }
         }
@@ -144,7 +145,7 @@ pub fn create_run(
             })
         })
         .collect();
-    let run = Run::new(
+    let mut run = Run::new(
         run_id.clone(),
         calls,
         max_concurrent as usize,
@@ -153,6 +154,7 @@ pub fn create_run(
         0.0,
         state.clock,
     );
+    run.recording_delay = ws.recording_delay_seconds.unwrap_or(0.0);
     store.insert(run, now);
     let ui = ws
         .ui_base_url

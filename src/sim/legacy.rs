@@ -93,6 +93,7 @@ pub fn run(
                 start: 0.0,
                 end: 0.0,
                 overrides: None,
+                number: numbers[number].clone(),
             });
         }
     }

@@ -50,6 +50,16 @@ pub struct Workspace {
     /// Base of the `resultsUrl` handed back on creation. Default: the simulator's own origin.
     #[serde(default)]
     pub ui_base_url: Option<String>,
+    /// Leave `phoneNumber` out of every result entry, as one live response did (November
+    /// 2025), so a client must do without it. Default false: each entry names the number its
+    /// call dialled, as Hamming's current client model allows.
+    #[serde(default)]
+    pub omit_phone_number: bool,
+    /// Simulated seconds after a call's result is in before its recording link appears: until
+    /// then `recordingUrl` is null in the results and empty in the call's details, as the
+    /// real service fills it in later. Default 0.
+    #[serde(default)]
+    pub recording_delay_seconds: Option<f64>,
     /// The voice agents of the workspace.
     #[serde(default)]
     pub agents: Vec<Agent>,
@@ -351,6 +361,11 @@ impl Workspace {
         );
         positive(self.scoring_seconds, "scoring_seconds", &mut problems);
         positive(self.run_ttl_seconds, "run_ttl_seconds", &mut problems);
+        positive(
+            self.recording_delay_seconds,
+            "recording_delay_seconds",
+            &mut problems,
+        );
         if self.max_runs == Some(0) {
             problems.push("max_runs must be at least 1".to_owned());
         }

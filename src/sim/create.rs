@@ -111,7 +111,7 @@ pub fn create_run(
     for (case_index, overrides) in &selected {
         let case = &ws.test_cases[*case_index];
         for sample in 0..sampling {
-            for number in 0..phone_numbers.len() {
+            for (number, dialled) in phone_numbers.iter().enumerate() {
                 let n = calls.len().to_string();
                 calls.push(Call {
                     id: ids::derive(ws.seed, &["test-case-run", &seq.to_string(), &n]),
@@ -121,7 +121,7 @@ pub fn create_run(
                     start: 0.0,
                     end: 0.0,
                     overrides: overrides.clone(),
-                    number: phone_numbers[number].clone(),
+                    number: dialled.clone(),
                 });
             }
         }

@@ -263,7 +263,8 @@ pub fn rewrite(rewrite: &Rewrite, status: StatusCode, body: Bytes) -> Response {
     (status, axum::Json(value)).into_response()
 }
 
-/// Fields a lenient client must do without.
+/// Fields a lenient client must do without: the ones Hamming's client models mark optional
+/// (`resultsUrl` on a create is required there, so it stays).
 const OPTIONAL_FIELDS: &[&str] = &[
     "metrics",
     "assertions",
@@ -274,7 +275,6 @@ const OPTIONAL_FIELDS: &[&str] = &[
     "transcriptionDataUrl",
     "durationSeconds",
     "stats",
-    "resultsUrl",
     "testCase",
     "overrides",
     "phoneNumber",

@@ -229,7 +229,7 @@ fn run_body(agent: &str, configurations: Value) -> Value {
 async fn every_body_in_every_outcome_holds_against_the_strict_models() {
     let mut seen = Seen::default();
     let mut ws = workspace(WORKSPACE);
-    ws.recording_delay_seconds = Some(100.0);
+    ws.recording_delay_seconds = Some(400.0);
     let api = start(ws).await;
     let all = tag_id(&api, "all").await;
     let everything = json!([{ "tagId": all }, { "testCaseId": "case-bare",
@@ -238,12 +238,7 @@ async fn every_body_in_every_outcome_holds_against_the_strict_models() {
     let id = create(&api, &run_body("agent-ok", everything), &mut seen).await;
     follow(&api, &id, Duration::from_secs(20), &mut seen).await;
     for agent in ["agent-failed", "agent-canceled", "agent-scoring"] {
-        let id = create(
-            &api,
-            &run_body(agent, json!([{ "tagId": all }])),
-            &mut seen,
-        )
-        .await;
+        let id = create(&api, &run_body(agent, json!([{ "tagId": all }])), &mut seen).await;
         follow(&api, &id, Duration::from_secs(20), &mut seen).await;
     }
     // Runs that never end: a hanging call, and an agent whose runs stay RUNNING.

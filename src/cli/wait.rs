@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::api::wire::RunStatus;
+use crate::api::wire::{RunStatus, looks_like_run_id};
 use crate::outcome::{RunEnd, RunObservation};
 use crate::runner::follow::{self, Context, Pacing};
 use crate::runner::{Cancel, Progress, cancel};
@@ -63,6 +63,16 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 pub fn run(args: WaitArgs, out: &Output) -> u8 {
+    if !looks_like_run_id(&args.run_id) {
+        error(
+            out,
+            &format!(
+                "`{}` does not look like a run id (letters, digits, `-` and `_`, as `create` prints it); check the argument",
+                args.run_id
+            ),
+        );
+        return crate::exit::USAGE;
+    }
     let env = match env_config::read(&args.env, out) {
         Ok(env) => env,
         Err(code) => return code,
@@ -85,7 +95,7 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
             Some(&args.run_id),
             &mut results_url,
         );
-        eprintln!(
+        crate::console::err(&format!(
             "waiting for run {} (timeout {}, polling every {}){}",
             args.run_id,
             duration::format(timeout),
@@ -94,7 +104,7 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
                 .as_deref()
                 .map(|u| format!(": {u}"))
                 .unwrap_or_default()
-        );
+        ));
         let ctx = Context {
             client: &connection.client,
             progress: &progress,
@@ -132,7 +142,7 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
             .unwrap_or("unknown");
         match &obs.end {
             RunEnd::Finished if obs.last_status == Some(RunStatus::Completed) => {
-                eprintln!("run {} completed", args.run_id);
+                crate::console::err(&format!("run {} completed", args.run_id));
                 crate::exit::SUCCESS
             }
             RunEnd::Finished => {

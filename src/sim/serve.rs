@@ -44,11 +44,11 @@ pub async fn serve(args: SimArgs) -> anyhow::Result<()> {
         },
     )
     .await?;
-    println!("Hamming simulator listening on {}", handle.base_url());
-    println!(
-        "hint: export HAMMING_API_BASE_URL={} (any non-empty HAMMING_API_KEY works unless the workspace sets api_keys)",
+    let _ = crate::console::out(&format!(
+        "Hamming simulator listening on {}\nhint: export HAMMING_API_BASE_URL={} (any non-empty HAMMING_API_KEY works unless the workspace sets api_keys)",
+        handle.base_url(),
         handle.base_url()
-    );
+    ));
     tokio::signal::ctrl_c()
         .await
         .context("failed to wait for Ctrl-C")?;

@@ -1,0 +1,226 @@
+//! Redaction: every secret the process knows, and every token that looks like one, is
+//! replaced by `<redacted>` in text the runner did not write.
+//!
+//! The secrets are registered once, when they are read (the API key from the environment or
+//! a file, each secret a template was allowed to read), in a process-wide list, like
+//! GitHub's `::add-mask::`: any later text, wherever it is printed or written, is redacted
+//! against the whole list.
+
+use std::borrow::Cow;
+use std::sync::Mutex;
+
+/// What a secret is replaced with.
+pub const REDACTED: &str = "<redacted>";
+
+/// Shorter values are not registered: masking every `abc` in a report would hide more than
+/// it protects, and no real key is that short.
+const MIN_SECRET_LEN: usize = 4;
+
+/// Tokens shaped like Hamming keys (`sk-` and at least this many key characters) are
+/// redacted even when they are not a registered secret: a server may echo another key.
+const MIN_TOKEN_TAIL: usize = 12;
+
+static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Adds a secret to the process-wide list.
+pub fn register(secret: &str) {
+    let secret = secret.trim();
+    if secret.chars().count() < MIN_SECRET_LEN {
+        return;
+    }
+    let mut secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    if !secrets.iter().any(|s| s == secret) {
+        secrets.push(secret.to_owned());
+        // Longest first, so a secret that contains another is replaced whole.
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    }
+}
+
+/// A redactor with every secret registered so far.
+pub fn current() -> Redactor {
+    Redactor::new(SECRETS.lock().unwrap_or_else(|e| e.into_inner()).clone())
+}
+
+/// Redacts `text` against every secret registered so far.
+pub fn redact(text: &str) -> Cow<'_, str> {
+    let secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    redact_with(&secrets, text)
+}
+
+/// A fixed set of secrets to redact; pure, for the code that takes one as a parameter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Redactor {
+    secrets: Vec<String>,
+}
+
+impl Redactor {
+    pub fn new(mut secrets: Vec<String>) -> Self {
+        secrets.retain(|s| s.chars().count() >= MIN_SECRET_LEN);
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        Self { secrets }
+    }
+
+    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        redact_with(&self.secrets, text)
+    }
+}
+
+fn redact_with<'a>(secrets: &[String], text: &'a str) -> Cow<'a, str> {
+    let mut out = Cow::Borrowed(text);
+    for secret in secrets {
+        if out.contains(secret.as_str()) {
+            out = Cow::Owned(out.replace(secret.as_str(), REDACTED));
+        }
+    }
+    if let Some(changed) = key_tokens(&out) {
+        out = Cow::Owned(changed);
+    }
+    if let Some(changed) = bearer_tokens(&out) {
+        out = Cow::Owned(changed);
+    }
+    if let Some(changed) = url_userinfo(&out) {
+        out = Cow::Owned(changed);
+    }
+    out
+}
+
+fn is_key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+}
+
+/// `sk-` followed by enough key characters, at the start of a word.
+fn key_tokens(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut last = 0;
+    for (at, _) in text.match_indices("sk-") {
+        if at < last {
+            continue;
+        }
+        let word_start = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_ascii_alphanumeric());
+        let tail = text[at + 3..]
+            .chars()
+            .take_while(|c| is_key_char(*c))
+            .count();
+        if word_start && tail >= MIN_TOKEN_TAIL {
+            out.push_str(&text[last..at]);
+            out.push_str(REDACTED);
+            last = at + 3 + tail;
+        }
+    }
+    (last > 0).then(|| {
+        out.push_str(&text[last..]);
+        out
+    })
+}
+
+/// The token after `Bearer ` (any case), as an echoed `Authorization` header shows it.
+fn bearer_tokens(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::new();
+    let mut last = 0;
+    for (at, _) in lower.match_indices("bearer ") {
+        let start = at + "bearer ".len();
+        if start < last {
+            continue;
+        }
+        let tail = text[start..]
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | ',' | '<'))
+            .map(char::len_utf8)
+            .sum::<usize>();
+        if tail == 0 || &text[start..start + tail] == REDACTED {
+            continue;
+        }
+        out.push_str(&text[last..start]);
+        out.push_str(REDACTED);
+        last = start + tail;
+    }
+    (last > 0).then(|| {
+        out.push_str(&text[last..]);
+        out
+    })
+}
+
+/// `scheme://user:password@host` → `scheme://<redacted>@host`.
+fn url_userinfo(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut last = 0;
+    for (at, _) in text.match_indices("://") {
+        let start = at + 3;
+        if start < last {
+            continue;
+        }
+        let authority = text[start..]
+            .find(|c: char| c.is_whitespace() || "/?#\"'<>".contains(c))
+            .map_or(&text[start..], |end| &text[start..start + end]);
+        let Some(at_sign) = authority.rfind('@') else {
+            continue;
+        };
+        out.push_str(&text[last..start]);
+        out.push_str(REDACTED);
+        last = start + at_sign;
+    }
+    (last > 0).then(|| {
+        out.push_str(&text[last..]);
+        out
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "sk-test-5e3c1a9b7d2f4e6a8c0b1d3f";
+
+    #[test]
+    fn registered_secrets_are_replaced_wherever_they_appear() {
+        let r = Redactor::new(vec![KEY.into(), "hunter2-allowed".into(), "ab".into()]);
+        assert_eq!(
+            r.redact(&format!("bad key {KEY}; x={KEY}")),
+            "bad key <redacted>; x=<redacted>"
+        );
+        assert_eq!(r.redact("pw hunter2-allowed!"), "pw <redacted>!");
+        // Too short to be a secret: left alone.
+        assert_eq!(r.redact("ab cd"), "ab cd");
+        assert!(matches!(r.redact("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn key_shaped_tokens_bearer_tokens_and_userinfo_are_redacted_unregistered() {
+        let r = Redactor::default();
+        assert_eq!(
+            r.redact("token sk-0123456789abcdef0123 leaked"),
+            "token <redacted> leaked"
+        );
+        // Not a key: too short, or inside a word.
+        assert_eq!(
+            r.redact("sk-short task-0123456789abcdef"),
+            "sk-short task-0123456789abcdef"
+        );
+        assert_eq!(
+            r.redact(r#"{"authorization":"Bearer abc.def-123","x":1}"#),
+            r#"{"authorization":"Bearer <redacted>","x":1}"#
+        );
+        assert_eq!(
+            r.redact("see https://me:pa55@host.example/x and http://host/y"),
+            "see https://<redacted>@host.example/x and http://host/y"
+        );
+    }
+
+    #[test]
+    fn the_registry_is_process_wide() {
+        register("  sk-registry-0123456789abcdef  ");
+        assert_eq!(
+            redact("echo sk-registry-0123456789abcdef"),
+            "echo <redacted>"
+        );
+        assert!(
+            current()
+                .redact("sk-registry-0123456789abcdef")
+                .contains(REDACTED)
+        );
+    }
+}

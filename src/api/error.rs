@@ -218,11 +218,22 @@ impl ApiError {
 }
 
 /// Shortens a body for an error message: first line-ish, at most `max` characters, with the
-/// HTML tags stripped so an error page reads as its title. Secrets are redacted before the
-/// body is cut (so no part of one survives the cut) and the result is printable.
+/// HTML tags stripped so an error page reads as its title. Secrets are redacted from the
+/// whole text before it is cut (so no part of one survives the cut), and the result is
+/// printable.
 pub fn excerpt(body: &str, max: usize) -> String {
-    let body = crate::untrusted::redact(body);
-    let mut text = String::with_capacity(max.min(body.len()));
+    let flat = flatten(body);
+    let text = crate::untrusted::redact(&flat);
+    let mut cut: String = text.chars().take(max).collect();
+    if text.chars().nth(max).is_some() {
+        cut.push('…');
+    }
+    crate::untrusted::one_line(cut.trim()).into_owned()
+}
+
+/// The text of a body on one line: HTML tags dropped, runs of whitespace made one space.
+fn flatten(body: &str) -> String {
+    let mut text = String::with_capacity(body.len().min(4096));
     let mut in_tag = false;
     let mut last_space = true;
     for c in body.chars() {
@@ -247,12 +258,8 @@ pub fn excerpt(body: &str, max: usize) -> String {
                 last_space = false;
             }
         }
-        if text.chars().count() >= max {
-            text.push('…');
-            break;
-        }
     }
-    crate::untrusted::one_line(text.trim()).into_owned()
+    text
 }
 
 /// Whether a body looks like an HTML page rather than JSON.
@@ -274,6 +281,18 @@ mod tests {
         assert!(looks_like_html(None, page));
         assert_eq!(excerpt(page, 60), "502 Bad Gateway Bad gateway");
         assert_eq!(excerpt("abcdef", 3), "abc…");
+    }
+
+    #[test]
+    fn an_excerpt_never_shows_part_of_a_key() {
+        let key = "sk-excerpt-0123456789abcdef0123";
+        crate::untrusted::redact::register(key);
+        // The cut would fall inside the key: it is redacted whole first.
+        let body = format!("{{\"message\":\"bad token {key} given\"}}");
+        let shown = excerpt(&body, 30);
+        assert!(!shown.contains("0123456789"), "{shown}");
+        let page = format!("<html><body>Authorization: Bearer {key}</body></html>");
+        assert_eq!(excerpt(&page, 200), "Authorization: Bearer <redacted>");
     }
 
     #[test]

@@ -288,13 +288,19 @@ pub struct AssertionScores {
     pub overall_score: Option<f64>,
     #[serde(deserialize_with = "lenient::vec_of")]
     pub categories: Vec<Category>,
+    /// An overall score outside 0–100 that the server sent, set aside (see
+    /// `ResultsBody::without_impossible_values`): never judged, never read as "none".
+    #[serde(skip)]
+    pub rejected_score: Option<f64>,
 }
 
 impl AssertionScores {
     /// Hamming's own reading: a zero overall score with no categories means that no
     /// assertions are configured, not that every assertion failed.
     pub fn none_configured(&self) -> bool {
-        self.categories.is_empty() && self.overall_score.unwrap_or(0.0) == 0.0
+        self.categories.is_empty()
+            && self.rejected_score.is_none()
+            && self.overall_score.unwrap_or(0.0) == 0.0
     }
 }
 
@@ -618,6 +624,9 @@ fn trim_id(id: &mut Option<String>) {
 
 impl AssertionScores {
     fn drop_out_of_range(&mut self) {
+        if let Some(score) = self.overall_score.filter(|s| !SCORE_RANGE.contains(s)) {
+            self.rejected_score = Some(score);
+        }
         in_range(&mut self.overall_score, &SCORE_RANGE);
         for category in &mut self.categories {
             in_range(&mut category.score, &SCORE_RANGE);
@@ -922,6 +931,9 @@ mod tests {
         assert_eq!(summary.id.as_deref(), Some("r1"));
         let assertions = summary.assertions.unwrap_or_default();
         assert_eq!(assertions.overall_score, None);
+        assert_eq!(assertions.rejected_score, Some(150.0));
+        // Set aside, not read as "no assertions configured".
+        assert!(!assertions.none_configured());
         assert_eq!(assertions.categories[0].score, None);
         assert_eq!(assertions.categories[1].score, Some(80.0));
         assert_eq!(body.results[0].test_case_id.as_deref(), Some("case-1"));

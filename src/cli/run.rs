@@ -17,7 +17,7 @@ use super::env_config::{self, EnvArgs, EnvSuiteArgs};
 use super::load_args::LoadArgs;
 use super::output::{Output, error};
 use super::outputs::{self, ReportArgs};
-use super::wait::parse_duration;
+use super::wait::{parse_poll_interval, parse_timeout};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct RunArgs {
@@ -50,20 +50,20 @@ pub struct RunArgs {
     #[arg(long)]
     pub fail_fast: bool,
 
-    /// Override every suite's timeout (e.g. `30m`).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    /// Override every suite's timeout (e.g. `30m`; 1s to 48h, as in the suite file).
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
 
-    /// Override every suite's poll interval (e.g. `15s`).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    /// Override every suite's poll interval (e.g. `15s`; 100ms to 10m, as in the suite file).
+    #[arg(long, value_name = "DURATION", value_parser = parse_poll_interval)]
     pub poll_interval: Option<Duration>,
 
     /// Never poll a run more often than this, whatever the suite file says (e.g. `15s`).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_poll_interval)]
     pub min_poll_interval: Option<Duration>,
 
     /// Never poll a run less often than this, whatever the suite file says (e.g. `30s`).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_poll_interval)]
     pub max_poll_interval: Option<Duration>,
 
     /// Refuse (exit 2) any suite that would place more calls than this.

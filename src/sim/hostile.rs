@@ -22,7 +22,8 @@ pub struct Redirect {
 /// Where a redirect points.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Location {
-    /// The request's own path and query on this server: a loop, unless the rule's `count`
+    /// The request's own path and query on this server, with `redirected=1` added to the
+    /// query (so each hop is a new address): a chain without end, unless the rule's `count`
     /// lets the next request through.
     Same,
     /// The request's path and query on another origin (`http://host:port`).
@@ -44,7 +45,14 @@ impl Redirect {
     /// The redirect for a request to `path_and_query` on the server at `origin`.
     pub fn response(&self, origin: &str, path_and_query: &str) -> Response {
         let target = match &self.to {
-            Location::Same => format!("{origin}{path_and_query}"),
+            Location::Same => {
+                let joiner = if path_and_query.contains('?') {
+                    '&'
+                } else {
+                    '?'
+                };
+                format!("{origin}{path_and_query}{joiner}redirected=1")
+            }
             Location::Origin(other) => format!("{}{path_and_query}", other.trim_end_matches('/')),
             Location::Exact(url) => url.clone(),
         };

@@ -11,18 +11,10 @@
 mod engine;
 
 use engine::*;
-use hamming_runner::sim::{HOSTILE_LINK, SimHandle};
+use hamming_runner::sim::HOSTILE_LINK;
 use serde_json::Value;
 
 const CREATE: &str = "test-runs/test-inbound-agent";
-
-async fn with_faults(rules: &str) -> SimHandle {
-    start_sim(&format!("faults:\n{rules}{WORKSPACE}")).await
-}
-
-fn ensure(ok: bool, why: impl FnOnce() -> String) -> Result<(), String> {
-    if ok { Ok(()) } else { Err(why()) }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_key_a_server_echoes_reaches_no_output_and_no_file() {
@@ -44,7 +36,7 @@ async fn a_key_a_server_echoes_reaches_no_output_and_no_file() {
         drills.push((
             format!("{method} {path} {fault}"),
             Box::pin(async move {
-                let sim = with_faults(&format!(
+                let sim = start_sim_with_faults(&format!(
                     "  - {{ method: {method}, path: \"{path}\", fault: \"{fault}\" }}\n"
                 ))
                 .await;
@@ -200,7 +192,7 @@ fn raw_controls(text: &str) -> Vec<char> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_server_text_cannot_steer_the_terminal_the_ci_log_or_the_reports() {
-    let sim = with_faults(&format!(
+    let sim = start_sim_with_faults(&format!(
         "  - {{ method: GET, path: \"test-runs/*/results\", fault: \"hostile-text\" }}\n  - {{ method: POST, path: \"{CREATE}\", fault: \"hostile-text\" }}\n"
     ))
     .await;
@@ -274,7 +266,7 @@ fn validate_junit(path: &std::path::Path) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hostile_run_id_is_refused_before_it_reaches_a_path_a_log_or_an_output() {
-    let sim = with_faults(&format!(
+    let sim = start_sim_with_faults(&format!(
         "  - {{ method: POST, path: \"{CREATE}\", fault: \"run-id=c1\\n::error file=x::pwned\\n##[error]legacy\" }}\n"
     ))
     .await;

@@ -35,10 +35,6 @@ const FAST: &[&str] = &[
 
 const CREATE: &str = "test-runs/test-inbound-agent";
 
-async fn with_faults(rules: &str) -> SimHandle {
-    start_sim(&format!("faults:\n{rules}{WORKSPACE}")).await
-}
-
 /// A run of suite `s` (`tags: [smoke]`, or `body`) with `FAST` flags and `extra`.
 async fn run_suite(sim: &SimHandle, body: &str, extra: &[&str]) -> Finished {
     let mut args = FAST.to_vec();
@@ -55,10 +51,6 @@ async fn again(sim: &SimHandle, earlier: &Finished, extra: &[&str]) -> Finished 
 
 fn creates(sim: &SimHandle) -> usize {
     posts(&sim.requests()).len()
-}
-
-fn ensure(ok: bool, why: impl FnOnce() -> String) -> Result<(), String> {
-    if ok { Ok(()) } else { Err(why()) }
 }
 
 /// Suite `s` ended as "the run may exist": exit 3, the look-for-it advice, a pending entry
@@ -113,7 +105,7 @@ async fn a_redirected_create_is_never_followed_and_the_run_may_exist() {
             drills.push((
                 format!("{status} {target}"),
                 Box::pin(async move {
-                    let sim = with_faults(&rule).await;
+                    let sim = start_sim_with_faults(&rule).await;
                     let run = run_suite(&sim, "tags: [smoke]", &[]).await;
                     may_exist(&sim, &run, "redirect").await?;
                     // The one create the server saw is the redirected one: not re-sent, not
@@ -159,7 +151,7 @@ async fn a_create_answer_that_names_no_run_is_a_run_that_may_exist() {
             Box::pin(async move {
                 let rule =
                     format!("  - {{ method: POST, path: \"{CREATE}\", fault: \"{fault}\" }}\n");
-                let sim = with_faults(&rule).await;
+                let sim = start_sim_with_faults(&rule).await;
                 let run = run_suite(&sim, "tags: [smoke]", &[]).await;
                 may_exist(&sim, &run, said).await?;
                 // The server did create the run: its calls are being placed.
@@ -192,7 +184,8 @@ async fn until_runs(sim: &SimHandle, runs: usize) {
 #[tokio::test(flavor = "multi_thread")]
 async fn kill_9_before_the_create_lets_the_rerun_create_once() {
     // The catalog read that precedes the create is held for 5 s; the runner dies in it.
-    let sim = with_faults("  - { path: \"test-tags\", fault: \"delay=5s\", count: 1 }\n").await;
+    let sim =
+        start_sim_with_faults("  - { path: \"test-tags\", fault: \"delay=5s\", count: 1 }\n").await;
     // The default request timeout (30 s), so the held read is not timed out and retried.
     let child = Runner::new(&sim)
         .suite(&suite("tags: [smoke]"))
@@ -211,7 +204,7 @@ async fn kill_9_before_the_create_lets_the_rerun_create_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn kill_9_during_the_create_stops_the_rerun_until_fresh() {
     // The create takes effect, then its answer is held back; the runner dies waiting.
-    let sim = with_faults(&format!(
+    let sim = start_sim_with_faults(&format!(
         "  - {{ method: POST, path: \"{CREATE}\", fault: \"phase=after;delay=30s\", count: 1 }}\n"
     ))
     .await;
@@ -440,7 +433,7 @@ async fn reads_follow_redirects_only_within_the_api_address() {
         drills.push((
             name.to_owned(),
             Box::pin(async move {
-                let sim = with_faults(&format!("  - {rule}\n")).await;
+                let sim = start_sim_with_faults(&format!("  - {rule}\n")).await;
                 let started = Instant::now();
                 let run = run_suite(&sim, "tags: [smoke]", &[]).await;
                 let verdict = if code == 0 { "passed" } else { "error" };
@@ -470,7 +463,9 @@ async fn reads_follow_redirects_only_within_the_api_address() {
 async fn sigterm_bounds_the_wait_for_partial_results() {
     // The results read never answers: after SIGTERM the runner gives it a few seconds, then
     // reports, well before CI's SIGKILL (10 s after SIGTERM on GitHub Actions).
-    let sim = with_faults("  - { path: \"test-runs/*/results\", fault: \"no-response\" }\n").await;
+    let sim =
+        start_sim_with_faults("  - { path: \"test-runs/*/results\", fault: \"no-response\" }\n")
+            .await;
     let child = Runner::new(&sim)
         .suite(&suite("tags: [hang]"))
         .args(&["--report-dir", "reports"])
@@ -492,7 +487,9 @@ async fn sigterm_bounds_the_wait_for_partial_results() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_status_unreadable_for_the_whole_timeout_says_why() {
-    let sim = with_faults("  - { path: \"test-runs/*/status\", fault: \"status=503\" }\n").await;
+    let sim =
+        start_sim_with_faults("  - { path: \"test-runs/*/status\", fault: \"status=503\" }\n")
+            .await;
     let run = Runner::new(&sim)
         .suite(&suite("tags: [smoke]\n    timeout: 2s"))
         .args(&["--request-timeout", "300ms", "--report-dir", "reports"])

@@ -293,18 +293,7 @@ impl Client {
             match answer {
                 Ok(created) => return Ok(created),
                 Err(err) if err.provably_not_accepted() => {
-                    let delay = policy.delay(attempt, retry_after(&err));
-                    if attempt >= policy.max_attempts
-                        || started.elapsed() + delay > policy.max_elapsed
-                    {
-                        return Err(ApiError::Exhausted {
-                            attempts: attempt,
-                            elapsed: started.elapsed(),
-                            last: Box::new(err),
-                        });
-                    }
-                    self.note_retry(path, &err, delay);
-                    tokio::time::sleep(delay).await;
+                    self.back_off(&policy, attempt, started, path, err).await?;
                 }
                 Err(err) if err.may_have_taken_effect() => {
                     return Err(ApiError::CreateUncertain {
@@ -347,22 +336,34 @@ impl Client {
                     if let Some(progress) = progress {
                         progress.failed(&err);
                     }
-                    let delay = policy.delay(attempt, retry_after(&err));
-                    if attempt >= policy.max_attempts
-                        || started.elapsed() + delay > policy.max_elapsed
-                    {
-                        return Err(ApiError::Exhausted {
-                            attempts: attempt,
-                            elapsed: started.elapsed(),
-                            last: Box::new(err),
-                        });
-                    }
-                    self.note_retry(path, &err, delay);
-                    tokio::time::sleep(delay).await;
+                    self.back_off(&policy, attempt, started, path, err).await?;
                 }
                 Err(err) => return Err(err),
             }
         }
+    }
+
+    /// Waits before attempt `attempt + 1`, or gives up with `Exhausted` once the policy's
+    /// attempts or time are spent.
+    async fn back_off(
+        &self,
+        policy: &RetryPolicy,
+        attempt: u32,
+        started: Instant,
+        path: &str,
+        err: ApiError,
+    ) -> Result<(), ApiError> {
+        let delay = policy.delay(attempt, retry_after(&err));
+        if attempt >= policy.max_attempts || started.elapsed() + delay > policy.max_elapsed {
+            return Err(ApiError::Exhausted {
+                attempts: attempt,
+                elapsed: started.elapsed(),
+                last: Box::new(err),
+            });
+        }
+        self.note_retry(path, &err, delay);
+        tokio::time::sleep(delay).await;
+        Ok(())
     }
 
     fn note_retry(&self, path: &str, err: &ApiError, delay: Duration) {
@@ -726,6 +727,23 @@ mod tests {
             parse_base_url("not a url"),
             Err(BaseUrlError::Invalid(_))
         ));
+        assert_eq!(
+            parse_base_url("https://me:secret@app.hamming.ai/api/rest"),
+            Err(BaseUrlError::Userinfo)
+        );
+    }
+
+    #[test]
+    fn redirects_stay_within_the_api_address() {
+        let base = Url::parse("https://app.hamming.ai/api/rest").unwrap();
+        let to = |u: &str| same_origin(&Url::parse(u).unwrap(), &base);
+        assert!(to("https://app.hamming.ai/api/rest/test-runs/x/status?r=1"));
+        assert!(to("https://APP.hamming.ai:443/other"));
+        assert!(!to("http://app.hamming.ai/api/rest"));
+        assert!(!to("https://app.hamming.ai:8443/api/rest"));
+        assert!(!to("https://evil.example/api/rest"));
+        let shown = describe_location(&Url::parse("https://u:p@evil.example:8/x?key=sk").unwrap());
+        assert_eq!(shown, "https://evil.example:8/x");
     }
 
     #[test]

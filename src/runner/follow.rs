@@ -228,9 +228,9 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
         && let Err(e) = state.record(&obs.suite, &run_id, obs.results_url.as_deref())
     {
         // The calls are placed either way: keep following, but say loudly that a re-run
-        // of this command would not know about this run.
+        // of this command cannot follow this run (it finds the create pending and stops).
         ctx.progress.note(&format!(
-            "{name}: warning: {e}; run {run_id} is not recorded, so a re-run would start a new one"
+            "{name}: warning: {e}; run {run_id} is not recorded, so a re-run cannot re-attach to it (it stops on the pending create instead): note the run id"
         ));
     }
 

@@ -69,7 +69,7 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite, dataset: String) ->
                     && let Err(e) = state.record(&obs.suite, &id, None)
                 {
                     ctx.progress.note(&format!(
-                        "{name}: warning: {e}; voice experiment {id} is not recorded, so a re-run would start a new one"
+                        "{name}: warning: {e}; voice experiment {id} is not recorded, so a re-run cannot re-attach to it (it stops on the pending create instead): note the id"
                     ));
                 }
                 ctx.progress.note(&format!(

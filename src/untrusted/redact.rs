@@ -88,12 +88,28 @@ fn is_key_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || c == '_'
 }
 
+/// `text` with each of `spans` (byte ranges, in order, not overlapping) replaced by
+/// `REDACTED`; `None` when there is none.
+fn replace_spans(text: &str, spans: Vec<std::ops::Range<usize>>) -> Option<String> {
+    if spans.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for span in spans {
+        out.push_str(&text[last..span.start]);
+        out.push_str(REDACTED);
+        last = span.end;
+    }
+    out.push_str(&text[last..]);
+    Some(out)
+}
+
 /// `sk-` followed by enough key characters, at the start of a word.
 fn key_tokens(text: &str) -> Option<String> {
-    let mut out = String::new();
-    let mut last = 0;
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
     for (at, _) in text.match_indices("sk-") {
-        if at < last {
+        if spans.last().is_some_and(|s| at < s.end) {
             continue;
         }
         let word_start = text[..at]
@@ -105,68 +121,43 @@ fn key_tokens(text: &str) -> Option<String> {
             .take_while(|c| is_key_char(*c))
             .count();
         if word_start && tail >= MIN_TOKEN_TAIL {
-            out.push_str(&text[last..at]);
-            out.push_str(REDACTED);
-            last = at + 3 + tail;
+            spans.push(at..at + 3 + tail);
         }
     }
-    (last > 0).then(|| {
-        out.push_str(&text[last..]);
-        out
-    })
+    replace_spans(text, spans)
 }
 
 /// The token after `Bearer ` (any case), as an echoed `Authorization` header shows it.
 fn bearer_tokens(text: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
-    let mut out = String::new();
-    let mut last = 0;
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
     for (at, _) in lower.match_indices("bearer ") {
         let start = at + "bearer ".len();
-        if start < last {
-            continue;
-        }
         let tail = text[start..]
             .chars()
             .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | ',' | '<'))
             .map(char::len_utf8)
             .sum::<usize>();
-        if tail == 0 || &text[start..start + tail] == REDACTED {
-            continue;
+        if tail > 0 && &text[start..start + tail] != REDACTED {
+            spans.push(start..start + tail);
         }
-        out.push_str(&text[last..start]);
-        out.push_str(REDACTED);
-        last = start + tail;
     }
-    (last > 0).then(|| {
-        out.push_str(&text[last..]);
-        out
-    })
+    replace_spans(text, spans)
 }
 
 /// `scheme://user:password@host` → `scheme://<redacted>@host`.
 fn url_userinfo(text: &str) -> Option<String> {
-    let mut out = String::new();
-    let mut last = 0;
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
     for (at, _) in text.match_indices("://") {
         let start = at + 3;
-        if start < last {
-            continue;
-        }
         let authority = text[start..]
             .find(|c: char| c.is_whitespace() || "/?#\"'<>".contains(c))
             .map_or(&text[start..], |end| &text[start..start + end]);
-        let Some(at_sign) = authority.rfind('@') else {
-            continue;
-        };
-        out.push_str(&text[last..start]);
-        out.push_str(REDACTED);
-        last = start + at_sign;
+        if let Some(at_sign) = authority.rfind('@') {
+            spans.push(start..start + at_sign);
+        }
     }
-    (last > 0).then(|| {
-        out.push_str(&text[last..]);
-        out
-    })
+    replace_spans(text, spans)
 }
 
 #[cfg(test)]

@@ -100,6 +100,16 @@ pub async fn start_sim_on(workspace: &str, port: u16) -> SimHandle {
     .expect("simulator")
 }
 
+/// A simulator with these fault rules (YAML list items) in front of `WORKSPACE`.
+pub async fn start_sim_with_faults(rules: &str) -> SimHandle {
+    start_sim(&format!("faults:\n{rules}{WORKSPACE}")).await
+}
+
+/// `Ok` when `ok`, else the reason `why` gives: a drill's assertion.
+pub fn ensure(ok: bool, why: impl FnOnce() -> String) -> Result<(), String> {
+    if ok { Ok(()) } else { Err(why()) }
+}
+
 pub fn posts(requests: &[RecordedRequest]) -> Vec<&RecordedRequest> {
     requests.iter().filter(|r| r.method == "POST").collect()
 }

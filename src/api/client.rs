@@ -484,6 +484,11 @@ impl Client {
     /// in the path, a query value or the body (a suite value that holds the key).
     fn refuse_key(&self, path: &str, url: &Url, body: Option<&[u8]>) -> Result<(), ApiError> {
         let key = self.key.expose();
+        // A throwaway key for the simulator (`test`) would match ordinary paths; real keys
+        // are long.
+        if key.len() < crate::untrusted::redact::MIN_SECRET_LEN {
+            return Ok(());
+        }
         let in_url = url.as_str().contains(key) || url.query_pairs().any(|(_, v)| v.contains(key));
         // In a JSON body the key may also appear escaped.
         let escaped = serde_json::to_string(key).unwrap_or_default();

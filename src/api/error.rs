@@ -201,7 +201,6 @@ impl ApiError {
                 | Self::Server { .. }
                 | Self::Redirected { .. }
                 | Self::CreateAnswer { .. }
-                | Self::Decode { .. }
                 | Self::CreateUncertain { .. }
         )
     }

@@ -13,6 +13,7 @@ use crate::runner::follow::{self, Context, Pacing};
 use crate::runner::{Cancel, Progress, cancel};
 use crate::suite::duration;
 use crate::suite::resolve::{MAX_POLL_INTERVAL, MAX_TIMEOUT, MIN_POLL_INTERVAL, MIN_TIMEOUT};
+use crate::untrusted::redact;
 
 use super::connect::ConnectionArgs;
 use super::env_config::{self, EnvArgs};
@@ -37,7 +38,8 @@ pub struct WaitArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_poll_interval)]
     pub poll_interval: Option<Duration>,
 
-    /// Write the results JSON, exactly as the API sent it, to FILE (`-` for stdout).
+    /// Write the results JSON, as the API sent it (with secrets redacted), to FILE (`-` for
+    /// stdout).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -160,7 +162,11 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
             elapsed: Duration::ZERO,
             case_titles: Default::default(),
         };
-        let (followed, raw) = follow::attach(&ctx, observation, Instant::now()).await;
+        let (followed, mut raw) = follow::attach(&ctx, observation, Instant::now()).await;
+        // Passed on as the server sent it, but never with a secret in it.
+        if let Some(raw) = &mut raw {
+            redact::redact_json(raw);
+        }
         let obs = followed.observation;
         if let (Some(path), Some(raw)) = (&args.output, &raw)
             && let Err(e) = super::outputs::write_json_value(path, raw)

@@ -12,9 +12,9 @@ use std::sync::Mutex;
 /// What a secret is replaced with.
 pub const REDACTED: &str = "<redacted>";
 
-/// Shorter values are not registered: masking every `abc` in a report would hide more than
-/// it protects, and no real key is that short.
-const MIN_SECRET_LEN: usize = 4;
+/// Shorter values are not registered: masking every `test` in a report (a throwaway key for
+/// the simulator) would hide more than it protects, and no real key is that short.
+pub const MIN_SECRET_LEN: usize = 8;
 
 /// Tokens shaped like Hamming keys (`sk-` and at least this many key characters) are
 /// redacted even when they are not a registered secret: a server may echo another key.
@@ -45,6 +45,35 @@ pub fn current() -> Redactor {
 pub fn redact(text: &str) -> Cow<'_, str> {
     let secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
     redact_with(&secrets, text)
+}
+
+/// Redacts every string (and key) of a JSON value in place, against every secret registered
+/// so far: for JSON passed on as the server sent it (`wait --output`).
+pub fn redact_json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) => {
+            if let Cow::Owned(clean) = redact(text) {
+                *text = clean;
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_json),
+        serde_json::Value::Object(map) => {
+            let renamed: Vec<(String, String)> = map
+                .keys()
+                .filter_map(|k| match redact(k) {
+                    Cow::Owned(clean) => Some((k.clone(), clean)),
+                    Cow::Borrowed(_) => None,
+                })
+                .collect();
+            for (old, new) in renamed {
+                if let Some(moved) = map.shift_remove(&old) {
+                    map.insert(new, moved);
+                }
+            }
+            map.values_mut().for_each(redact_json);
+        }
+        _ => {}
+    }
 }
 
 /// A fixed set of secrets to redact; pure, for the code that takes one as a parameter.
@@ -168,14 +197,14 @@ mod tests {
 
     #[test]
     fn registered_secrets_are_replaced_wherever_they_appear() {
-        let r = Redactor::new(vec![KEY.into(), "hunter2-allowed".into(), "ab".into()]);
+        let r = Redactor::new(vec![KEY.into(), "hunter2-allowed".into(), "test".into()]);
         assert_eq!(
             r.redact(&format!("bad key {KEY}; x={KEY}")),
             "bad key <redacted>; x=<redacted>"
         );
         assert_eq!(r.redact("pw hunter2-allowed!"), "pw <redacted>!");
         // Too short to be a secret: left alone.
-        assert_eq!(r.redact("ab cd"), "ab cd");
+        assert_eq!(r.redact("test-runs"), "test-runs");
         assert!(matches!(r.redact("nothing here"), Cow::Borrowed(_)));
     }
 
@@ -198,6 +227,19 @@ mod tests {
         assert_eq!(
             r.redact("see https://me:pa55@host.example/x and http://host/y"),
             "see https://<redacted>@host.example/x and http://host/y"
+        );
+    }
+
+    #[test]
+    fn json_is_redacted_in_every_string_and_key() {
+        register("sk-json-0123456789abcdef");
+        let mut value = serde_json::json!({
+            "message": "key sk-json-0123456789abcdef", "sk-json-0123456789abcdef": [1, "x"]
+        });
+        redact_json(&mut value);
+        assert_eq!(
+            value,
+            serde_json::json!({ "message": "key <redacted>", "<redacted>": [1, "x"] })
         );
     }
 

@@ -3,10 +3,13 @@
 //! The layout follows the flow of a run: `suite` (the model) and `load` (read, template,
 //! validate) → `api` (the only module that knows the wire format) → `runner` (create, poll,
 //! fetch) → `gate` (results + thresholds → verdicts) → `report` (render the outcome).
-//! `sim` is the Hamming simulator used by `--simulate` and by the tests.
+//! `sim` is the Hamming simulator used by `--simulate` and by the tests. `untrusted` holds the
+//! rules for text the runner did not write (redaction, printable text, links), and `console`
+//! the writes to stdout and stderr that never stop the process.
 
 pub mod api;
 pub mod cli;
+pub mod console;
 pub mod envconfig;
 pub mod exit;
 pub mod gate;
@@ -16,3 +19,4 @@ pub mod report;
 pub mod runner;
 pub mod sim;
 pub mod suite;
+pub mod untrusted;

@@ -131,3 +131,31 @@ fn help_lists_the_exit_codes_and_bad_usage_exits_2() {
     assert_eq!(bad_var.status.code(), Some(2));
     assert!(text(&bad_var.stderr).contains("is not `key=value`"));
 }
+
+/// Durations on the command line keep the suite file's ranges: `--timeout 0s` would create a
+/// run and abandon it at once, `--poll-interval 0s` would poll in a tight loop. Refused by
+/// the argument parser, before anything is loaded or sent.
+#[test]
+fn duration_flags_keep_the_suite_file_ranges() {
+    for args in [
+        vec!["run", "hamming.example.yaml", "--timeout", "0s"],
+        vec!["run", "hamming.example.yaml", "--timeout", "49h"],
+        vec!["run", "hamming.example.yaml", "--poll-interval", "0s"],
+        vec!["run", "hamming.example.yaml", "--poll-interval", "50ms"],
+        vec!["run", "hamming.example.yaml", "--min-poll-interval", "0s"],
+        vec!["run", "hamming.example.yaml", "--max-poll-interval", "11m"],
+        vec!["wait", "cabc", "--timeout", "0s"],
+        vec!["wait", "cabc", "0"],
+        vec!["wait", "cabc", "0.2"],
+        vec!["wait", "cabc", "--poll-interval", "0s"],
+    ] {
+        let output = hamming(&root(), &args, &[("HAMMING_API_KEY", "sk-test-0000")]);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains("the range a suite file allows")
+                || stderr.contains("not a positive number"),
+            "{args:?}: {stderr}"
+        );
+    }
+}

@@ -9,13 +9,11 @@
 
 mod engine;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use engine::*;
 use hamming_runner::sim::SimHandle;
 use serde_json::Value;
-use tokio::sync::Semaphore;
 
 /// Flags every drill runs with: a short request timeout and retries scaled 100x down (a read
 /// gives up after about 1.2 s of trying instead of two minutes).
@@ -52,55 +50,7 @@ async fn drill(faults: &str, body: &str, extra: &[&str]) -> (Finished, SimHandle
 /// Checks the exit code and that `report.json` is complete: parsed, one suite with the
 /// expected verdict, and the same exit code. Returns the report, or what was wrong.
 fn check(run: &Finished, code: i32, verdict: &str) -> Result<Value, String> {
-    let context = || format!("--- stdout\n{}\n--- stderr\n{}", run.stdout, run.stderr);
-    if run.code != Some(code) {
-        return Err(format!(
-            "exit code {:?}, expected {code}\n{}",
-            run.code,
-            context()
-        ));
-    }
-    let text = std::fs::read_to_string(run.path("report.json"))
-        .map_err(|e| format!("no report.json: {e}\n{}", context()))?;
-    let report: Value =
-        serde_json::from_str(&text).map_err(|e| format!("report.json is not JSON: {e}"))?;
-    let suites = report["suites"].as_array().cloned().unwrap_or_default();
-    if suites.len() != 1 || suites[0]["verdict"] != verdict {
-        return Err(format!(
-            "expected one suite with verdict {verdict}, got {report:#}\n{}",
-            context()
-        ));
-    }
-    if report["exit_code"] != code {
-        return Err(format!("report exit_code is {}", report["exit_code"]));
-    }
-    run.assert_no_key();
-    Ok(report)
-}
-
-/// One drill of a matrix, boxed so drills of different shapes share a list.
-type Drill = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>>;
-
-/// Runs drills a few at a time and fails with every broken one listed.
-async fn all(drills: Vec<(String, Drill)>) {
-    let permits = Arc::new(Semaphore::new(6));
-    let mut tasks = tokio::task::JoinSet::new();
-    for (name, drill) in drills {
-        let permits = Arc::clone(&permits);
-        tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await;
-            (name, drill.await)
-        });
-    }
-    let mut broken = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok((_, Ok(()))) => {}
-            Ok((name, Err(why))) => broken.push(format!("== {name}: {why}")),
-            Err(e) => broken.push(format!("== a drill panicked: {e}")),
-        }
-    }
-    assert!(broken.is_empty(), "{}", broken.join("\n\n"));
+    expect_report(run, "report.json", code, verdict)
 }
 
 fn faulted(sim: &SimHandle, path_end: &str, status: u16) -> usize {

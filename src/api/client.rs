@@ -4,6 +4,13 @@
 //! with backoff; the create POST, which places paid calls and has no idempotency key, is
 //! resent only when the request provably never arrived (connection refused, DNS failure) or
 //! the server answered 429.
+//!
+//! Redirects are handled here, not by the HTTP library: a read follows at most
+//! `MAX_REDIRECTS` of them, and only within the API's own scheme, host and port (so neither
+//! the key nor the runner's trust leaves the address the user named); a create never follows
+//! one, since that would send it twice. The key travels only in the `Authorization` header:
+//! a request whose URL or body holds it is refused before it is sent. Every piece of server
+//! text an error carries is redacted and made printable where the error is built.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,10 +20,11 @@ use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::error::{ApiError, excerpt, looks_like_html};
+use super::error::{ApiError, MAX_REDIRECTS, RedirectRefusal, excerpt, looks_like_html};
 use super::key::ApiKey;
 use super::retry::{RetryPolicy, parse_retry_after};
-use super::wire;
+use super::wire::{self, CreateAnswerProblem};
+use crate::untrusted::{excerpt_of, links::is_loopback};
 
 /// The public API's base URL.
 pub const DEFAULT_BASE_URL: &str = "https://app.hamming.ai/api/rest";
@@ -69,12 +77,19 @@ pub enum BaseUrlError {
     Insecure(String),
     #[error("`{0}` uses the scheme `{1}`; use https://")]
     Scheme(String, String),
+    #[error(
+        "the API base URL carries a user name or password; remove it: the key goes in HAMMING_API_KEY or --api-key-file, never in a URL"
+    )]
+    Userinfo,
 }
 
 /// Parses and vets a base URL: `https://`, or `http://` to a loopback host only.
 pub fn parse_base_url(text: &str) -> Result<Url, BaseUrlError> {
     let trimmed = text.trim().trim_end_matches('/');
     let url = Url::parse(trimmed).map_err(|_| BaseUrlError::Invalid(text.to_owned()))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(BaseUrlError::Userinfo);
+    }
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(&url) => Ok(url),
@@ -82,15 +97,6 @@ pub fn parse_base_url(text: &str) -> Result<Url, BaseUrlError> {
             url.host_str().unwrap_or_default().to_owned(),
         )),
         other => Err(BaseUrlError::Scheme(text.to_owned(), other.to_owned())),
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
     }
 }
 
@@ -106,6 +112,8 @@ impl Client {
         let http = reqwest::Client::builder()
             .timeout(options.request_timeout)
             .connect_timeout(options.connect_timeout)
+            // Redirects are followed (or refused) by `exchange`, by the rules above.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("hamming-runner/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ApiError::Connect {
@@ -146,52 +154,30 @@ impl Client {
     // -----------------------------------------------------------------------------------------
     // Test runs.
 
-    /// Creates a test run. Never resent once it may have reached the server.
+    /// Creates a test run. Never resent once it may have reached the server; a 2xx answer
+    /// that names no run, a redirect, a timeout or a 5xx is `CreateUncertain`: the run may
+    /// exist.
     pub async fn create_test_run(
         &self,
         body: &wire::CreateTestRun,
     ) -> Result<wire::CreatedTestRun, ApiError> {
-        let policy = self.options.create;
-        let started = Instant::now();
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match self
-                .send::<wire::CreatedTestRun>(
-                    Method::POST,
-                    wire::path::CREATE_TEST_RUN,
-                    &[],
-                    Some(body),
-                )
-                .await
-            {
-                Ok(created) => return Ok(created),
-                Err(err) if err.provably_not_accepted() => {
-                    let delay = policy.delay(attempt, retry_after(&err));
-                    if attempt >= policy.max_attempts
-                        || started.elapsed() + delay > policy.max_elapsed
-                    {
-                        return Err(ApiError::Exhausted {
-                            attempts: attempt,
-                            elapsed: started.elapsed(),
-                            last: Box::new(err),
-                        });
-                    }
-                    self.note_retry(wire::path::CREATE_TEST_RUN, &err, delay);
-                    tokio::time::sleep(delay).await;
-                }
-                Err(err)
-                    if matches!(err, ApiError::Timeout { .. } | ApiError::Transport { .. })
-                        || matches!(err, ApiError::Server { .. }) =>
-                {
-                    return Err(ApiError::CreateUncertain {
-                        agent_id: body.agent_id.clone(),
-                        cause: Box::new(err),
-                    });
-                }
-                Err(err) => return Err(err),
-            }
-        }
+        self.create(
+            wire::path::CREATE_TEST_RUN,
+            &body.agent_id,
+            body,
+            wire::read_create_answer,
+        )
+        .await
+    }
+
+    /// The status, noting each failed attempt in `progress` while the read still retries.
+    pub async fn status_watched(
+        &self,
+        run_id: &str,
+        progress: &ReadProgress,
+    ) -> Result<wire::StatusBody, ApiError> {
+        self.read_watched(&wire::path::status(run_id), &[], Some(progress))
+            .await
     }
 
     pub async fn status(&self, run_id: &str) -> Result<wire::StatusBody, ApiError> {
@@ -206,13 +192,10 @@ impl Client {
     /// caller re-checks links within a short budget of its own and leaves a link it cannot
     /// get as pending.
     pub async fn call_details(&self, call_id: &str) -> Result<wire::CallDetails, ApiError> {
-        self.send(
-            Method::GET,
-            &wire::path::call_details(call_id),
-            &[],
-            None::<&()>,
-        )
-        .await
+        let path = wire::path::call_details(call_id);
+        self.exchange(Method::GET, &path, &[], None::<&()>)
+            .await?
+            .parse(&path)
     }
 
     /// The results body exactly as the server sent it, for `wait --output`.
@@ -275,17 +258,8 @@ impl Client {
         body: &wire::LegacyRun,
     ) -> Result<wire::LegacyRunCreated, ApiError> {
         let path = wire::path::legacy_run(agent_id);
-        self.send(Method::POST, &path, &[], Some(body))
+        self.create(&path, agent_id, body, wire::read_legacy_answer)
             .await
-            .map_err(|err| match err {
-                ApiError::Timeout { .. } | ApiError::Transport { .. } | ApiError::Server { .. } => {
-                    ApiError::CreateUncertain {
-                        agent_id: agent_id.to_owned(),
-                        cause: Box::new(err),
-                    }
-                }
-                other => other,
-            })
     }
 
     pub async fn legacy_experiment(&self, id: &str) -> Result<wire::LegacyExperiment, ApiError> {
@@ -303,120 +277,346 @@ impl Client {
     // -----------------------------------------------------------------------------------------
     // Plumbing.
 
-    /// A GET that retries transient failures with backoff until the read policy runs out.
-    async fn read<T: DeserializeOwned>(
+    /// A create: sent again only when it provably never arrived; an answer that names no
+    /// run, a redirect, a timeout or a 5xx means the run may exist (`CreateUncertain`).
+    async fn create<B: Serialize, T>(
         &self,
         path: &str,
-        query: &[(&str, String)],
+        agent_id: &str,
+        body: &B,
+        read_answer: fn(&str, bool) -> Result<T, CreateAnswerProblem>,
     ) -> Result<T, ApiError> {
-        let policy = self.options.reads;
+        let policy = self.options.create;
         let started = Instant::now();
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.send::<T>(Method::GET, path, query, None::<&()>).await {
-                Ok(value) => return Ok(value),
-                Err(err) if err.is_transient() => {
-                    let delay = policy.delay(attempt, retry_after(&err));
-                    if attempt >= policy.max_attempts
-                        || started.elapsed() + delay > policy.max_elapsed
-                    {
-                        return Err(ApiError::Exhausted {
-                            attempts: attempt,
-                            elapsed: started.elapsed(),
-                            last: Box::new(err),
-                        });
-                    }
-                    self.note_retry(path, &err, delay);
-                    tokio::time::sleep(delay).await;
+            let answer = match self.exchange(Method::POST, path, &[], Some(body)).await {
+                Ok(reply) if reply.status.is_success() => read_answer(&reply.text, reply.is_html())
+                    .map_err(|problem| ApiError::CreateAnswer {
+                        status: reply.status.as_u16(),
+                        problem,
+                    }),
+                Ok(reply) => Err(reply.into_error(path)),
+                Err(err) => Err(err),
+            };
+            match answer {
+                Ok(created) => return Ok(created),
+                Err(err) if err.provably_not_accepted() => {
+                    self.back_off(&policy, attempt, started, path, err).await?;
+                }
+                Err(err) if err.may_have_taken_effect() => {
+                    return Err(ApiError::CreateUncertain {
+                        agent_id: agent_id.to_owned(),
+                        cause: Box::new(err),
+                    });
                 }
                 Err(err) => return Err(err),
             }
         }
     }
 
-    fn note_retry(&self, path: &str, err: &ApiError, delay: Duration) {
-        if self.options.verbose {
-            eprintln!("[http] {path}: {err}; retrying in {} ms", delay.as_millis());
+    /// A GET that retries transient failures with backoff until the read policy runs out.
+    async fn read<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, ApiError> {
+        self.read_watched(path, query, None).await
+    }
+
+    async fn read_watched<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        progress: Option<&ReadProgress>,
+    ) -> Result<T, ApiError> {
+        let policy = self.options.reads;
+        let started = Instant::now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = match self.exchange(Method::GET, path, query, None::<&()>).await {
+                Ok(reply) => reply.parse(path),
+                Err(err) => Err(err),
+            };
+            match result {
+                Ok(value) => return Ok(value),
+                Err(err) if err.is_transient() => {
+                    if let Some(progress) = progress {
+                        progress.failed(&err);
+                    }
+                    self.back_off(&policy, attempt, started, path, err).await?;
+                }
+                Err(err) => return Err(err),
+            }
         }
     }
 
-    /// One request, one answer: maps every outcome to a value or a typed error.
-    async fn send<T: DeserializeOwned>(
+    /// Waits before attempt `attempt + 1`, or gives up with `Exhausted` once the policy's
+    /// attempts or time are spent.
+    async fn back_off(
+        &self,
+        policy: &RetryPolicy,
+        attempt: u32,
+        started: Instant,
+        path: &str,
+        err: ApiError,
+    ) -> Result<(), ApiError> {
+        let delay = policy.delay(attempt, retry_after(&err));
+        if attempt >= policy.max_attempts || started.elapsed() + delay > policy.max_elapsed {
+            return Err(ApiError::Exhausted {
+                attempts: attempt,
+                elapsed: started.elapsed(),
+                last: Box::new(err),
+            });
+        }
+        self.note_retry(path, &err, delay);
+        tokio::time::sleep(delay).await;
+        Ok(())
+    }
+
+    fn note_retry(&self, path: &str, err: &ApiError, delay: Duration) {
+        if self.options.verbose {
+            crate::console::err(&format!(
+                "[http] {path}: {err}; retrying in {} ms",
+                delay.as_millis()
+            ));
+        }
+    }
+
+    /// One request and its answer, read whole. Follows a GET's redirects within the API's
+    /// own address (at most `MAX_REDIRECTS`), never any other request's; refuses a request
+    /// whose URL or body would carry the key.
+    async fn exchange(
         &self,
         method: Method,
         path: &str,
         query: &[(&str, String)],
         body: Option<&impl Serialize>,
-    ) -> Result<T, ApiError> {
-        let url = self.url(path);
-        let mut request = self
-            .http
-            .request(method.clone(), &url)
-            .bearer_auth(self.key.expose())
-            .header(reqwest::header::ACCEPT, "application/json");
+    ) -> Result<Reply, ApiError> {
+        let shown = self.url(path);
+        let mut url = Url::parse(&shown).map_err(|e| ApiError::Encode {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?;
         if !query.is_empty() {
-            request = request.query(query);
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
         }
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        let started = Instant::now();
-        self.sent.fetch_add(1, Ordering::Relaxed);
-        let response = request
-            .send()
-            .await
-            .map_err(|e| transport_error(&url, &e, self.options.request_timeout));
-        let response = match response {
-            Ok(r) => r,
-            Err(err) => {
-                self.log(&method, path, "error", started);
-                return Err(err);
-            }
-        };
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let retry_after_header = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, SystemTime::now()));
-        let bytes = read_body(response, &url, self.options.request_timeout).await;
-        self.log(&method, path, status.as_str(), started);
-        let bytes = bytes?;
-        let text = String::from_utf8_lossy(&bytes);
-        if status.is_success() {
-            return serde_json::from_str(&text).map_err(|e| ApiError::Decode {
+        let body = body
+            .map(serde_json::to_vec)
+            .transpose()
+            .map_err(|e| ApiError::Encode {
                 path: path.to_owned(),
-                reason: if looks_like_html(content_type.as_deref(), &text) {
-                    "got an HTML page instead".to_owned()
-                } else {
-                    e.to_string()
-                },
-                excerpt: excerpt(&text, 120),
+                reason: e.to_string(),
+            })?;
+        self.refuse_key(path, &url, body.as_deref())?;
+        let mut visited = vec![url.clone()];
+        loop {
+            let started = Instant::now();
+            let mut request = self
+                .http
+                .request(method.clone(), url.clone())
+                .bearer_auth(self.key.expose())
+                .header(reqwest::header::ACCEPT, "application/json");
+            if let Some(body) = &body {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            self.sent.fetch_add(1, Ordering::Relaxed);
+            let response = match request.send().await {
+                Ok(response) => response,
+                Err(e) => {
+                    self.log(&method, path, "error", started);
+                    return Err(transport_error(&shown, &e, self.options.request_timeout));
+                }
+            };
+            let status = response.status();
+            if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+                self.log(&method, path, status.as_str(), started);
+                let target = response
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|location| url.join(location.trim()).ok());
+                let refusal = match &target {
+                    None => Some(RedirectRefusal::NoLocation),
+                    Some(_) if method != Method::GET => Some(RedirectRefusal::NotAGet),
+                    Some(next) if !same_origin(next, &self.base) => {
+                        Some(RedirectRefusal::OtherOrigin)
+                    }
+                    Some(next) if visited.len() > MAX_REDIRECTS || visited.contains(next) => {
+                        Some(RedirectRefusal::Loop)
+                    }
+                    Some(_) => None,
+                };
+                match (refusal, target) {
+                    (None, Some(next)) => {
+                        visited.push(next.clone());
+                        url = next;
+                        continue;
+                    }
+                    (why, target) => {
+                        return Err(ApiError::Redirected {
+                            method: method.to_string(),
+                            path: path.to_owned(),
+                            status: status.as_u16(),
+                            location: target.as_ref().map(describe_location),
+                            why: why.unwrap_or(RedirectRefusal::NoLocation),
+                        });
+                    }
+                }
+            }
+            let content_type = response
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| parse_retry_after(v, SystemTime::now()));
+            let bytes = read_body(response, &shown, self.options.request_timeout).await;
+            self.log(&method, path, status.as_str(), started);
+            return Ok(Reply {
+                status,
+                content_type,
+                retry_after,
+                text: String::from_utf8_lossy(&bytes?).into_owned(),
             });
         }
-        Err(status_error(
-            status,
-            path,
-            content_type.as_deref(),
-            &text,
-            retry_after_header,
-        ))
+    }
+
+    /// Refuses a request that would carry the key anywhere but the `Authorization` header:
+    /// in the path, a query value or the body (a suite value that holds the key).
+    fn refuse_key(&self, path: &str, url: &Url, body: Option<&[u8]>) -> Result<(), ApiError> {
+        let key = self.key.expose();
+        // A throwaway key for the simulator (`test`) would match ordinary paths; real keys
+        // are long.
+        if key.len() < crate::untrusted::redact::MIN_SECRET_LEN {
+            return Ok(());
+        }
+        let in_url = url.as_str().contains(key) || url.query_pairs().any(|(_, v)| v.contains(key));
+        // In a JSON body the key may also appear escaped.
+        let escaped = serde_json::to_string(key).unwrap_or_default();
+        let escaped = escaped.trim_matches('"');
+        let holds = |b: &[u8], needle: &str| {
+            !needle.is_empty() && b.windows(needle.len()).any(|w| w == needle.as_bytes())
+        };
+        let in_body = body.is_some_and(|b| holds(b, key) || holds(b, escaped));
+        if in_url || in_body {
+            return Err(ApiError::KeyInRequest {
+                path: path.to_owned(),
+            });
+        }
+        Ok(())
     }
 
     fn log(&self, method: &Method, path: &str, status: &str, started: Instant) {
         if self.options.verbose {
-            eprintln!(
+            crate::console::err(&format!(
                 "[http] {method} {path} -> {status} ({} ms)",
                 started.elapsed().as_millis()
-            );
+            ));
         }
     }
+}
+
+/// What one failing read has seen so far, for a caller that gives up on it before the read
+/// policy does (a poll cut short by the suite's deadline).
+#[derive(Debug, Default)]
+pub struct ReadProgress {
+    failures: AtomicU64,
+    last_error: std::sync::Mutex<Option<String>>,
+}
+
+impl ReadProgress {
+    fn failed(&self, err: &ApiError) {
+        self.failures.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut last) = self.last_error.lock() {
+            *last = Some(err.to_string());
+        }
+    }
+
+    /// How many attempts have failed, and the last error.
+    pub fn failures(&self) -> (u64, Option<String>) {
+        let last = self.last_error.lock().ok().and_then(|l| l.clone());
+        (self.failures.load(Ordering::Relaxed), last)
+    }
+
+    /// Forgets the failures, once a read has succeeded.
+    pub fn clear(&self) {
+        self.failures.store(0, Ordering::Relaxed);
+        if let Ok(mut last) = self.last_error.lock() {
+            *last = None;
+        }
+    }
+}
+
+/// A response read whole.
+struct Reply {
+    status: StatusCode,
+    content_type: Option<String>,
+    retry_after: Option<Duration>,
+    text: String,
+}
+
+impl Reply {
+    fn is_html(&self) -> bool {
+        looks_like_html(self.content_type.as_deref(), &self.text)
+    }
+
+    /// A 2xx body parsed as `T`.
+    fn parse<T: DeserializeOwned>(self, path: &str) -> Result<T, ApiError> {
+        if !self.status.is_success() {
+            return Err(self.into_error(path));
+        }
+        serde_json::from_str(&self.text).map_err(|e| ApiError::Decode {
+            path: path.to_owned(),
+            reason: if self.is_html() {
+                "got an HTML page instead".to_owned()
+            } else {
+                e.to_string()
+            },
+            excerpt: excerpt(&self.text, 120),
+        })
+    }
+
+    /// The error a non-2xx answer stands for.
+    fn into_error(self, path: &str) -> ApiError {
+        status_error(
+            self.status,
+            path,
+            self.content_type.as_deref(),
+            &self.text,
+            self.retry_after,
+        )
+    }
+}
+
+/// Whether a redirect target keeps the API's scheme, host and port.
+fn same_origin(target: &Url, base: &Url) -> bool {
+    target.scheme() == base.scheme()
+        && target.host_str() == base.host_str()
+        && target.port_or_known_default() == base.port_or_known_default()
+}
+
+/// A redirect target for a message: scheme, host, port and path, without user name,
+/// password, query or fragment, made printable.
+fn describe_location(url: &Url) -> String {
+    let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+    excerpt_of(
+        &format!(
+            "{}://{}{port}{}",
+            url.scheme(),
+            url.host_str().unwrap_or_default(),
+            url.path()
+        ),
+        120,
+    )
 }
 
 fn retry_after(err: &ApiError) -> Option<Duration> {
@@ -452,7 +652,7 @@ async fn read_body(
 fn transport_error(url: &str, err: &reqwest::Error, timeout: Duration) -> ApiError {
     // reqwest's own message can include the URL, which never carries the key; the key lives
     // only in a header, which reqwest does not print.
-    let reason = error_chain(err);
+    let reason = excerpt_of(&error_chain(err), 300);
     if err.is_timeout() {
         ApiError::Timeout {
             url: url.to_owned(),
@@ -497,7 +697,7 @@ fn status_error(
     } else {
         serde_json::from_str::<wire::ErrorBody>(text)
             .ok()
-            .and_then(|b| b.text().map(str::to_owned))
+            .and_then(|b| b.text().map(|m| excerpt_of(m, 300)))
             .or_else(|| (!text.trim().is_empty()).then(|| excerpt(text, 200)))
     };
     match status.as_u16() {
@@ -542,6 +742,23 @@ mod tests {
             parse_base_url("not a url"),
             Err(BaseUrlError::Invalid(_))
         ));
+        assert_eq!(
+            parse_base_url("https://me:secret@app.hamming.ai/api/rest"),
+            Err(BaseUrlError::Userinfo)
+        );
+    }
+
+    #[test]
+    fn redirects_stay_within_the_api_address() {
+        let base = Url::parse("https://app.hamming.ai/api/rest").unwrap();
+        let to = |u: &str| same_origin(&Url::parse(u).unwrap(), &base);
+        assert!(to("https://app.hamming.ai/api/rest/test-runs/x/status?r=1"));
+        assert!(to("https://APP.hamming.ai:443/other"));
+        assert!(!to("http://app.hamming.ai/api/rest"));
+        assert!(!to("https://app.hamming.ai:8443/api/rest"));
+        assert!(!to("https://evil.example/api/rest"));
+        let shown = describe_location(&Url::parse("https://u:p@evil.example:8/x?key=sk").unwrap());
+        assert_eq!(shown, "https://evil.example:8/x");
     }
 
     #[test]

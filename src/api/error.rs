@@ -59,18 +59,83 @@ pub enum ApiError {
     },
 
     #[error(
-        "the create request may have reached Hamming but its answer was lost ({cause}); it was not resent, because a second request would place the calls again. Look for a new run of agent {agent_id} in the Hamming app before re-running"
+        "the create request reached Hamming, or may have, but no run could be read from its answer ({cause}): the run may exist and its calls may have been placed. It was not resent, because a second request would place the calls again. Look for a new run of agent {agent_id} in the Hamming app before re-running"
     )]
     CreateUncertain {
         agent_id: String,
         cause: Box<ApiError>,
     },
 
-    #[error("the create response has no testRunId; the run cannot be followed")]
-    NoRunId,
+    #[error("{}", redirect_text(.method, .path, *.status, .location, *.why))]
+    Redirected {
+        method: String,
+        path: String,
+        status: u16,
+        /// Where the server pointed, without user name, password or query; `None` when the
+        /// redirect named no readable place.
+        location: Option<String>,
+        why: RedirectRefusal,
+    },
+
+    #[error("the answer (HTTP {status}) names no run: {problem}")]
+    CreateAnswer {
+        status: u16,
+        problem: super::wire::CreateAnswerProblem,
+    },
+
+    #[error(
+        "refusing to send the request to {path}: it would carry the API key outside the Authorization header, because a value in the suite file (from a template or --var) holds the key; remove the key from the suite file"
+    )]
+    KeyInRequest { path: String },
+
+    #[error("cannot encode the request to {path}: {reason}")]
+    Encode { path: String, reason: String },
 
     #[error("interrupted")]
     Interrupted,
+}
+
+/// Why a redirect was not followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedirectRefusal {
+    /// A create (or any request that is not a GET) is never sent twice.
+    NotAGet,
+    /// The redirect leaves the API's scheme, host and port.
+    OtherOrigin,
+    /// More redirects than `MAX_REDIRECTS`, or back to an address already visited.
+    Loop,
+    /// A redirect status without a usable `Location`.
+    NoLocation,
+}
+
+/// Redirects followed at most on one read, all within the API's own address.
+pub const MAX_REDIRECTS: usize = 5;
+
+fn redirect_text(
+    method: &str,
+    path: &str,
+    status: u16,
+    location: &Option<String>,
+    why: RedirectRefusal,
+) -> String {
+    let to = location
+        .as_deref()
+        .map(|l| format!(" to {l}"))
+        .unwrap_or_default();
+    match why {
+        RedirectRefusal::NotAGet => format!(
+            "the server answered the {method} to {path} with a redirect (HTTP {status}){to}; it was not followed, because following it would send the request a second time"
+        ),
+        RedirectRefusal::OtherOrigin => format!(
+            "the server redirected {method} {path} (HTTP {status}){to}, outside the API's own scheme, host and port; redirects are followed only within the API's address, so the answer was not believed; check HAMMING_API_BASE_URL or --api-base"
+        ),
+        RedirectRefusal::Loop => format!(
+            "the server redirected {method} {path} more than {MAX_REDIRECTS} times or in a loop (last HTTP {status}{to}); check HAMMING_API_BASE_URL or --api-base"
+        ),
+        RedirectRefusal::NoLocation => format!(
+            "the server answered {method} {path} with a redirect (HTTP {status}) that names no place to go; check HAMMING_API_BASE_URL or --api-base"
+        ),
+    }
 }
 
 fn detail(message: &Option<String>) -> String {
@@ -126,20 +191,48 @@ impl ApiError {
         matches!(self, Self::Connect { .. } | Self::RateLimited { .. })
     }
 
+    /// Whether the request may have reached the server and taken effect although no usable
+    /// answer came back: for a create, the calls may have been placed.
+    pub fn may_have_taken_effect(&self) -> bool {
+        matches!(
+            self,
+            Self::Timeout { .. }
+                | Self::Transport { .. }
+                | Self::Server { .. }
+                | Self::Redirected { .. }
+                | Self::CreateAnswer { .. }
+                | Self::CreateUncertain { .. }
+        )
+    }
+
     /// The exit code this error maps to: a rejected key or selection is still a platform
-    /// problem, not a gate failure.
+    /// problem, not a gate failure; a suite file that would send the key is a usage error.
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Interrupted => crate::exit::INTERRUPTED,
+            Self::KeyInRequest { .. } => crate::exit::USAGE,
             _ => crate::exit::PLATFORM,
         }
     }
 }
 
 /// Shortens a body for an error message: first line-ish, at most `max` characters, with the
-/// HTML tags stripped so an error page reads as its title.
+/// HTML tags stripped so an error page reads as its title. Secrets are redacted from the
+/// whole text before it is cut (so no part of one survives the cut), and the result is
+/// printable.
 pub fn excerpt(body: &str, max: usize) -> String {
-    let mut text = String::with_capacity(max.min(body.len()));
+    let flat = flatten(body);
+    let text = crate::untrusted::redact(&flat);
+    let mut cut: String = text.chars().take(max).collect();
+    if text.chars().nth(max).is_some() {
+        cut.push('…');
+    }
+    crate::untrusted::one_line(cut.trim()).into_owned()
+}
+
+/// The text of a body on one line: HTML tags dropped, runs of whitespace made one space.
+fn flatten(body: &str) -> String {
+    let mut text = String::with_capacity(body.len().min(4096));
     let mut in_tag = false;
     let mut last_space = true;
     for c in body.chars() {
@@ -164,12 +257,8 @@ pub fn excerpt(body: &str, max: usize) -> String {
                 last_space = false;
             }
         }
-        if text.chars().count() >= max {
-            text.push('…');
-            break;
-        }
     }
-    text.trim().to_owned()
+    text
 }
 
 /// Whether a body looks like an HTML page rather than JSON.
@@ -191,6 +280,18 @@ mod tests {
         assert!(looks_like_html(None, page));
         assert_eq!(excerpt(page, 60), "502 Bad Gateway Bad gateway");
         assert_eq!(excerpt("abcdef", 3), "abc…");
+    }
+
+    #[test]
+    fn an_excerpt_never_shows_part_of_a_key() {
+        let key = "sk-excerpt-0123456789abcdef0123";
+        crate::untrusted::redact::register(key);
+        // The cut would fall inside the key: it is redacted whole first.
+        let body = format!("{{\"message\":\"bad token {key} given\"}}");
+        let shown = excerpt(&body, 30);
+        assert!(!shown.contains("0123456789"), "{shown}");
+        let page = format!("<html><body>Authorization: Bearer {key}</body></html>");
+        assert_eq!(excerpt(&page, 200), "Authorization: Bearer <redacted>");
     }
 
     #[test]

@@ -74,12 +74,18 @@ pub enum KeyError {
 }
 
 /// Refuses an API key given on the command line, where it would land in shell history and in
-/// process listings. Returns the offending argument's position.
-pub fn find_key_on_argv(args: &[String]) -> Option<usize> {
+/// process listings: a key flag, a key-shaped argument, or one that holds a key after an `=`
+/// (`--var token=sk-…`, `--var=token=sk-…`), or the value of `env_key` (the key in the
+/// environment) in any of those places. Returns the offending argument's position.
+pub fn find_key_on_argv(args: &[String], env_key: Option<&str>) -> Option<usize> {
+    let env_key = env_key.map(str::trim).filter(|k| k.len() >= 8);
     args.iter().position(|arg| {
         let flag = arg.split('=').next().unwrap_or_default();
         matches!(flag, "--api-key" | "--key" | "--token")
-            || (arg.starts_with("sk-") && arg.len() >= 20)
+            || arg.split('=').any(|part| {
+                (part.starts_with("sk-") && part.len() >= 20)
+                    || env_key.is_some_and(|key| part.contains(key))
+            })
     })
 }
 
@@ -103,11 +109,22 @@ mod tests {
     #[test]
     fn spots_keys_on_the_command_line() {
         let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(find_key_on_argv(&args(&["run", "--api-key=abc"])), Some(1));
+        let find = |v: &[&str]| find_key_on_argv(&args(v), Some("my-secret-key-value"));
+        assert_eq!(find(&["run", "--api-key=abc"]), Some(1));
+        assert_eq!(find(&["run", "sk-0123456789abcdef0123"]), Some(1));
         assert_eq!(
-            find_key_on_argv(&args(&["run", "sk-0123456789abcdef0123"])),
+            find(&["run", "--var", "token=sk-0123456789abcdef0123"]),
+            Some(2)
+        );
+        assert_eq!(
+            find(&["run", "--var=token=sk-0123456789abcdef0123"]),
             Some(1)
         );
-        assert_eq!(find_key_on_argv(&args(&["run", "hamming.yaml"])), None);
+        assert_eq!(find(&["run", "--var", "t=my-secret-key-value"]), Some(2));
+        assert_eq!(find(&["run", "hamming.yaml", "--var", "region=eu"]), None);
+        assert_eq!(
+            find_key_on_argv(&args(&["run", "x=my-secret-key-value"]), None),
+            None
+        );
     }
 }

@@ -294,6 +294,10 @@ pub struct AssertionScores {
     /// (strings) here. Either is read, a name as a category with only its name.
     #[serde(deserialize_with = "categories")]
     pub categories: Vec<Category>,
+    /// An overall score outside 0–100 that the server sent, set aside (see
+    /// `ResultsBody::without_impossible_values`): never judged, never read as "none".
+    #[serde(skip)]
+    pub rejected_score: Option<f64>,
 }
 
 fn categories<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Category>, D::Error> {
@@ -317,7 +321,9 @@ impl AssertionScores {
     /// Hamming's own reading: a zero overall score with no categories means that no
     /// assertions are configured, not that every assertion failed.
     pub fn none_configured(&self) -> bool {
-        self.categories.is_empty() && self.overall_score.unwrap_or(0.0) == 0.0
+        self.categories.is_empty()
+            && self.rejected_score.is_none()
+            && self.overall_score.unwrap_or(0.0) == 0.0
     }
 }
 
@@ -665,6 +671,168 @@ impl ErrorBody {
     pub fn text(&self) -> Option<&str> {
         self.message.as_deref().or(self.error.as_deref())
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values no valid answer can hold.
+
+/// Scores are on a 0–100 scale.
+const SCORE_RANGE: std::ops::RangeInclusive<f64> = 0.0..=100.0;
+
+fn in_range(value: &mut Option<f64>, range: &std::ops::RangeInclusive<f64>) {
+    if value.is_some_and(|v| !range.contains(&v)) {
+        *value = None;
+    }
+}
+
+fn trim_id(id: &mut Option<String>) {
+    if let Some(text) = id {
+        let trimmed = text.trim();
+        if trimmed.len() != text.len() {
+            *text = trimmed.to_owned();
+        }
+    }
+}
+
+impl AssertionScores {
+    fn drop_out_of_range(&mut self) {
+        if let Some(score) = self.overall_score.filter(|s| !SCORE_RANGE.contains(s)) {
+            self.rejected_score = Some(score);
+        }
+        in_range(&mut self.overall_score, &SCORE_RANGE);
+        for category in &mut self.categories {
+            in_range(&mut category.score, &SCORE_RANGE);
+        }
+    }
+}
+
+impl ResultsBody {
+    /// The body without values no valid answer can hold, so the gate never judges on them: a
+    /// score outside 0–100 and a negative duration read as absent (a threshold on them then
+    /// fails as "not measured" instead of passing on nonsense), and ids lose the whitespace
+    /// around them, so `case-1 ` and `case-1` are one case.
+    pub fn without_impossible_values(mut self) -> Self {
+        if let Some(summary) = &mut self.summary {
+            trim_id(&mut summary.id);
+            if let Some(assertions) = &mut summary.assertions {
+                assertions.drop_out_of_range();
+            }
+        }
+        for call in &mut self.results {
+            trim_id(&mut call.id);
+            trim_id(&mut call.test_case_id);
+            in_range(&mut call.duration_seconds, &(0.0..=f64::MAX));
+            if let Some(assertions) = &mut call.assertions {
+                assertions.drop_out_of_range();
+            }
+        }
+        self
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a create answer.
+//
+// Everything else is parsed leniently, but the answer to a create is read strictly: it is the
+// only record of the run that may now be placing paid calls, and a run id read wrongly (an
+// array read field by field, a number, a hostile string) would follow another run or none.
+// Only a JSON object with an id-like `testRunId` string is a created run; any other 2xx body
+// means "the run may exist".
+
+/// Whether a string has the shape of a run id: 1 to 128 ASCII letters, digits, `-` and `_`
+/// (Hamming's ids are 25-character cuids such as `cmc220l4i00zsgn0gvqkvpvxh`). Anything else
+/// (spaces, line breaks, `/`, control characters) is refused before it is used in a path, a
+/// state file, a log line or a CI output.
+pub fn looks_like_run_id(id: &str) -> bool {
+    (1..=128).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Why a 2xx answer to a create names no run that can be followed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CreateAnswerProblem {
+    #[error("the body is empty")]
+    Empty,
+    #[error("the body is an HTML page, not JSON")]
+    Html,
+    #[error("the body is not JSON")]
+    NotJson,
+    #[error("the body is JSON {0}, not an object")]
+    NotAnObject(&'static str),
+    #[error("the body has no `{0}`")]
+    MissingId(&'static str),
+    #[error("`{field}` is {kind}, not a string")]
+    IdNotAString {
+        field: &'static str,
+        kind: &'static str,
+    },
+    #[error("`{0}` is blank")]
+    BlankId(&'static str),
+    #[error("`{field}` is not an id (letters, digits, `-` and `_` only): {shown}")]
+    NotAnId { field: &'static str, shown: String },
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The object a create answer must be, with its run id checked.
+fn create_answer_object(
+    text: &str,
+    html: bool,
+    id_field: &'static str,
+) -> Result<serde_json::Map<String, Value>, CreateAnswerProblem> {
+    if text.trim().is_empty() {
+        return Err(CreateAnswerProblem::Empty);
+    }
+    let value: Value = serde_json::from_str(text).map_err(|_| {
+        if html {
+            CreateAnswerProblem::Html
+        } else {
+            CreateAnswerProblem::NotJson
+        }
+    })?;
+    let Value::Object(object) = value else {
+        return Err(CreateAnswerProblem::NotAnObject(json_kind(&value)));
+    };
+    match object.get(id_field) {
+        None | Some(Value::Null) => Err(CreateAnswerProblem::MissingId(id_field)),
+        Some(Value::String(id)) if id.trim().is_empty() => {
+            Err(CreateAnswerProblem::BlankId(id_field))
+        }
+        Some(Value::String(id)) if !looks_like_run_id(id) => Err(CreateAnswerProblem::NotAnId {
+            field: id_field,
+            shown: crate::untrusted::excerpt_of(id, 60),
+        }),
+        Some(Value::String(_)) => Ok(object),
+        Some(other) => Err(CreateAnswerProblem::IdNotAString {
+            field: id_field,
+            kind: json_kind(other),
+        }),
+    }
+}
+
+/// Reads the 2xx answer of `POST /test-runs/test-inbound-agent`; `html` says the server
+/// labelled it an HTML page.
+pub fn read_create_answer(text: &str, html: bool) -> Result<CreatedTestRun, CreateAnswerProblem> {
+    let object = create_answer_object(text, html, "testRunId")?;
+    // The id was checked above; the other fields keep the lenient reading.
+    Ok(serde_json::from_value(Value::Object(object)).unwrap_or_default())
+}
+
+/// Reads the 2xx answer of the legacy `POST /voice-agent/{agentId}/run`.
+pub fn read_legacy_answer(text: &str, html: bool) -> Result<LegacyRunCreated, CreateAnswerProblem> {
+    let object = create_answer_object(text, html, "voice_experiment_id")?;
+    Ok(serde_json::from_value(Value::Object(object)).unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -7,11 +7,12 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use crate::api::wire::{ResultsBody, RunStatus};
+use crate::api::wire::{ResultsBody, RunStatus, looks_like_run_id};
 use crate::gate;
 use crate::outcome::{Outcome, RunEnd, RunObservation};
 use crate::runner::follow::parse_results;
 use crate::suite::{NoAssertions, ResolvedSuite, ResolvedThresholds, Selection, SuiteSource};
+use crate::untrusted::LinkPolicy;
 
 use super::connect::ConnectionArgs;
 use super::env_config::{self, EnvArgs};
@@ -192,7 +193,8 @@ pub fn run(mut args: CheckArgs, out: &Output) -> u8 {
         SystemTime::now(),
         vec![gate::judge(observation)],
     );
-    outputs::emit(&outcome, &args.reports, out)
+    let links = LinkPolicy::for_api_text(&base);
+    outputs::emit_with(&outcome, &args.reports, out, links)
 }
 
 fn suite_from_file(path: &Path, args: &CheckArgs, out: &Output) -> Result<ResolvedSuite, u8> {
@@ -254,6 +256,20 @@ fn read_source(args: &CheckArgs, out: &Output) -> Result<Read3, u8> {
             );
             crate::exit::USAGE
         })?;
+        if is_runner_report(&value) {
+            let file = if args.source == "-" {
+                "FILE.json"
+            } else {
+                args.source.as_str()
+            };
+            error(
+                out,
+                &format!(
+                    "{origin} is a hamming-runner JSON report, not the results of a run: `check` judges a run's results (as `hamming-runner wait ID --output FILE` writes them). To re-render a saved report, with its verdicts checked again, run: hamming-runner report {file}"
+                ),
+            );
+            return Err(crate::exit::USAGE);
+        }
         let results = parse_results(&value);
         let summary = results.summary.clone().unwrap_or_default();
         let status = summary.status.as_deref().map(RunStatus::parse);
@@ -262,12 +278,20 @@ fn read_source(args: &CheckArgs, out: &Output) -> Result<Read3, u8> {
     fetch(args, out)
 }
 
+/// Whether a JSON value is one of this tool's own reports rather than a run's results.
+fn is_runner_report(value: &serde_json::Value) -> bool {
+    value.get("schema_version").is_some()
+        && value.pointer("/tool/name").and_then(|v| v.as_str()) == Some(env!("CARGO_PKG_NAME"))
+}
+
 fn fetch(args: &CheckArgs, out: &Output) -> Result<Read3, u8> {
     let run_id = args.source.clone();
-    if run_id.contains('/') || run_id.contains('.') {
+    if !looks_like_run_id(&run_id) {
         error(
             out,
-            &format!("{run_id} is not a file, and does not look like a run id; check the path"),
+            &format!(
+                "`{run_id}` is not a file, and does not look like a run id (letters, digits, `-` and `_`); check the path"
+            ),
         );
         return Err(crate::exit::USAGE);
     }

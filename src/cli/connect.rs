@@ -92,6 +92,7 @@ impl ConnectionArgs {
     /// `HAMMING_BASE_URL` names).
     pub fn connect(&self, verbose: bool) -> Result<Connection, ConnectError> {
         let key = ApiKey::from_env_or_file(self.api_key_file.as_deref())?;
+        crate::untrusted::redact::register(key.expose());
         let base = match &self.api_base {
             Some(base) => base.clone(),
             None => {
@@ -177,9 +178,9 @@ pub async fn connect_or_simulate(
     let Some(speed) = simulate else {
         return args.connect_or_report(out);
     };
-    eprintln!(
+    crate::console::err(&format!(
         "simulating: the Hamming simulator runs in-process, no key is used and no calls are placed (time runs {speed}x faster)"
-    );
+    ));
     self::simulate(suites, out.verbose > 0, speed)
         .await
         .map_err(|e| {

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use crate::runner::Cancel;
 use crate::runner::start::start_run;
+use crate::untrusted::LinkPolicy;
 
 use super::connect::ConnectionArgs;
 use super::env_config::{self, EnvArgs, EnvSuiteArgs};
@@ -96,18 +97,32 @@ pub fn run(args: CreateArgs, out: &Output) -> u8 {
                     Some(&run.run_id),
                     &mut run.results_url,
                 );
-                eprintln!(
+                let link = run
+                    .results_url
+                    .as_deref()
+                    .and_then(|u| LinkPolicy::for_api(connection.client.base_url()).vet(u));
+                crate::console::err(&format!(
                     "created run {} for suite `{}` ({} calls){}",
                     run.run_id,
                     suite.name,
                     selection.calls,
-                    run.results_url
-                        .as_deref()
-                        .map(|u| format!(": {u}"))
-                        .unwrap_or_default()
-                );
-                println!("{}", run.run_id);
-                crate::exit::SUCCESS
+                    link.map(|u| format!(": {u}")).unwrap_or_default()
+                ));
+                // The id on stdout is what the calling script captures; if it cannot be
+                // written, the line above still names the run.
+                match crate::console::out(&run.run_id) {
+                    Ok(()) => crate::exit::SUCCESS,
+                    Err(e) => {
+                        error(
+                            out,
+                            &format!(
+                                "run {} was created but its id could not be written to stdout: {e}",
+                                run.run_id
+                            ),
+                        );
+                        crate::exit::PLATFORM
+                    }
+                }
             }
             Err(err) => {
                 error(out, &err.to_string());

@@ -47,8 +47,13 @@ pub fn run(args: &Args, global: Global) -> u8 {
         None => PathBuf::from("hamming.yaml"),
     };
     if path.as_os_str() == "-" {
-        print!("{text}");
-        return exit::SUCCESS;
+        return match crate::console::out_raw(&text) {
+            Ok(()) => exit::SUCCESS,
+            Err(e) => {
+                crate::console::err(&format!("error: cannot write to stdout: {e}"));
+                exit::USAGE
+            }
+        };
     }
     let path = &path;
     let mut options = std::fs::OpenOptions::new();
@@ -64,18 +69,18 @@ pub fn run(args: &Args, global: Global) -> u8 {
         .and_then(|mut file| file.write_all(text.as_bytes()));
     match result {
         Ok(()) => {
-            println!("wrote {}", path.display());
-            if args.from_env {
-                println!(
+            let next = if args.from_env {
+                format!(
                     "next: run `hamming-runner validate {0}`, commit it, and run `hamming-runner run {0}`",
                     path.display()
-                );
+                )
             } else {
-                println!(
+                format!(
                     "next: set HAMMING_AGENT_ID, then run `hamming-runner validate {}`",
                     path.display()
-                );
-            }
+                )
+            };
+            let _ = crate::console::out(&format!("wrote {}\n{next}", path.display()));
             exit::SUCCESS
         }
         Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {

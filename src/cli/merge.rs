@@ -46,7 +46,12 @@ pub fn run(mut args: MergeArgs, out: &Output) -> u8 {
     let mut read = Vec::new();
     for path in &args.files {
         match read_outcome(path) {
-            Ok(outcome) => read.push((path.clone(), outcome)),
+            Ok(mut outcome) => {
+                for note in crate::outcome::recheck(&mut outcome) {
+                    crate::console::err(&format!("warning: {}: {note}", path.display()));
+                }
+                read.push((path.clone(), outcome));
+            }
             Err(err) => {
                 error(out, &err.to_string());
                 return exit::USAGE;
@@ -56,11 +61,11 @@ pub fn run(mut args: MergeArgs, out: &Output) -> u8 {
     let shards = read.len();
     match merge(read) {
         Ok(outcome) => {
-            eprintln!(
+            crate::console::err(&format!(
                 "merged {shards} report(s): {} suite(s) from {}",
                 outcome.suites.len(),
                 outcome.suite_file
-            );
+            ));
             outputs::emit(&outcome, &args.reports, out)
         }
         Err(err) => {

@@ -127,13 +127,19 @@ pub struct Global {
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
     panic_hook::install();
+    // The key in the environment is redacted from everything this process prints or writes,
+    // whichever command runs (a results file or a server's error may echo it).
+    if let Ok(key) = std::env::var(crate::api::KEY_ENV) {
+        crate::untrusted::redact::register(&key);
+    }
     // A key on the command line lands in shell history and in process listings: refuse it
     // before clap parses (or echoes) anything, and never repeat the argument itself.
     let args: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    if let Some(index) = crate::api::key::find_key_on_argv(&args) {
+    let env_key = std::env::var(crate::api::KEY_ENV).ok();
+    if let Some(index) = crate::api::key::find_key_on_argv(&args, env_key.as_deref()) {
         let global = Global {
             verbose: 0,
             color: ColorChoice::Auto.for_stderr(),
@@ -142,7 +148,7 @@ pub fn main() -> ExitCode {
         print_error(
             global,
             &format!(
-                "argument {} looks like an API key or a key flag; a key is never taken from the command line, where shell history and process listings would keep it",
+                "argument {} looks like an API key or a key flag (or holds one, as in `--var name=sk-…`); a key is never taken from the command line, where shell history and process listings would keep it",
                 index + 1
             ),
             Some(
@@ -207,9 +213,10 @@ pub fn print_error(global: Global, message: &str, hint: Option<&str>) {
     } else {
         ("", "", "")
     };
-    eprintln!("{red}error{reset}: {bold}{message}{reset}");
+    let message = crate::untrusted::lines(&crate::untrusted::redact(message)).into_owned();
+    crate::console::err_raw(&format!("{red}error{reset}: {bold}{message}{reset}\n"));
     if let Some(hint) = hint {
-        eprintln!("  = {bold}help{reset}: {hint}");
+        crate::console::err_raw(&format!("  = {bold}help{reset}: {hint}\n"));
     }
 }
 

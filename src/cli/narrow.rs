@@ -59,7 +59,11 @@ pub fn narrow(
         narrowed.run = suites;
         return Ok(narrowed);
     };
-    let previous = read_outcome(path).map_err(|e| e.to_string())?;
+    let mut previous = read_outcome(path).map_err(|e| e.to_string())?;
+    // What passed there is judged again from the report's record, not from its word.
+    for note in crate::outcome::recheck(&mut previous) {
+        narrowed.notes.push(format!("{}: {note}", path.display()));
+    }
     narrowed.previous_run_ids = previous
         .suites
         .iter()

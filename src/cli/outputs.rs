@@ -5,9 +5,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, scrub};
 use crate::report::files::{self, ReportFiles};
 use crate::report::{atomic, github, terminal};
+use crate::untrusted::{LinkPolicy, redact};
 
 use super::output::{Output, error};
 
@@ -52,9 +53,26 @@ impl ReportArgs {
     }
 }
 
+/// `emit_with` for an outcome whose links came from no API this process talked to (merged
+/// or re-read reports): `https:` links, and `http:` ones to a loopback host only.
+pub fn emit(outcome: &Outcome, reports: &ReportArgs, out: &Output) -> u8 {
+    emit_with(outcome, reports, out, LinkPolicy::SAVED)
+}
+
 /// Prints the summary and writes every requested report. Returns the exit code, raised to 3
 /// when a report could not be written: CI must not read a missing report as a pass.
-pub fn emit(outcome: &Outcome, reports: &ReportArgs, out: &Output) -> u8 {
+///
+/// Before anything is printed or written, the outcome is scrubbed: every secret the process
+/// knows is redacted and every link `links` does not allow is dropped. Printing to a closed
+/// or full stdout (the summary, the GitHub annotations) changes nothing; the files and the
+/// exit code do not depend on it.
+pub fn emit_with(outcome: &Outcome, reports: &ReportArgs, out: &Output, links: LinkPolicy) -> u8 {
+    let mut outcome = outcome.clone();
+    if let Err(e) = scrub(&mut outcome, &redact::current(), &links) {
+        error(out, &e.to_string());
+        return crate::exit::worst([outcome.exit_code, crate::exit::PLATFORM]);
+    }
+    let outcome = &outcome;
     let mut code = outcome.exit_code;
     let on_github = github::detected();
     let mut stdout = std::io::stdout().lock();
@@ -79,11 +97,46 @@ pub fn emit(outcome: &Outcome, reports: &ReportArgs, out: &Output) -> u8 {
         error(out, &failure.to_string());
         code = crate::exit::worst([code, crate::exit::PLATFORM]);
     }
-    if on_github && let Err(e) = github::publish(outcome, &files, &mut stdout) {
-        error(out, &format!("cannot publish to GitHub Actions: {e}"));
-        code = crate::exit::worst([code, crate::exit::PLATFORM]);
+    if on_github {
+        // Annotations are log lines: one that cannot be printed is lost, like any log line.
+        // The outputs and the step summary are files the workflow reads: those count.
+        let _ = github::write_annotations(outcome, &mut stdout).and_then(|()| stdout.flush());
+        if let Err(e) = github::append_files(outcome, &files) {
+            error(out, &format!("cannot publish to GitHub Actions: {e}"));
+            code = crate::exit::worst([code, crate::exit::PLATFORM]);
+        }
     }
     code
+}
+
+/// Checks, before any call is placed, that every report file `run` was asked for can be
+/// written: its directory exists (or is created) and accepts a new file, and the path is not
+/// a directory. A run whose reports would be lost is refused with exit 2 instead.
+pub fn preflight(reports: &ReportArgs) -> Result<(), String> {
+    let files = reports.files();
+    for (what, path) in [
+        ("JSON report", &files.json),
+        ("JUnit report", &files.junit),
+        ("Markdown summary", &files.summary),
+    ] {
+        let Some(path) = path else { continue };
+        let fail = |e: &dyn std::fmt::Display| {
+            format!(
+                "cannot write the {what} to {}: {e}; fix the path or its permissions (nothing was run)",
+                path.display()
+            )
+        };
+        if path.is_dir() {
+            return Err(fail(&"it is a directory"));
+        }
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&dir).map_err(|e| fail(&e))?;
+        atomic::probe_dir(&dir).map_err(|e| fail(&e))?;
+    }
+    Ok(())
 }
 
 /// Writes a JSON value to a file (atomically) or to stdout for `-`.

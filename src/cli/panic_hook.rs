@@ -20,7 +20,11 @@ pub fn install() {
             .map(|l| format!("{}:{}", l.file(), l.line()))
             .unwrap_or_else(|| "an unknown place".to_owned());
         let key = std::env::var(KEY_ENV).ok();
-        eprintln!("{}", message(&payload, &location, key.as_deref()));
+        // Not `eprintln!`: a panic while printing the panic would abort the process.
+        crate::console::err_raw(&format!(
+            "{}\n",
+            message(&payload, &location, key.as_deref())
+        ));
     }));
 }
 

@@ -69,7 +69,8 @@ pub fn run(args: PlanArgs, out: &Output) -> u8 {
                 }
             }
         }
-        print!("{}", render(&rows, args.cases));
+        // Tag names and case titles come from the server: printed line by line, made safe.
+        let _ = crate::console::out(render(&rows, args.cases).trim_end_matches('\n'));
         if let Some(sim) = connection.sim {
             sim.shutdown().await;
         }

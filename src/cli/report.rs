@@ -1,14 +1,18 @@
 //! `hamming-runner report FILE.json`: re-renders the reports of a saved JSON report, with no
-//! network. It exits with the saved outcome's own exit code, so a failing run re-rendered
-//! in a later CI step still fails; a file that cannot be read or written exits 2.
+//! network. Each suite's verdict and the exit code are recomputed from what the report
+//! records (a hand-edited `exit_code: 0` over a failed suite does not pass), and it exits
+//! with that code, so a failing run re-rendered in a later CI step still fails; a file that
+//! cannot be read or written exits 2.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use crate::exit;
+use crate::outcome::{recheck, scrub};
 use crate::report::files::{self, ReportFiles};
 use crate::report::json::read_outcome;
 use crate::report::terminal::{self, TerminalOptions};
+use crate::untrusted::{LinkPolicy, redact};
 
 /// Arguments of `report`.
 #[derive(Debug, Clone, clap::Args)]
@@ -34,13 +38,21 @@ pub fn run(args: ReportArgs, global: &super::Global) -> u8 {
 
 /// Runs `report`, printing the summary to `out`.
 fn run_to(args: ReportArgs, global: &super::Global, out: &mut dyn Write) -> u8 {
-    let outcome = match read_outcome(&args.file) {
+    let mut outcome = match read_outcome(&args.file) {
         Ok(outcome) => outcome,
         Err(err) => {
-            eprintln!("error: {err}");
+            crate::console::err(&format!("error: {err}"));
             return exit::USAGE;
         }
     };
+    // A saved report is not trusted for its conclusions, nor for what it would print.
+    for note in recheck(&mut outcome) {
+        crate::console::err(&format!("warning: {}: {note}", args.file.display()));
+    }
+    if let Err(e) = scrub(&mut outcome, &redact::current(), &LinkPolicy::SAVED) {
+        crate::console::err(&format!("error: {e}"));
+        return exit::PLATFORM;
+    }
     let options = TerminalOptions {
         color: global.color_stdout,
         github_groups: false,
@@ -55,7 +67,7 @@ fn run_to(args: ReportArgs, global: &super::Global, out: &mut dyn Write) -> u8 {
     };
     let failures = files::write_all(&outcome, &targets);
     for failure in &failures {
-        eprintln!("error: {failure}");
+        crate::console::err(&format!("error: {failure}"));
     }
     if failures.is_empty() {
         outcome.exit_code

@@ -10,13 +10,14 @@ use crate::outcome::{Outcome, Verdict};
 use crate::report::github;
 use crate::runner::state::StateFile;
 use crate::runner::{self, Cancel, Pacing, Progress, RunOptions, cancel};
+use crate::untrusted::{LinkPolicy, redact};
 
 use super::connect::{self, ConnectionArgs};
 use super::env_config::{self, EnvArgs, EnvSuiteArgs};
 use super::load_args::LoadArgs;
 use super::output::{Output, error};
 use super::outputs::{self, ReportArgs};
-use super::wait::parse_duration;
+use super::wait::{parse_poll_interval, parse_timeout};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct RunArgs {
@@ -49,20 +50,20 @@ pub struct RunArgs {
     #[arg(long)]
     pub fail_fast: bool,
 
-    /// Override every suite's timeout (e.g. `30m`).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    /// Override every suite's timeout (e.g. `30m`; 1s to 48h, as in the suite file).
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
 
-    /// Override every suite's poll interval (e.g. `15s`).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    /// Override every suite's poll interval (e.g. `15s`; 100ms to 10m, as in the suite file).
+    #[arg(long, value_name = "DURATION", value_parser = parse_poll_interval)]
     pub poll_interval: Option<Duration>,
 
     /// Never poll a run more often than this, whatever the suite file says (e.g. `15s`).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_poll_interval)]
     pub min_poll_interval: Option<Duration>,
 
     /// Never poll a run less often than this, whatever the suite file says (e.g. `30s`).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_poll_interval)]
     pub max_poll_interval: Option<Duration>,
 
     /// Refuse (exit 2) any suite that would place more calls than this.
@@ -160,7 +161,7 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
         }
     };
     for note in &narrowed.notes {
-        eprintln!("note: {note}");
+        crate::console::err(&format!("note: {note}"));
     }
     let super::narrow::Narrowed {
         run: suites,
@@ -182,22 +183,36 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
                 Ok(c) => c,
                 Err(code) => return code,
             };
+        // Every secret a template was allowed to read is now in the suites: it is redacted
+        // from every report and log line, like the key.
+        for name in &secrets_used {
+            if let Ok(value) = std::env::var(name) {
+                redact::register(&value);
+            }
+        }
         if github::detected() {
             // GitHub masks the secrets it injected itself; a key read from a file, and any
             // secret a template was allowed to read, are masked here before anything prints.
             if connection.sim.is_none() {
-                print!("{}", github::add_mask(connection.client.key().expose()));
+                let _ =
+                    crate::console::out_raw(&github::add_mask(connection.client.key().expose()));
             }
             for name in &secrets_used {
                 if let Ok(value) = std::env::var(name) {
-                    print!("{}", github::add_mask(&value));
+                    let _ = crate::console::out_raw(&github::add_mask(&value));
                 }
             }
         }
 
+        // Nothing is created before the reports and the state are known to be writable:
+        // a run whose record would be lost is refused (exit 2) while no call is placed.
+        if let Err(e) = outputs::preflight(&args.reports) {
+            error(out, &e);
+            return crate::exit::USAGE;
+        }
         let state = match args
             .state_path()
-            .map(|path| StateFile::open(&path, args.fresh))
+            .map(|path| StateFile::open_locked(&path, args.fresh))
         {
             None => None,
             Some(Ok(state)) => {
@@ -243,6 +258,7 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
         if let Some(sim) = connection.sim {
             sim.shutdown().await;
         }
+        let links = LinkPolicy::for_api(connection.client.base_url());
         // Results links the API did not give, as v2's `get_test_run_url` builds them.
         let base = connection.client.base_url().as_str();
         for f in &mut followed {
@@ -270,6 +286,6 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
         if usage_error {
             outcome.exit_code = crate::exit::worst([outcome.exit_code, crate::exit::USAGE]);
         }
-        outputs::emit(&outcome, &args.reports, out)
+        outputs::emit_with(&outcome, &args.reports, out, links)
     })
 }

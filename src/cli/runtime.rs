@@ -11,7 +11,7 @@ pub fn block_on<F: Future<Output = u8>>(future: F) -> u8 {
     {
         Ok(runtime) => runtime.block_on(future),
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            crate::console::err(&format!("error: cannot start the async runtime: {e}"));
             crate::exit::PLATFORM
         }
     }

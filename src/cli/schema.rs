@@ -39,10 +39,13 @@ pub fn run(args: &Args, global: Global) -> u8 {
         crate::suite::json_schema_text()
     };
     match &args.output {
-        None => {
-            print!("{text}");
-            exit::SUCCESS
-        }
+        None => match crate::console::out_raw(&text) {
+            Ok(()) => exit::SUCCESS,
+            Err(err) => {
+                print_error(global, &format!("cannot write to stdout: {err}"), None);
+                exit::USAGE
+            }
+        },
         Some(path) => match std::fs::write(path, text) {
             Ok(()) => exit::SUCCESS,
             Err(err) => {
@@ -64,13 +67,13 @@ fn workspace_text(args: &Args, global: Global) -> Result<String, u8> {
     let code = super::runtime::block_on(async {
         match super::schema_workspace::read_names(&connection.client, args.agent.as_deref()).await {
             Ok(names) => {
-                eprintln!(
+                crate::console::err(&format!(
                     "offering {} agent(s), {} tag name(s) and id(s), {} test case(s) and {} dataset(s) for completion",
                     names.agents.len(),
                     names.tags.len(),
                     names.test_cases.len(),
                     names.datasets.len()
-                );
+                ));
                 let schema = crate::suite::workspace_schema::with_workspace(
                     crate::suite::json_schema(),
                     &names,

@@ -47,7 +47,7 @@ pub fn run(args: SimArgs, global: &Global) -> u8 {
     let (workspace, what) = match workspace(&args) {
         Ok(chosen) => chosen,
         Err(WorkspaceError::File(diagnostics)) => {
-            eprint!("{}", diagnostics.render_closing(global.color, NOT_STARTED));
+            crate::console::err_raw(&diagnostics.render_closing(global.color, NOT_STARTED));
             return exit::USAGE;
         }
         Err(other) => {
@@ -108,7 +108,7 @@ async fn serve(args: SimArgs, workspace: Workspace, what: String, global: Global
     {
         Ok(handle) => handle,
         Err(sim::SimError::Workspace(WorkspaceError::File(diagnostics))) => {
-            eprint!("{}", diagnostics.render_closing(global.color, NOT_STARTED));
+            crate::console::err_raw(&diagnostics.render_closing(global.color, NOT_STARTED));
             return exit::USAGE;
         }
         Err(e) => {
@@ -116,12 +116,11 @@ async fn serve(args: SimArgs, workspace: Workspace, what: String, global: Global
             return exit::USAGE;
         }
     };
-    println!("Hamming simulator listening on {}", handle.base_url());
-    println!("{what}");
-    println!(
-        "hint: export HAMMING_API_BASE_URL={} (any non-empty HAMMING_API_KEY works unless the workspace sets api_keys)",
+    let _ = crate::console::out(&format!(
+        "Hamming simulator listening on {}\n{what}\nhint: export HAMMING_API_BASE_URL={} (any non-empty HAMMING_API_KEY works unless the workspace sets api_keys)",
+        handle.base_url(),
         handle.base_url()
-    );
+    ));
     if let Err(e) = tokio::signal::ctrl_c().await {
         print_error(global, &format!("failed to wait for Ctrl-C: {e}"), None);
     }

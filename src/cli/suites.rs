@@ -11,7 +11,7 @@ use super::output::{Output, error};
 /// diagnostic and returns exit code 2.
 pub fn load(path: &Path, options: &LoadOptions, out: &Output) -> Result<LoadedFile, u8> {
     load::load_file(path, options).map_err(|diagnostics| {
-        eprint!("{}", diagnostics.render(out.color));
+        crate::console::err_raw(&diagnostics.render(out.color));
         crate::exit::USAGE
     })
 }

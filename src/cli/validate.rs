@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::console;
 use crate::exit;
 use crate::load::load_file;
 
@@ -26,15 +27,15 @@ pub fn run(args: &Args, global: Global) -> u8 {
             Ok(loaded) => {
                 let suites = loaded.suites.len();
                 let selections = loaded.selection_count();
-                println!(
+                let _ = console::out(&format!(
                     "ok: {}: {suites} suite{}, {selections} test selection{}",
                     path.display(),
                     plural(suites),
                     plural(selections)
-                );
+                ));
                 if global.verbose > 0 {
                     for suite in &loaded.suites {
-                        println!(
+                        let _ = console::out(&format!(
                             "  {} (line {}): {} phone number{}, {} sample{} per case",
                             suite.name,
                             suite.source.line,
@@ -42,12 +43,12 @@ pub fn run(args: &Args, global: Global) -> u8 {
                             plural(suite.phone_numbers.len()),
                             suite.samples,
                             plural(suite.samples as usize)
-                        );
+                        ));
                     }
                 }
             }
             Err(diagnostics) => {
-                eprint!("{}", diagnostics.render(global.color));
+                console::err_raw(&diagnostics.render(global.color));
                 code = exit::USAGE;
             }
         }

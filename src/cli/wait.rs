@@ -7,11 +7,13 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::api::wire::RunStatus;
+use crate::api::wire::{RunStatus, looks_like_run_id};
 use crate::outcome::{RunEnd, RunObservation};
 use crate::runner::follow::{self, Context, Pacing};
 use crate::runner::{Cancel, Progress, cancel};
 use crate::suite::duration;
+use crate::suite::resolve::{MAX_POLL_INTERVAL, MAX_TIMEOUT, MIN_POLL_INTERVAL, MIN_TIMEOUT};
+use crate::untrusted::redact;
 
 use super::connect::ConnectionArgs;
 use super::env_config::{self, EnvArgs};
@@ -26,16 +28,18 @@ pub struct WaitArgs {
     #[arg(value_name = "TIMEOUT_SECONDS", value_parser = parse_seconds, conflicts_with = "timeout")]
     pub timeout_seconds: Option<Duration>,
 
-    /// How long to wait before giving up (exit 4, partial results still written)
+    /// How long to wait before giving up (exit 4, partial results still written), 1s to 48h
     /// [default: TIMEOUT_SECONDS, else 15m].
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
 
-    /// How often to ask for the run's status [default: POLL_INTERVAL_SECONDS, else 10s].
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    /// How often to ask for the run's status, 100ms to 10m [default: POLL_INTERVAL_SECONDS,
+    /// else 10s].
+    #[arg(long, value_name = "DURATION", value_parser = parse_poll_interval)]
     pub poll_interval: Option<Duration>,
 
-    /// Write the results JSON, exactly as the API sent it, to FILE (`-` for stdout).
+    /// Write the results JSON, as the API sent it (with secrets redacted), to FILE (`-` for
+    /// stdout).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -46,15 +50,16 @@ pub struct WaitArgs {
     pub env: EnvArgs,
 }
 
-/// Whole (or fractional) seconds, or a duration such as `15m`.
+/// Whole (or fractional) seconds, or a duration such as `15m`, within the timeout's range.
 fn parse_seconds(text: &str) -> Result<Duration, String> {
-    match text.trim().parse::<f64>() {
+    let parsed = match text.trim().parse::<f64>() {
         Ok(secs) if secs.is_finite() && secs > 0.0 => {
-            Ok(Duration::from_millis((secs * 1000.0).round() as u64))
+            Duration::from_millis((secs * 1000.0).round() as u64)
         }
-        Ok(_) => Err(format!("`{text}` is not a positive number of seconds")),
-        Err(_) => parse_duration(text),
-    }
+        Ok(_) => return Err(format!("`{text}` is not a positive number of seconds")),
+        Err(_) => parse_duration(text)?,
+    };
+    within(parsed, text, (MIN_TIMEOUT, MAX_TIMEOUT))
 }
 
 /// Parses a human duration flag such as `15m` or `90s`.
@@ -62,7 +67,50 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     duration::parse(text).map_err(|e| format!("invalid duration: {e}"))
 }
 
+/// Parses a timeout flag: a duration within the range a suite file allows (1s to 48h), so
+/// the command line cannot do what the file may not (`--timeout 0s` would create a run and
+/// abandon it at once).
+pub fn parse_timeout(text: &str) -> Result<Duration, String> {
+    within(parse_duration(text)?, text, (MIN_TIMEOUT, MAX_TIMEOUT))
+}
+
+/// Parses a poll-interval flag: a duration within the range a suite file allows (100ms to
+/// 10m), so the command line cannot poll in a tight loop.
+pub fn parse_poll_interval(text: &str) -> Result<Duration, String> {
+    within(
+        parse_duration(text)?,
+        text,
+        (MIN_POLL_INTERVAL, MAX_POLL_INTERVAL),
+    )
+}
+
+fn within(
+    value: Duration,
+    text: &str,
+    (min, max): (Duration, Duration),
+) -> Result<Duration, String> {
+    if value < min || value > max {
+        return Err(format!(
+            "`{}` is outside {} to {}, the range a suite file allows",
+            text.trim(),
+            duration::format(min),
+            duration::format(max)
+        ));
+    }
+    Ok(value)
+}
+
 pub fn run(args: WaitArgs, out: &Output) -> u8 {
+    if !looks_like_run_id(&args.run_id) {
+        error(
+            out,
+            &format!(
+                "`{}` does not look like a run id (letters, digits, `-` and `_`, as `create` prints it); check the argument",
+                args.run_id
+            ),
+        );
+        return crate::exit::USAGE;
+    }
     let env = match env_config::read(&args.env, out) {
         Ok(env) => env,
         Err(code) => return code,
@@ -85,7 +133,7 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
             Some(&args.run_id),
             &mut results_url,
         );
-        eprintln!(
+        crate::console::err(&format!(
             "waiting for run {} (timeout {}, polling every {}){}",
             args.run_id,
             duration::format(timeout),
@@ -94,7 +142,7 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
                 .as_deref()
                 .map(|u| format!(": {u}"))
                 .unwrap_or_default()
-        );
+        ));
         let ctx = Context {
             client: &connection.client,
             progress: &progress,
@@ -114,7 +162,11 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
             elapsed: Duration::ZERO,
             case_titles: Default::default(),
         };
-        let (followed, raw) = follow::attach(&ctx, observation, Instant::now()).await;
+        let (followed, mut raw) = follow::attach(&ctx, observation, Instant::now()).await;
+        // Passed on as the server sent it, but never with a secret in it.
+        if let Some(raw) = &mut raw {
+            redact::redact_json(raw);
+        }
         let obs = followed.observation;
         if let (Some(path), Some(raw)) = (&args.output, &raw)
             && let Err(e) = super::outputs::write_json_value(path, raw)
@@ -132,7 +184,7 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
             .unwrap_or("unknown");
         match &obs.end {
             RunEnd::Finished if obs.last_status == Some(RunStatus::Completed) => {
-                eprintln!("run {} completed", args.run_id);
+                crate::console::err(&format!("run {} completed", args.run_id));
                 crate::exit::SUCCESS
             }
             RunEnd::Finished => {

@@ -63,13 +63,25 @@ pub(super) fn score(min: f64, state: &AssertionState, policy: NoAssertions) -> T
         AssertionState::Configured(scores) => scores,
     };
     match scores.and_then(|s| s.overall_score) {
-        None => check(
-            name,
-            expected,
-            None,
-            false,
-            "the results carry no overall assertion score",
-        ),
+        None => match scores.and_then(|s| s.rejected_score) {
+            Some(sent) => check(
+                name,
+                expected,
+                None,
+                false,
+                format!(
+                    "the overall assertion score the server sent ({}) is outside 0 to 100, so it cannot be judged",
+                    num(sent)
+                ),
+            ),
+            None => check(
+                name,
+                expected,
+                None,
+                false,
+                "the results carry no overall assertion score",
+            ),
+        },
         Some(score) => {
             let score = score / 100.0;
             let ok = score >= min;

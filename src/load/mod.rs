@@ -3,6 +3,7 @@
 //! problems, and each problem is mapped back to `file:line:col` through the position index.
 
 pub mod diagnostic;
+mod numbers;
 pub mod positions;
 pub(crate) mod schema_check;
 pub(crate) mod schema_words;
@@ -109,6 +110,7 @@ pub fn load_source(source: &Source, options: &LoadOptions) -> Result<LoadedFile,
     let to_diagnostics =
         |findings: Vec<(Option<String>, Finding)>| locate(source, &positions, findings);
 
+    numbers::whole_numbers_as_integers(&mut document);
     let renderer = template::Renderer::new(options);
     let template_findings = renderer.render_document(&mut document);
     let secrets_used = renderer.secrets_read();
@@ -137,24 +139,10 @@ pub fn load_source(source: &Source, options: &LoadOptions) -> Result<LoadedFile,
         return Err(to_diagnostics(findings));
     }
 
-    let file: SuiteFile = match serde_json::from_value(document) {
+    let file: SuiteFile = match serde::Deserialize::deserialize(&document) {
         Ok(file) => file,
         Err(err) => {
-            // The schema mirrors the model, so this means the two disagree.
-            findings.push((
-                None,
-                Finding {
-                    pointer: String::new(),
-                    anchor: Anchor::Value,
-                    focus: None,
-                    message: format!(
-                        "the file passed the schema but does not fit the model: {err}"
-                    ),
-                    hint: Some(
-                        "this is a bug in hamming-runner; please report it with the file".into(),
-                    ),
-                },
-            ));
+            findings.push((None, model_mismatch(&document, &err)));
             return Err(to_diagnostics(findings));
         }
     };
@@ -217,6 +205,34 @@ pub fn locate(
     // A bad value in `defaults` is reported once, not once per suite inheriting it.
     all.dedup_by(|b, a| (a.line, a.column, &a.message) == (b.line, b.column, &b.message));
     Diagnostics(all)
+}
+
+/// A value the schema let through that the model cannot hold: a number too large for its
+/// field, pointed at where it is written. Anything else means the schema and the model
+/// disagree, which is a bug.
+fn model_mismatch(document: &serde_json::Value, err: &serde_json::Error) -> Finding {
+    let message = err.to_string();
+    match numbers::locate_quoted_number(document, &message) {
+        Some(pointer) => {
+            let field = schema_words::dotted(&pointer);
+            Finding {
+                anchor: Anchor::Value,
+                focus: None,
+                message: format!("`{field}` is a number this field cannot hold ({message})"),
+                hint: Some(
+                    "write a whole number in the field's range; counts and limits are at most 4294967295".into(),
+                ),
+                pointer,
+            }
+        }
+        None => Finding {
+            pointer: String::new(),
+            anchor: Anchor::Value,
+            focus: None,
+            message: format!("the file passed the schema but does not fit the model: {message}"),
+            hint: Some("this is a bug in hamming-runner; please report it with the file".into()),
+        },
+    }
 }
 
 fn diagnostic_for(
@@ -346,6 +362,20 @@ mod tests {
         assert_eq!(a.source.test_case_lines, vec![6, 7]);
         assert_eq!(loaded.suites[1].source.line, 10);
         assert_eq!(loaded.selection_count(), 3);
+    }
+
+    #[test]
+    fn whole_numbers_written_as_floats_are_read_as_integers() {
+        let text = "version: 1.0\ndefaults:\n  agent_id: a1\n  phone_numbers: [\"+14155550100\"]\nsuites:\n  a: { tags: [x], samples: 2.0 }\n  b: { tags: [x], samples: 010 }\n";
+        let loaded = load("f.yaml", text).unwrap();
+        let samples: Vec<u32> = loaded.suites.iter().map(|s| s.samples).collect();
+        assert_eq!(samples, vec![2, 10]);
+        let toml = "version = 1.0\n[defaults]\nagent_id = \"a1\"\nphone_numbers = [\"+14155550100\"]\n[suites.a]\ntags = [\"x\"]\nsamples = 3.0\n";
+        let loaded = load("f.toml", toml).unwrap();
+        assert_eq!(loaded.suites[0].samples, 3);
+        // A fraction is still an error, at its place.
+        let errors = load("f.yaml", &text.replace("2.0", "2.5")).unwrap_err();
+        assert_eq!(errors.0[0].line, 6, "{}", errors.render(false));
     }
 
     #[test]

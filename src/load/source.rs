@@ -38,17 +38,37 @@ impl Source {
         }
     }
 
-    /// Reads a file, refusing one that is too large, empty, not UTF-8 or holds a NUL byte.
+    /// Reads a file, refusing one that is too large, empty, not UTF-8 or holds a NUL byte,
+    /// and anything that is not a regular file (a directory, a FIFO, a device): reading a
+    /// FIFO nobody writes to would wait for ever, a device may never end.
     pub fn read(path: &Path) -> Result<Self, Box<Diagnostic>> {
         let name = path.display().to_string();
         let fail =
             |message: String, hint: &str| Box::new(Diagnostic::whole_file(&name, message, hint));
-        let file = std::fs::File::open(path).map_err(|err| {
+        let not_regular = |kind: &str| {
+            fail(
+                format!("`{name}` is {kind}, not a regular file"),
+                "pass the path of the suite file itself; to generate one, write it to a file first",
+            )
+        };
+        if let Ok(meta) = std::fs::metadata(path)
+            && !meta.is_file()
+        {
+            return Err(not_regular(kind_of(&meta)));
+        }
+        let file = open_without_waiting(path).map_err(|err| {
             fail(
                 format!("cannot open `{name}`: {}", io_reason(&err)),
                 "check the path; suite files are usually called `hamming.yaml`",
             )
         })?;
+        // The path may have been replaced between the check and the open: check what was
+        // opened.
+        if let Ok(meta) = file.metadata()
+            && !meta.is_file()
+        {
+            return Err(not_regular(kind_of(&meta)));
+        }
         // Read one byte past the cap so that an oversized file is detected without reading
         // all of it.
         let mut bytes = Vec::new();
@@ -152,6 +172,41 @@ impl Source {
     }
 }
 
+/// Opens for reading without blocking: on Unix with `O_NONBLOCK`, so that a FIFO swapped in
+/// after the check above cannot make the open wait for a writer.
+fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
 /// A short reason for an I/O error, for messages that already name the file.
 pub(crate) fn io_reason(err: &std::io::Error) -> String {
     match err.kind() {
@@ -187,6 +242,22 @@ mod tests {
         let err = Source::from_bytes(Path::new("f.yaml"), b"a: 1\nb: \xff\n".to_vec()).unwrap_err();
         assert_eq!((err.line, err.column), (2, 4));
         assert!(err.message.contains("not valid UTF-8"), "{}", err.message);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_fifos_directories_and_devices_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("suite.yaml");
+        let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid, NUL-terminated path; mkfifo only creates a file.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let err = Source::read(&fifo).unwrap_err();
+        assert!(err.message.contains("a FIFO"), "{}", err.message);
+        let err = Source::read(dir.path()).unwrap_err();
+        assert!(err.message.contains("a directory"), "{}", err.message);
+        let err = Source::read(Path::new("/dev/zero")).unwrap_err();
+        assert!(err.message.contains("a device"), "{}", err.message);
     }
 
     #[test]

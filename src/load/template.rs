@@ -168,7 +168,7 @@ impl Renderer {
                 });
             }
         }
-        template.render(&self.context).map_err(|err| {
+        let rendered = template.render(&self.context).map_err(|err| {
             match self.first_missing(&referenced) {
                 Some(problem) => problem,
                 None => TemplateProblem {
@@ -177,7 +177,40 @@ impl Renderer {
                     variable: None,
                 },
             }
-        })
+        })?;
+        self.refuse_withheld_value(&rendered, &referenced)?;
+        Ok(rendered)
+    }
+
+    /// A withheld secret may not reach the suite through another variable (`env.COPY` that
+    /// holds the key's value, or `--var`): such a value could be sent to Hamming in a field.
+    fn refuse_withheld_value(
+        &self,
+        rendered: &str,
+        referenced: &std::collections::HashSet<String>,
+    ) -> Result<(), TemplateProblem> {
+        for name in WITHHELD_ENV {
+            if !self.secrets.is_withheld(name) {
+                continue;
+            }
+            let Some(secret) = std::env::var(name).ok().filter(|v| v.trim().len() >= 8) else {
+                continue;
+            };
+            if rendered.contains(secret.trim()) {
+                let mut sorted: Vec<&String> = referenced.iter().collect();
+                sorted.sort();
+                return Err(TemplateProblem {
+                    message: format!(
+                        "this value holds the value of `{name}`, read through another variable"
+                    ),
+                    hint: format!(
+                        "`{name}` is withheld from templates under any name, so that it is never sent to Hamming in a suite field; remove it from the variable this template reads"
+                    ),
+                    variable: sorted.first().map(|v| (*v).clone()),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Names the first variable a failed template referenced that has no value.

@@ -34,8 +34,36 @@ pub fn parse(source: &Source) -> Result<(Value, Positions), Vec<Diagnostic>> {
         toml::from_str(&source.text).map_err(|e| vec![diagnostic_for(source, &e)])?;
     let mut positions = Positions::default();
     positions.set_value("", span_of(source, &document.span()));
-    walk_table(source, document.get_ref(), "", &mut positions);
+    let mut not_finite = Vec::new();
+    walk_table(
+        source,
+        document.get_ref(),
+        "",
+        &mut positions,
+        &mut not_finite,
+    );
+    if !not_finite.is_empty() {
+        return Err(not_finite);
+    }
     Ok((value, positions))
+}
+
+/// TOML has `nan` and `inf`; JSON (and so the schema and the model) has no such numbers,
+/// and a threshold of `nan` would compare false with everything and never fail. They are
+/// refused where they are written.
+fn not_finite(source: &Source, text: &str, span: &std::ops::Range<usize>) -> Diagnostic {
+    let at = span_of(source, span);
+    let mut diagnostic = Diagnostic::at(
+        source,
+        at.line,
+        at.column,
+        at.width,
+        format!("`{text}` is not a number a suite file can use"),
+    );
+    diagnostic.hint = Some(
+        "TOML's `nan` and `inf` have no meaning here (a threshold of `nan` would never fail); write a finite number such as 0.9".into(),
+    );
+    diagnostic
 }
 
 fn diagnostic_for(source: &Source, err: &toml::de::Error) -> Diagnostic {
@@ -76,11 +104,17 @@ fn span_of(source: &Source, range: &std::ops::Range<usize>) -> Span {
     }
 }
 
-fn walk_table(source: &Source, table: &DeTable<'_>, pointer: &str, positions: &mut Positions) {
+fn walk_table(
+    source: &Source,
+    table: &DeTable<'_>,
+    pointer: &str,
+    positions: &mut Positions,
+    not_finite_found: &mut Vec<Diagnostic>,
+) {
     for (key, value) in table.iter() {
         let p = child(pointer, key.get_ref());
         positions.set_key(&p, span_of(source, &key.span()));
-        walk_value(source, value, &p, positions);
+        walk_value(source, value, &p, positions, not_finite_found);
     }
 }
 
@@ -89,13 +123,21 @@ fn walk_value(
     value: &Spanned<DeValue<'_>>,
     pointer: &str,
     positions: &mut Positions,
+    not_finite_found: &mut Vec<Diagnostic>,
 ) {
     positions.set_value(pointer, span_of(source, &value.span()));
     match value.get_ref() {
-        DeValue::Table(table) => walk_table(source, table, pointer, positions),
+        DeValue::Table(table) => walk_table(source, table, pointer, positions, not_finite_found),
         DeValue::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk_value(source, item, &child(pointer, &i.to_string()), positions);
+                let p = child(pointer, &i.to_string());
+                walk_value(source, item, &p, positions, not_finite_found);
+            }
+        }
+        DeValue::Float(float) => {
+            let text = float.as_str();
+            if text.contains("nan") || text.contains("inf") {
+                not_finite_found.push(not_finite(source, text, &value.span()));
             }
         }
         _ => {}
@@ -124,6 +166,16 @@ mod tests {
         let (value, _) = parse(&Source::new("s.toml", text.into())).unwrap();
         let names: Vec<_> = value["suites"].as_object().unwrap().keys().collect();
         assert_eq!(names, ["zeta", "alpha"]);
+    }
+
+    #[test]
+    fn refuses_nan_and_inf_where_they_are_written() {
+        let text = "version = 1\n[suites.s.thresholds]\nmin_test_pass_rate = nan\nmin_assertion_score = -inf\n";
+        let errors = parse(&Source::new("s.toml", text.into())).unwrap_err();
+        let at: Vec<(u32, u32)> = errors.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(at, vec![(3, 22), (4, 23)], "{errors:?}");
+        assert!(errors[0].message.contains("`nan`"), "{errors:?}");
+        assert!(parse(&Source::new("s.toml", "a = 1.5\nb = 1e3\n".into())).is_ok());
     }
 
     #[test]

@@ -58,6 +58,9 @@ fn diagnostic_for(source: &Source, err: &serde_saphyr::Error) -> Diagnostic {
         .filter(|(line, _)| *line > 0)
         .unwrap_or((1, 1));
     let raw = inner.to_string();
+    if let Some(diagnostic) = long_key(source, line, column, &raw) {
+        return diagnostic;
+    }
     let message = clean_message(&raw);
     // A duplicate key is underlined whole.
     let width = if raw.contains("duplicate") {
@@ -78,10 +81,61 @@ fn diagnostic_for(source: &Source, err: &serde_saphyr::Error) -> Diagnostic {
     diagnostic
 }
 
+/// YAML allows at most 1024 characters in a key written without `?`; the parser's own
+/// message for a longer one ("simple key expected ':'") says nothing of length.
+const MAX_PLAIN_KEY: usize = 1024;
+
+fn long_key(source: &Source, line: u32, column: u32, raw: &str) -> Option<Diagnostic> {
+    if !raw.to_lowercase().contains("simple key") {
+        return None;
+    }
+    let text = source.line(line)?;
+    let key: String = text
+        .chars()
+        .skip(column.saturating_sub(1) as usize)
+        .take_while(|c| *c != ':')
+        .collect();
+    if key.chars().count() <= MAX_PLAIN_KEY {
+        return None;
+    }
+    let mut diagnostic = Diagnostic::at(
+        source,
+        line,
+        column.max(1),
+        1,
+        format!(
+            "invalid YAML: this key is {} characters long; YAML allows at most {MAX_PLAIN_KEY} in a key",
+            key.chars().count()
+        ),
+    );
+    diagnostic.hint = Some(
+        "suite and field names are short; if a long value became a key, check the indentation and the `:` on this line".into(),
+    );
+    Some(diagnostic)
+}
+
+/// What a breached parser budget means, in the file's terms.
+fn budget_message(raw: &str) -> Option<String> {
+    let breach = raw.split("budget breached:").nth(1)?.trim();
+    let kind = breach.split([' ', '{']).next().unwrap_or_default();
+    Some(match kind {
+        "Documents" => "invalid YAML: the file holds more than one YAML document (a `---` line starts another); a suite file is a single document".to_owned(),
+        "Depth" => format!("invalid YAML: the document nests deeper than {MAX_DEPTH} levels"),
+        "Nodes" => "invalid YAML: the file has more than 200,000 values; a suite file needs far fewer".to_owned(),
+        "Events" => "invalid YAML: the file has more than 500,000 parser events; a suite file needs far fewer".to_owned(),
+        "Aliases" | "Anchors" | "AliasAnchorRatio" | "MergeKeys" => "invalid YAML: the file uses more anchors, aliases or merge keys than a suite file needs".to_owned(),
+        "ScalarBytes" => "invalid YAML: the file's values add up to more than 16 MiB of text".to_owned(),
+        _ => "invalid YAML: the file is larger or more repetitive than a suite file can be".to_owned(),
+    })
+}
+
 /// Drops the location serde-saphyr appends (it is shown separately) and lowercases the
 /// first letter so the message reads like the others.
 fn clean_message(raw: &str) -> String {
     let lower = raw.to_lowercase();
+    if let Some(message) = budget_message(raw) {
+        return message;
+    }
     if lower.contains("depth") && lower.contains("budget") {
         return format!("invalid YAML: the document nests deeper than {MAX_DEPTH} levels");
     }
@@ -112,7 +166,9 @@ fn clean_message(raw: &str) -> String {
 
 fn hint_for(raw: &str) -> String {
     let lower = raw.to_lowercase();
-    if lower.contains("duplicate") {
+    if lower.contains("documents") && lower.contains("budget") {
+        "remove the `---` line (and anything after it), or put the other suites in a file of their own".into()
+    } else if lower.contains("duplicate") {
         "each key may appear once per mapping; remove or rename the repeated key".into()
     } else if lower.contains("budget") || lower.contains("alias") || lower.contains("depth") {
         "the file nests or repeats (through aliases) far more than a suite file needs; simplify it"
@@ -264,6 +320,26 @@ mod tests {
         let err = parse_str("version: 1\nversion: 2\n").unwrap_err();
         assert_eq!(err.line, 2, "{err:?}");
         assert!(err.message.contains("duplicate"), "{}", err.message);
+    }
+
+    #[test]
+    fn budget_breaches_and_long_keys_say_what_is_wrong() {
+        let err = parse_str("version: 1\n---\n").unwrap_err();
+        assert!(
+            err.message.contains("more than one YAML document"),
+            "{}",
+            err.message
+        );
+        assert_eq!(err.line, 2);
+        assert!(err.hint.as_deref().unwrap_or_default().contains("`---`"));
+        let long = format!("version: 1\n{}: x\n", "k".repeat(1100));
+        let err = parse_str(&long).unwrap_err();
+        assert!(err.message.contains("1100 characters"), "{}", err.message);
+        assert_eq!(err.line, 2);
+        let nodes = format!("a: [{}]\n", vec!["1"; 200_001].join(","));
+        let err = parse_str(&nodes).unwrap_err();
+        assert!(err.message.contains("200,000 values"), "{}", err.message);
+        assert!(!err.message.contains('{'), "{}", err.message);
     }
 
     #[test]

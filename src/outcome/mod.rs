@@ -5,6 +5,8 @@
 mod merge;
 mod model;
 mod observation;
+pub mod scrub;
+pub mod verify;
 
 pub use merge::{MergeError, in_file_order, merge};
 pub use model::{
@@ -13,6 +15,8 @@ pub use model::{
     Verdict, rfc3339,
 };
 pub use observation::{RunEnd, RunObservation};
+pub use scrub::{ScrubError, Scrubbed, scrub};
+pub use verify::recheck;
 
 #[cfg(test)]
 pub(crate) mod fixtures;

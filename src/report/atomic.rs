@@ -57,6 +57,14 @@ fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
     Err(last_error.unwrap_or_else(|| io::Error::other("could not create a temporary file")))
 }
 
+/// Proves that `dir` accepts a new file (as `write_atomic` will need): creates a temporary
+/// file there and removes it again.
+pub fn probe_dir(dir: &Path) -> io::Result<()> {
+    let (path, file) = create_temp(dir, "probe")?;
+    drop(file);
+    fs::remove_file(path)
+}
+
 /// Makes the rename durable where the platform allows syncing a directory.
 fn sync_dir(dir: &Path) {
     #[cfg(unix)]

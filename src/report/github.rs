@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::files::ReportFiles;
 use crate::outcome::{CheckStatus, Outcome, SuiteOutcome, Verdict};
+use crate::untrusted::{lines, one_line};
 
 /// Whether the process runs under GitHub Actions.
 pub fn detected() -> bool {
@@ -69,22 +70,24 @@ pub struct Annotation {
 }
 
 impl Annotation {
-    /// The workflow command, one line.
+    /// The workflow command, one line. Title and message are made printable first (they
+    /// carry server text; the message may keep line breaks, which the escaping below turns
+    /// into `%0A` inside the command), then escaped as the command syntax requires.
     pub fn command(&self) -> String {
         let level = match self.level {
             Level::Error => "error",
             Level::Warning => "warning",
             Level::Notice => "notice",
         };
-        let mut properties = vec![format!("file={}", escape_property(&self.file))];
+        let mut properties = vec![format!("file={}", escape_property(&one_line(&self.file)))];
         if self.line > 0 {
             properties.push(format!("line={}", self.line));
         }
-        properties.push(format!("title={}", escape_property(&self.title)));
+        properties.push(format!("title={}", escape_property(&one_line(&self.title))));
         format!(
             "::{level} {}::{}\n",
             properties.join(","),
-            escape_data(&self.message)
+            escape_data(&lines(&self.message))
         )
     }
 }
@@ -304,6 +307,11 @@ pub fn random_delimiter() -> String {
 pub fn publish(outcome: &Outcome, files: &ReportFiles, out: &mut dyn Write) -> io::Result<()> {
     write_annotations(outcome, out)?;
     out.flush()?;
+    append_files(outcome, files)
+}
+
+/// The step outputs and the step summary, appended to the files the environment names.
+pub fn append_files(outcome: &Outcome, files: &ReportFiles) -> io::Result<()> {
     append_outputs(outcome, files)?;
     append_step_summary(outcome)?;
     Ok(())

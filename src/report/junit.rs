@@ -16,6 +16,10 @@
 //!
 //! The output validates against the Surefire JUnit 10 XSD; `quick-junit` writes a `skipped`
 //! attribute on `<testsuites>` that the XSD does not allow, so it is removed afterwards.
+//!
+//! Names, messages and properties are one printable line each and multi-line texts are
+//! printable line by line (see `untrusted::printable`): a CI viewer shows a server's control
+//! characters and bidi overrides as escapes, never obeys them.
 
 use std::io::{self, Write};
 use std::time::Duration;
@@ -23,6 +27,17 @@ use std::time::Duration;
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::outcome::{CallOutcome, CheckStatus, Outcome, SuiteOutcome, Verdict};
+use crate::untrusted::{lines, one_line};
+
+/// A value for an attribute or a one-line message.
+fn line(value: &str) -> String {
+    one_line(value).into_owned()
+}
+
+/// A text of several lines, each printable.
+fn text(value: &str) -> String {
+    lines(value).into_owned()
+}
 
 /// The name of each suite's testcase that carries the threshold checks.
 pub const THRESHOLDS_TESTCASE: &str = "thresholds";
@@ -51,15 +66,15 @@ fn seconds(value: f64) -> Duration {
 }
 
 fn test_suite(suite: &SuiteOutcome, elapsed: Duration) -> TestSuite {
-    let mut ts = TestSuite::new(suite.name.as_str());
+    let mut ts = TestSuite::new(line(&suite.name));
     ts.set_time(elapsed);
     ts.add_property(Property::new("verdict", suite.verdict.as_str()));
-    ts.add_property(Property::new("agent_id", suite.agent_id.as_str()));
+    ts.add_property(Property::new("agent_id", line(&suite.agent_id)));
     if let Some(id) = &suite.run_id {
-        ts.add_property(Property::new("run_id", id.as_str()));
+        ts.add_property(Property::new("run_id", line(id)));
     }
     if let Some(url) = &suite.results_url {
-        ts.add_property(Property::new("results_url", url.as_str()));
+        ts.add_property(Property::new("results_url", line(url)));
     }
     if let Some(rate) = suite.pass_rate {
         ts.add_property(Property::new("pass_rate", rate.to_string()));
@@ -73,7 +88,7 @@ fn test_suite(suite: &SuiteOutcome, elapsed: Duration) -> TestSuite {
             .iter()
             .map(|f| f.test_case_id.as_str())
             .collect();
-        ts.add_property(Property::new("flaky_cases", ids.join(",")));
+        ts.add_property(Property::new("flaky_cases", line(&ids.join(","))));
     }
     for call in &suite.calls {
         ts.add_test_case(call_case(suite, call));
@@ -88,8 +103,8 @@ fn call_case(suite: &SuiteOutcome, call: &CallOutcome) -> TestCase {
         "FAILED" => non_success(NonSuccessKind::Failure, "FAILED", call, suite),
         other => non_success(NonSuccessKind::Error, other, call, suite),
     };
-    let mut case = TestCase::new(call.display_name(), status);
-    case.set_classname(suite.name.as_str());
+    let mut case = TestCase::new(line(&call.display_name()), status);
+    case.set_classname(line(&suite.name));
     if let Some(duration) = call.duration_seconds {
         case.set_time(seconds(duration));
     }
@@ -109,7 +124,7 @@ fn call_case(suite: &SuiteOutcome, call: &CallOutcome) -> TestCase {
         out.extend(links(call));
     }
     if !out.is_empty() {
-        case.set_system_out(out.join("\n"));
+        case.set_system_out(text(&out.join("\n")));
     }
     case
 }
@@ -143,9 +158,9 @@ fn non_success(
     lines.extend(suite.unknown_number_note(call).map(str::to_owned));
     lines.extend(links(call));
     let mut status = TestCaseStatus::non_success(kind);
-    status.set_message(message).set_type(ty);
+    status.set_message(line(&message)).set_type(line(ty));
     if !lines.is_empty() {
-        status.set_description(lines.join("\n"));
+        status.set_description(text(&lines.join("\n")));
     }
     status
 }
@@ -202,34 +217,32 @@ fn thresholds_case(suite: &SuiteOutcome) -> TestCase {
                 .collect();
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status
-                .set_message(format!("gate failed: {}", failed.join("; ")))
+                .set_message(line(&format!("gate failed: {}", failed.join("; "))))
                 .set_type("gate");
-            status.set_description(description.clone());
+            status.set_description(text(&description));
             status
         }
         Verdict::NotRun => {
             let mut status = TestCaseStatus::skipped();
-            status
-                .set_message(suite.reason.as_str())
-                .set_type("not_run");
+            status.set_message(line(&suite.reason)).set_type("not_run");
             status
         }
         Verdict::Error | Verdict::TimedOut | Verdict::Interrupted => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
             status
-                .set_message(suite.reason.as_str())
+                .set_message(line(&suite.reason))
                 .set_type(suite.verdict.as_str());
             if !description.is_empty() {
-                status.set_description(description.clone());
+                status.set_description(text(&description));
             }
             status
         }
     };
     let passed = matches!(status, TestCaseStatus::Success { .. });
     let mut case = TestCase::new(THRESHOLDS_TESTCASE, status);
-    case.set_classname(suite.name.as_str());
+    case.set_classname(line(&suite.name));
     if passed && !description.is_empty() {
-        case.set_system_out(description);
+        case.set_system_out(text(&description));
     }
     case
 }

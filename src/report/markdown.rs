@@ -1,10 +1,16 @@
 //! The Markdown summary (GitHub's step summary): a table of suites, then per suite its
 //! thresholds, the calls that did not pass with the judge's reason and links, and flaky
 //! cases. Trimmed to stay under GitHub's 1 MiB step-summary limit, with a note saying so.
+//!
+//! Every value is escaped so that it renders as the text it is: HTML (`<script>`, `<img>`)
+//! and Markdown syntax (links, emphasis, headings, table pipes) from a server or a suite
+//! file stay text, and control characters are shown as escapes. Links are written only for
+//! `http:` and `https:` addresses (the outcome's links were vetted before rendering).
 
 use std::io::{self, Write};
 
 use crate::outcome::{CallOutcome, CheckStatus, Outcome, SuiteOutcome, Verdict};
+use crate::untrusted::one_line;
 
 /// GitHub rejects a step summary above 1 MiB; stay clearly below it.
 pub const SUMMARY_LIMIT: usize = 1024 * 1024 - 16 * 1024;
@@ -86,13 +92,13 @@ fn head(outcome: &Outcome) -> String {
             .map(|s| format!("{:.1}%", s * 100.0))
             .unwrap_or_else(|| "–".to_owned());
         let run = match (&suite.run_id, &suite.results_url) {
-            (Some(id), Some(url)) => format!("[{}]({url})", cell(id)),
+            (Some(id), Some(url)) => link(&cell(id), url).unwrap_or_else(|| cell(id)),
             (Some(id), None) => cell(id),
             _ => "–".to_owned(),
         };
         text.push_str(&format!(
-            "| `{}` | {} {} | {pass_rate} | {score} | {} | {} | {run} |\n",
-            cell(&suite.name),
+            "| {} | {} {} | {pass_rate} | {score} | {} | {} | {run} |\n",
+            code(&suite.name),
             icon(suite.verdict),
             suite.verdict.label(),
             suite.counts.total,
@@ -106,13 +112,13 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
     let mut lines = vec![
         String::new(),
         format!(
-            "### {} `{}`: {}",
+            "### {} {}: {}",
             icon(suite.verdict),
-            cell(&suite.name),
+            code(&suite.name),
             suite.verdict.label()
         ),
         String::new(),
-        text(&suite.reason),
+        paragraph(&suite.reason),
     ];
     if !suite.checks.is_empty() {
         lines.push(String::new());
@@ -125,8 +131,8 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
                 CheckStatus::Skipped => format!("⏭️ {}", cell(&check.reason)),
             };
             lines.push(format!(
-                "| `{}` | {} | {} | {result} |",
-                cell(&check.name),
+                "| {} | {} | {} | {result} |",
+                code(&check.name),
                 cell(&check.expected),
                 cell(check.measured.as_deref().unwrap_or("–"))
             ));
@@ -167,8 +173,8 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
                 .map(|t| format!("{} ", text(t)))
                 .unwrap_or_default();
             lines.push(format!(
-                "- {title}`[{}]`: {} of {} calls passed, {} failed, {} errored",
-                cell(&case.test_case_id),
+                "- {title}{}: {} of {} calls passed, {} failed, {} errored",
+                code(&format!("[{}]", case.test_case_id)),
                 case.passed,
                 case.calls,
                 case.failed,
@@ -196,15 +202,15 @@ fn call_line(suite: &SuiteOutcome, call: &CallOutcome) -> String {
         .unwrap_or_default();
     let mut links = Vec::new();
     if let Some(url) = &call.transcript_url {
-        links.push(format!("[transcript]({url})"));
+        links.extend(link("transcript", url));
     }
     if let Some(url) = &call.recording_url {
-        links.push(format!("[recording]({url})"));
+        links.extend(link("recording", url));
     }
     if links.is_empty()
         && let Some(url) = &call.link
     {
-        links.push(format!("[results]({url})"));
+        links.extend(link("results", url));
     }
     if call.recording_pending {
         links.push("recording pending".to_owned());
@@ -217,20 +223,94 @@ fn call_line(suite: &SuiteOutcome, call: &CallOutcome) -> String {
     format!(
         "- **{}**{number} {}{duration}{flaky}{reason}{links}",
         text(&call.display_name()),
-        call.status
+        text(&call.status)
     )
 }
 
-/// Text on one line, cut to `MAX_TEXT` characters.
+/// Plain text on one line, cut to `MAX_TEXT` characters: printable, and with every
+/// character that HTML or Markdown would read as inline syntax escaped.
 fn text(value: &str) -> String {
-    let one_line = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    escape(&shortened(value), false)
+}
+
+/// `text` for a line of its own, where a leading `#`, `>` or `-` would start a block.
+fn paragraph(value: &str) -> String {
+    escape(&shortened(value), true)
+}
+
+fn shortened(value: &str) -> String {
+    let printable = one_line(value);
+    let one_line = printable.split_whitespace().collect::<Vec<_>>().join(" ");
     match one_line.char_indices().nth(MAX_TEXT) {
         Some((cut, _)) => format!("{}…", &one_line[..cut]),
         None => one_line,
     }
 }
 
-/// Text safe inside a table cell: one line, pipes escaped.
+/// Escapes HTML and Markdown syntax: `<` and `&` (no tag or entity can start), the
+/// characters of links, code, emphasis and table cells, and the block markers that only
+/// count at the start of a line. An `_` inside a word stays as it is (GitHub reads it as
+/// text there), so `min_test_pass_rate` reads as written.
+fn escape(value: &str, line_start: bool) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let mut out = String::with_capacity(value.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let inside_word = i > 0
+            && chars[i - 1].is_alphanumeric()
+            && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        match c {
+            '<' => out.push_str("&lt;"),
+            '&' => out.push_str("&amp;"),
+            '_' if inside_word => out.push(c),
+            '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '#' | '>' | '-' | '+' | '=' if i == 0 && line_start => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text safe inside a table cell: `text` escapes every pipe already.
 fn cell(value: &str) -> String {
-    text(value).replace('|', "\\|")
+    text(value)
+}
+
+/// A name as inline code: printable, one line; a value that holds a backtick (which would
+/// end the span early) is written as escaped text instead. Pipes are escaped even in code,
+/// as GitHub's tables require.
+fn code(value: &str) -> String {
+    let printable = one_line(value);
+    let one_line = printable.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.is_empty() || one_line.contains('`') || one_line.chars().count() > MAX_TEXT {
+        return text(value);
+    }
+    format!("`{}`", one_line.replace('|', "\\|"))
+}
+
+/// A Markdown link, for `http:` and `https:` addresses only; characters that would end the
+/// link early are percent-encoded.
+fn link(label: &str, url: &str) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return None;
+    }
+    let mut target = String::with_capacity(url.len());
+    for c in url.trim().chars() {
+        match c {
+            '(' => target.push_str("%28"),
+            ')' => target.push_str("%29"),
+            '<' => target.push_str("%3C"),
+            '>' => target.push_str("%3E"),
+            '|' => target.push_str("%7C"),
+            c if c.is_whitespace() || c.is_control() => return None,
+            c => target.push(c),
+        }
+    }
+    Some(format!("[{label}]({target})"))
 }

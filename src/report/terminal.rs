@@ -1,10 +1,14 @@
 //! The end-of-run summary for a person reading a terminal or a CI log: per suite the
 //! verdict, every threshold with its measured value, failing and flaky calls with the judge's
 //! reasons and links, then one totals line.
+//!
+//! Every value is printed through `one_line`: server text (a judge's reason, a title, a
+//! status) can neither move the terminal nor start a workflow command in a CI log.
 
 use std::io::{self, Write};
 
 use crate::outcome::{CallOutcome, CheckStatus, Outcome, SuiteOutcome, Verdict};
+use crate::untrusted::one_line as t;
 
 /// How many failing calls a suite lists before pointing at the full reports.
 pub const MAX_FAILING_CALLS: usize = 20;
@@ -32,7 +36,7 @@ pub fn write_terminal_with(
     let paint = Paint(options.color);
     for suite in &outcome.suites {
         if options.github_groups {
-            let title = format!("{}: {}", suite.name, suite.verdict.label());
+            let title = format!("{}: {}", t(&suite.name), suite.verdict.label());
             out.write_all(super::github::group(&title).as_bytes())?;
         }
         write_suite(suite, out, paint)?;
@@ -88,14 +92,14 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
         out,
         "{} {}: {}",
         paint.bold("suite"),
-        paint.bold(&suite.name),
+        paint.bold(&t(&suite.name)),
         paint.verdict(suite.verdict)
     )?;
-    writeln!(out, "  {}", suite.reason)?;
+    writeln!(out, "  {}", t(&suite.reason))?;
     match (&suite.run_id, &suite.results_url) {
-        (Some(id), Some(url)) => writeln!(out, "  run {id}: {url}")?,
-        (Some(id), None) => writeln!(out, "  run {id}")?,
-        (None, Some(url)) => writeln!(out, "  results: {url}")?,
+        (Some(id), Some(url)) => writeln!(out, "  run {}: {}", t(id), t(url))?,
+        (Some(id), None) => writeln!(out, "  run {}", t(id))?,
+        (None, Some(url)) => writeln!(out, "  results: {}", t(url))?,
         (None, None) => {}
     }
     if suite.counts.total > 0 {
@@ -131,14 +135,14 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
         let name_width = suite
             .checks
             .iter()
-            .map(|c| c.name.len())
+            .map(|c| t(&c.name).len())
             .max()
             .unwrap_or(0)
             .min(MAX_COLUMN);
         let measured_width = suite
             .checks
             .iter()
-            .map(|c| measured(c).len())
+            .map(|c| t(measured(c)).len())
             .max()
             .unwrap_or(0)
             .min(MAX_COLUMN);
@@ -151,12 +155,12 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
             writeln!(
                 out,
                 "    {mark}  {:<name_width$}  {:<measured_width$}  expected {}",
-                check.name,
-                measured(check),
-                check.expected
+                t(&check.name),
+                t(measured(check)),
+                t(&check.expected)
             )?;
             if check.status != CheckStatus::Passed {
-                writeln!(out, "          {}", check.reason)?;
+                writeln!(out, "          {}", t(&check.reason))?;
             }
         }
     }
@@ -172,7 +176,7 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
             let place = suite
                 .results_url
                 .as_deref()
-                .map(|u| format!(" or {u}"))
+                .map(|u| format!(" or {}", t(u)))
                 .unwrap_or_default();
             writeln!(
                 out,
@@ -187,12 +191,16 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
             let title = case
                 .title
                 .as_deref()
-                .map(|t| format!("{t} "))
+                .map(|title| format!("{} ", t(title)))
                 .unwrap_or_default();
             writeln!(
                 out,
                 "    {title}[{}]: {} of {} calls passed, {} failed, {} errored",
-                case.test_case_id, case.passed, case.calls, case.failed, case.errored
+                t(&case.test_case_id),
+                case.passed,
+                case.calls,
+                case.failed,
+                case.errored
             )?;
         }
     }
@@ -211,7 +219,7 @@ fn write_call(
 ) -> io::Result<()> {
     let status = match call.status.as_str() {
         "FAILED" | "ERROR" => paint.red(&call.status),
-        _ => paint.yellow(&call.status),
+        other => paint.yellow(&t(other)),
     };
     let duration = call
         .duration_seconds
@@ -225,24 +233,24 @@ fn write_call(
     writeln!(
         out,
         "    {status} {}{number}{duration}{flaky}",
-        call.display_name()
+        t(&call.display_name())
     )?;
     if let Some(reason) = &call.reason {
-        writeln!(out, "      {reason}")?;
+        writeln!(out, "      {}", t(reason))?;
     }
     for (label, url) in [
         ("transcript", &call.transcript_url),
         ("recording", &call.recording_url),
     ] {
         if let Some(url) = url {
-            writeln!(out, "      {}", paint.dim(&format!("{label}: {url}")))?;
+            writeln!(out, "      {}", paint.dim(&format!("{label}: {}", t(url))))?;
         }
     }
     if call.transcript_url.is_none()
         && call.recording_url.is_none()
         && let Some(link) = &call.link
     {
-        writeln!(out, "      {}", paint.dim(&format!("results: {link}")))?;
+        writeln!(out, "      {}", paint.dim(&format!("results: {}", t(link))))?;
     }
     if call.recording_pending {
         writeln!(out, "      {}", paint.dim("recording pending"))?;

@@ -52,12 +52,12 @@ impl CancelTrigger {
 pub fn listen_for_signals(trigger: CancelTrigger) {
     tokio::spawn(async move {
         wait_for_signal().await;
-        eprintln!(
-            "\ninterrupted: fetching partial results and writing reports (press Ctrl-C again to stop at once)"
+        crate::console::err(
+            "\ninterrupted: fetching partial results and writing reports (press Ctrl-C again to stop at once)",
         );
         trigger.fire();
         wait_for_signal().await;
-        eprintln!("interrupted twice: stopping now; reports were not written");
+        crate::console::err("interrupted twice: stopping now; reports were not written");
         std::process::exit(i32::from(crate::exit::INTERRUPTED));
     });
 }

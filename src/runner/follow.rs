@@ -4,16 +4,18 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::api::client::ReadProgress;
 use crate::api::wire::{ResultsBody, RunStatus};
 use crate::api::{ApiError, Client};
 use crate::outcome::{RunEnd, RunObservation};
 use crate::suite::ResolvedSuite;
+use crate::untrusted::LinkPolicy;
 
 use super::cancel::Cancel;
 use super::progress::Progress;
 use super::start;
 use super::state::StateFile;
-use super::ticker::Ticker;
+use super::ticker::{Stop, Ticker};
 
 /// How the runner paces itself. Under the simulator every duration is compressed by the same
 /// factor as the simulator's clock.
@@ -31,11 +33,14 @@ pub struct Pacing {
     pub poll_ceiling: Option<Duration>,
     /// Overrides every suite's timeout (`--timeout`).
     pub timeout: Option<Duration>,
-    /// The longest wait for partial results after a timeout or interruption.
+    /// The longest wait for partial results after a timeout.
     pub partial_results_budget: Duration,
     /// The longest end-of-run re-check of recording links still missing from a completed
     /// run's results.
     pub recording_budget: Duration,
+    /// The longest wait for partial results after Ctrl-C or SIGTERM: CI sends SIGKILL a few
+    /// seconds after SIGTERM, and the reports must be written before that.
+    pub interrupted_results_budget: Duration,
 }
 
 impl Default for Pacing {
@@ -49,6 +54,7 @@ impl Default for Pacing {
             timeout: None,
             partial_results_budget: Duration::from_secs(30),
             recording_budget: Duration::from_secs(5),
+            interrupted_results_budget: Duration::from_secs(4),
         }
     }
 }
@@ -94,6 +100,18 @@ impl Pacing {
             )
         } else {
             (budget, round)
+        }
+    }
+
+    /// The longest wait for partial results once a suite ended so, in real time: shorter
+    /// after an interruption. The interruption budget is never scaled: it bounds a real
+    /// wait the CI system imposes.
+    pub fn partial_results_wait_after(&self, end: &RunEnd) -> Duration {
+        let wait = self.partial_results_wait();
+        if *end == RunEnd::Interrupted {
+            wait.min(self.interrupted_results_budget)
+        } else {
+            wait
         }
     }
 
@@ -174,9 +192,28 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
         return followed;
     }
 
+    // A create an earlier attempt sent and never learnt the run of: it may have placed the
+    // calls, so the suite is not created again until the user has looked (or says --fresh).
+    if let Some(message) = ctx
+        .state
+        .and_then(|state| pending_stop(ctx, state, &obs.suite))
+    {
+        ctx.progress
+            .finished(&name, &format!("not started: {message}"));
+        obs.end = RunEnd::NotStarted { message };
+        return finish(obs, began, false);
+    }
+
     // Resolve the selection and create the run. The POST is not abandoned midway on Ctrl-C:
     // once sent, its answer is the only record of the run it may have started.
-    let started = start::start_run(ctx.client, &obs.suite, ctx.max_calls, &ctx.cancel).await;
+    let started = start::start_recorded(
+        ctx.client,
+        &obs.suite,
+        ctx.max_calls,
+        &ctx.cancel,
+        ctx.state,
+    )
+    .await;
     let (created, resolved) = match started {
         Ok(pair) => pair,
         Err(err) => {
@@ -190,6 +227,9 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
                 obs.results_url = results_url.clone();
             }
             obs.end = err.to_end();
+            if let Some(state) = ctx.state {
+                note_recorded_attempt(&err, state, &mut obs.end);
+            }
             ctx.progress
                 .finished(&name, &format!("not started: {}", err.short()));
             return finish(obs, began, usage);
@@ -201,14 +241,17 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
     obs.case_titles = resolved.cases.clone();
     let run_id = created.run_id.clone();
     obs.run_id = Some(run_id.clone());
-    obs.results_url = created.results_url.clone();
+    obs.results_url = created
+        .results_url
+        .as_deref()
+        .and_then(|url| LinkPolicy::for_api(ctx.client.base_url()).vet(url));
     if let Some(state) = ctx.state
         && let Err(e) = state.record(&obs.suite, &run_id, obs.results_url.as_deref())
     {
         // The calls are placed either way: keep following, but say loudly that a re-run
-        // of this command would not know about this run.
+        // of this command cannot follow this run (it finds the create pending and stops).
         ctx.progress.note(&format!(
-            "{name}: warning: {e}; run {run_id} is not recorded, so a re-run would start a new one"
+            "{name}: warning: {e}; run {run_id} is not recorded, so a re-run cannot re-attach to it (it stops on the pending create instead): note the run id"
         ));
     }
 
@@ -254,16 +297,24 @@ async fn poll(
     let interval = ctx.pacing.interval_for(&obs.suite);
     let mut ticker = Ticker::new(&ctx.pacing, &ctx.cancel, start, timeout, interval);
     let name = obs.suite.name.clone();
+    // Failed attempts of the status read in flight, to say why when the deadline cuts it.
+    let watch = ReadProgress::default();
+    let mut ever_read = false;
     loop {
-        let status = match ticker.next(ctx.client.status(run_id)).await {
+        let status = match ticker.next(ctx.client.status_watched(run_id, &watch)).await {
             Ok(status) => status,
             Err(stop) => {
                 obs.end = stop.end();
+                if stop == Stop::TimedOut {
+                    explain_unreadable_status(ctx, obs, run_id, &watch, ever_read, timeout);
+                }
                 break;
             }
         };
         match status {
             Ok(body) => {
+                ever_read = true;
+                watch.clear();
                 let status = RunStatus::parse(body.status.as_deref().unwrap_or("UNKNOWN"));
                 ctx.progress
                     .status(&name, &status, start.elapsed(), timeout);
@@ -311,20 +362,90 @@ async fn poll(
         }
     }
     // Timed out, interrupted, or the status could not be read: keep whatever results exist.
-    let raw = partial_results(ctx, run_id).await;
+    let raw = partial_results(ctx, run_id, &obs.end).await;
     obs.results = raw.as_ref().map(parse_results);
     raw
 }
 
-/// Reads a results body leniently; a body that is not an object reads as empty results.
+/// Reads a results body leniently; a body that is not an object reads as empty results, and
+/// values no valid answer can hold (a score of 150, a negative duration) read as absent.
 pub fn parse_results(raw: &serde_json::Value) -> ResultsBody {
     // Read through a reference: a results body with transcripts can be megabytes, and
     // cloning it whole first would hold it twice.
-    serde::Deserialize::deserialize(raw).unwrap_or_default()
+    let body: ResultsBody = serde::Deserialize::deserialize(raw).unwrap_or_default();
+    body.without_impossible_values()
 }
 
-async fn partial_results(ctx: &Context<'_>, run_id: &str) -> Option<serde_json::Value> {
-    let budget = ctx.pacing.partial_results_wait();
+/// Says why a suite timed out when its status could not be read: never within the whole
+/// timeout (then the run could not be followed at all: a platform error), or not at the end
+/// (a note beside the timeout).
+fn explain_unreadable_status(
+    ctx: &Context<'_>,
+    obs: &mut RunObservation,
+    run_id: &str,
+    watch: &ReadProgress,
+    ever_read: bool,
+    timeout: Duration,
+) {
+    let (failures, Some(last)) = watch.failures() else {
+        return;
+    };
+    if ever_read {
+        ctx.progress.note(&format!(
+            "{}: the status of run {run_id} could not be read when the timeout came ({failures} failed attempt(s); last error: {last})",
+            obs.suite.name
+        ));
+    } else {
+        obs.end = RunEnd::PlatformError {
+            message: format!(
+                "the status of run {run_id} could not be read at all within the suite's timeout of {}: {failures} attempt(s) failed, the last with: {last}",
+                crate::suite::duration::format(timeout)
+            ),
+        };
+    }
+}
+
+/// The stop message of a suite whose create an earlier attempt sent and never recorded the
+/// run of; a pending create for an older version of the suite is only noted.
+pub(super) fn pending_stop(
+    ctx: &Context<'_>,
+    state: &StateFile,
+    suite: &ResolvedSuite,
+) -> Option<String> {
+    let (pending, same) = state.pending(suite)?;
+    if same {
+        return Some(pending.stop_message(state.path()));
+    }
+    ctx.progress.note(&format!(
+        "{}: note: an earlier attempt sent a create for a different version of this suite at {} and never recorded its run; that run may exist in the Hamming app (agent {})",
+        suite.name, pending.sent_at, pending.agent_id
+    ));
+    None
+}
+
+/// After a create whose run may exist, says that the state file remembers the attempt.
+fn note_recorded_attempt(err: &start::StartError, state: &StateFile, end: &mut RunEnd) {
+    if let (
+        start::StartError::Create {
+            source: ApiError::CreateUncertain { .. },
+            ..
+        },
+        RunEnd::NotStarted { message },
+    ) = (err, end)
+    {
+        message.push_str(&format!(
+            "; {} records the attempt, so running this command again stops here until you pass --fresh",
+            state.path().display()
+        ));
+    }
+}
+
+async fn partial_results(
+    ctx: &Context<'_>,
+    run_id: &str,
+    end: &RunEnd,
+) -> Option<serde_json::Value> {
+    let budget = ctx.pacing.partial_results_wait_after(end);
     match tokio::time::timeout(budget, ctx.client.results_json(run_id)).await {
         Ok(Ok(results)) => Some(results),
         Ok(Err(err)) => {

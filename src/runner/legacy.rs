@@ -54,6 +54,14 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite, dataset: String) ->
             recorded.run_id
         ));
         obs.run_id = Some(recorded.run_id);
+    } else if let Some(message) = ctx
+        .state
+        .and_then(|state| super::follow::pending_stop(ctx, state, &obs.suite))
+    {
+        ctx.progress
+            .finished(&name, &format!("not started: {message}"));
+        obs.end = RunEnd::NotStarted { message };
+        return finish(obs, began, false);
     } else {
         match start(ctx, &obs.suite, &dataset).await {
             Ok(id) => {
@@ -61,7 +69,7 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite, dataset: String) ->
                     && let Err(e) = state.record(&obs.suite, &id, None)
                 {
                     ctx.progress.note(&format!(
-                        "{name}: warning: {e}; voice experiment {id} is not recorded, so a re-run would start a new one"
+                        "{name}: warning: {e}; voice experiment {id} is not recorded, so a re-run cannot re-attach to it (it stops on the pending create instead): note the id"
                     ));
                 }
                 ctx.progress.note(&format!(
@@ -127,21 +135,44 @@ async fn start(ctx: &Context<'_>, suite: &ResolvedSuite, dataset: &str) -> Resul
     if ctx.cancel.is_cancelled() {
         return Err(Start::Interrupted);
     }
+    // Recorded as pending before it is sent, like a test run's create.
+    if let Some(state) = ctx.state
+        && let Err(e) = state.begin_create(suite)
+    {
+        return Err(Start::Failed {
+            message: format!(
+                "the voice experiment was not started, because the state file could not record it first: {e}"
+            ),
+            usage: false,
+        });
+    }
     // The POST is not abandoned midway on Ctrl-C: once sent, its answer is the only record
     // of the experiment it may have started.
     match ctx.client.legacy_run(&suite.agent_id, &body).await {
-        Ok(created) => created
-            .voice_experiment_id
-            .filter(|id| !id.trim().is_empty())
-            .ok_or_else(|| Start::Failed {
-                message: "the server accepted the legacy run but sent no `voice_experiment_id`"
-                    .into(),
-                usage: false,
-            }),
-        Err(err) => Err(Start::Failed {
-            usage: matches!(err, ApiError::NotFound { .. }),
-            message: format!("could not start the voice experiment for dataset `{dataset}`: {err}"),
-        }),
+        // The answer was read strictly: it always has an id-like experiment id.
+        Ok(created) => Ok(created.voice_experiment_id.unwrap_or_default()),
+        Err(err) => {
+            let uncertain = matches!(err, ApiError::CreateUncertain { .. });
+            let mut message =
+                format!("could not start the voice experiment for dataset `{dataset}`: {err}");
+            match ctx.state {
+                Some(state) if uncertain => message.push_str(&format!(
+                    "; {} records the attempt, so running this command again stops here until you pass --fresh",
+                    state.path().display()
+                )),
+                Some(state) => {
+                    let _ = state.create_refused(suite);
+                }
+                None => {}
+            }
+            Err(Start::Failed {
+                usage: matches!(
+                    err,
+                    ApiError::NotFound { .. } | ApiError::KeyInRequest { .. }
+                ),
+                message,
+            })
+        }
     }
 }
 
@@ -184,7 +215,7 @@ async fn poll(ctx: &Context<'_>, obs: &mut RunObservation, id: &str, began: Inst
         }
     }
     // Whatever ended the wait, keep the calls that exist.
-    let budget = ctx.pacing.partial_results_wait();
+    let budget = ctx.pacing.partial_results_wait_after(&obs.end);
     match tokio::time::timeout(budget, ctx.client.legacy_calls(id)).await {
         Ok(Ok(body)) => {
             let (results, titles) = observe_calls(&body.calls, id);

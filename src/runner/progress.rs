@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::api::wire::RunStatus;
+use crate::console;
 use crate::suite::duration;
+use crate::untrusted::{lines, one_line, redact};
 
 /// How often a plain-lines log repeats an unchanged status.
 const HEARTBEAT: Duration = Duration::from_secs(60);
@@ -43,13 +45,14 @@ impl Progress {
         }
     }
 
-    /// A message that is not tied to a suite's bar.
+    /// A message that is not tied to a suite's bar. Messages carry server text, so they are
+    /// redacted and made printable; a stderr that cannot be written is ignored.
     pub fn note(&self, message: &str) {
         match self {
             Self::Bars { multi, .. } => {
-                let _ = multi.println(message);
+                let _ = multi.println(safe(message));
             }
-            Self::Lines { .. } => eprintln!("{} {message}", timestamp()),
+            Self::Lines { .. } => console::err(&format!("{} {message}", timestamp())),
             Self::Quiet => {}
         }
     }
@@ -67,7 +70,7 @@ impl Progress {
         let line = format!("{suite}: created run {run_id} ({calls} call{plural}){link}");
         match self {
             Self::Bars { multi, bars } => {
-                let _ = multi.println(&line);
+                let _ = multi.println(safe(&line));
                 let bar = multi.add(ProgressBar::new(timeout.as_secs().max(1)));
                 bar.set_style(
                     ProgressStyle::with_template(
@@ -83,13 +86,13 @@ impl Progress {
                     bars.insert(suite.to_owned(), bar);
                 }
             }
-            Self::Lines { .. } => eprintln!("{} {line}", timestamp()),
+            Self::Lines { .. } => console::err(&format!("{} {line}", timestamp())),
             Self::Quiet => {}
         }
     }
 
     pub fn status(&self, suite: &str, status: &RunStatus, elapsed: Duration, timeout: Duration) {
-        let text = status.as_str().to_owned();
+        let text = one_line(status.as_str()).into_owned();
         match self {
             Self::Bars { bars, .. } => {
                 if let Some(bar) = bars.lock().ok().and_then(|b| b.get(suite).cloned()) {
@@ -104,12 +107,12 @@ impl Progress {
                     .get(suite)
                     .is_none_or(|(prev, at)| *prev != text || now.duration_since(*at) >= HEARTBEAT);
                 if changed {
-                    eprintln!(
+                    console::err(&format!(
                         "{} {suite}: {text} after {} (timeout {})",
                         timestamp(),
                         duration::format(Duration::from_secs(elapsed.as_secs())),
                         duration::format(timeout)
-                    );
+                    ));
                     last.insert(suite.to_owned(), (text, now));
                 }
             }
@@ -123,12 +126,17 @@ impl Progress {
                 if let Some(bar) = bars.lock().ok().and_then(|mut b| b.remove(suite)) {
                     bar.finish_and_clear();
                 }
-                let _ = multi.println(format!("{suite}: {summary}"));
+                let _ = multi.println(safe(&format!("{suite}: {summary}")));
             }
-            Self::Lines { .. } => eprintln!("{} {suite}: {summary}", timestamp()),
+            Self::Lines { .. } => console::err(&format!("{} {suite}: {summary}", timestamp())),
             Self::Quiet => {}
         }
     }
+}
+
+/// A message made safe for the terminal, as `console::err` makes it.
+fn safe(message: &str) -> String {
+    lines(&redact(message)).into_owned()
 }
 
 /// `HH:MM:SS` in UTC, for log lines.

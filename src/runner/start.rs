@@ -8,6 +8,7 @@ use crate::suite::ResolvedSuite;
 
 use super::cancel::Cancel;
 use super::selection::{self, ResolvedSelection, SelectionError};
+use super::state::StateFile;
 
 /// A run that exists on the server.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,8 +28,10 @@ pub enum StartError {
         #[source]
         source: ApiError,
     },
-    #[error("suite `{suite}`: {}", ApiError::NoRunId)]
-    NoRunId { suite: String },
+    #[error(
+        "suite `{suite}`: the create was not sent, because the state file could not record it first: {reason}"
+    )]
+    State { suite: String, reason: String },
     #[error(
         "run {run_id} was created with no test case runs: the selection resolved to no runnable test cases; an empty selection is never a pass"
     )]
@@ -43,7 +46,7 @@ pub enum StartError {
 impl StartError {
     /// Problems of the suite file as the workspace sees it are usage errors (exit 2).
     pub fn is_usage(&self) -> bool {
-        matches!(self, Self::Selection(e) if e.exit_code() == crate::exit::USAGE)
+        self.exit_code() == crate::exit::USAGE
     }
 
     pub fn exit_code(&self) -> u8 {
@@ -51,7 +54,7 @@ impl StartError {
             Self::Selection(e) => e.exit_code(),
             Self::Interrupted => crate::exit::INTERRUPTED,
             Self::Create { source, .. } => source.exit_code(),
-            Self::NoRunId { .. } | Self::Empty { .. } => crate::exit::PLATFORM,
+            Self::State { .. } | Self::Empty { .. } => crate::exit::PLATFORM,
         }
     }
 
@@ -59,7 +62,7 @@ impl StartError {
     pub fn to_end(&self) -> RunEnd {
         match self {
             Self::Interrupted => RunEnd::Interrupted,
-            Self::Empty { .. } | Self::NoRunId { .. } => RunEnd::PlatformError {
+            Self::Empty { .. } => RunEnd::PlatformError {
                 message: self.to_string(),
             },
             _ => RunEnd::NotStarted {
@@ -89,6 +92,19 @@ pub async fn start_run(
     max_calls: Option<u64>,
     cancel: &Cancel,
 ) -> Result<(StartedRun, ResolvedSelection), StartError> {
+    start_recorded(client, suite, max_calls, cancel, None).await
+}
+
+/// `start_run`, with the create recorded as pending in `state` before it is sent; the entry
+/// is dropped again when the server refuses the create, and kept when the run may exist.
+/// The caller records the run once it has it.
+pub async fn start_recorded(
+    client: &Client,
+    suite: &ResolvedSuite,
+    max_calls: Option<u64>,
+    cancel: &Cancel,
+    state: Option<&StateFile>,
+) -> Result<(StartedRun, ResolvedSelection), StartError> {
     let resolved = tokio::select! {
         r = selection::resolve(client, suite, max_calls) => r?,
         _ = cancel.cancelled() => return Err(StartError::Interrupted),
@@ -110,22 +126,30 @@ pub async fn start_run(
         sampling_count: Some(suite.samples),
         max_concurrent_calls: suite.max_concurrent_calls,
     };
-    let created = client
-        .create_test_run(&body)
-        .await
-        .map_err(|source| StartError::Create {
+    if let Some(state) = state {
+        state.begin_create(suite).map_err(|e| StartError::State {
             suite: suite.name.clone(),
-            source,
+            reason: e.to_string(),
         })?;
-    let run_id = created
-        .test_run_id
-        .clone()
-        .filter(|id| !id.trim().is_empty())
-        .ok_or_else(|| StartError::NoRunId {
-            suite: suite.name.clone(),
-        })?;
+    }
+    let created = match client.create_test_run(&body).await {
+        Ok(created) => created,
+        Err(source) => {
+            if !matches!(source, ApiError::CreateUncertain { .. }) {
+                settle_refused(state, suite);
+            }
+            return Err(StartError::Create {
+                suite: suite.name.clone(),
+                source,
+            });
+        }
+    };
+    // The answer was read strictly: a created run always has an id-like run id.
+    let run_id = created.test_run_id.clone().unwrap_or_default();
     // Older servers accepted an empty selection with 200 and no test case runs.
     if created.test_case_runs.as_ref().is_some_and(Vec::is_empty) {
+        // A run of no calls costs nothing; a re-run may create the suite again.
+        settle_refused(state, suite);
         return Err(StartError::Empty {
             run_id,
             results_url: created.results_url,
@@ -138,4 +162,12 @@ pub async fn start_run(
         },
         resolved,
     ))
+}
+
+/// Drops a pending create the server refused. If that cannot be written, the entry stays,
+/// and a re-run stops for the user to check: the cautious way to be wrong.
+fn settle_refused(state: Option<&StateFile>, suite: &ResolvedSuite) {
+    if let Some(state) = state {
+        let _ = state.create_refused(suite);
+    }
 }

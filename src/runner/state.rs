@@ -2,7 +2,16 @@
 //! polled. Running the same command again with the same state file re-attaches to the
 //! recorded runs instead of creating new ones, so a crash, a `kill -9` or a CI re-run never
 //! places the same paid calls twice and never loses a run.
+//!
+//! A create is recorded as pending, durably (written, flushed to disk, renamed into place),
+//! before its request is sent, and the entry is replaced by the run once the answer names
+//! one. A run that finds a pending entry for a suite knows an earlier attempt sent the
+//! create and never learnt its run: it stops with exit 3 instead of creating again, until
+//! `--fresh`. The file is locked (an advisory lock on a `.lock` file beside it) for the whole
+//! run, so two runs never share it; and it is written once when opened, so a state that
+//! cannot be written is found before anything is created.
 
+use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -26,12 +35,38 @@ pub struct RecordedRun {
     pub fingerprint: String,
 }
 
+/// A create that was sent, or about to be, and whose run was never recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingCreate {
+    /// What the suite asked for.
+    pub fingerprint: String,
+    /// When the request was sent (RFC 3339).
+    pub sent_at: String,
+    /// The agent the run was for, to look the run up in the Hamming app.
+    pub agent_id: String,
+}
+
+impl PendingCreate {
+    /// Why a suite with this pending create is not created again, and what to do.
+    pub fn stop_message(&self, state_path: &Path) -> String {
+        format!(
+            "an earlier attempt sent this suite's create request at {} and never recorded its answer (it was killed, or the answer named no run): the run may exist and its calls may have been placed. Look for a new run of agent {} started then in the Hamming app; to place the calls again anyway, re-run with --fresh ({} keeps this suite from being created twice until then)",
+            self.sent_at,
+            self.agent_id,
+            state_path.display()
+        )
+    }
+}
+
 /// The file's content.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StateDoc {
     pub version: u32,
     /// Suite name → its run.
     pub runs: IndexMap<String, RecordedRun>,
+    /// Suite name → a create sent whose answer was never recorded.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub pending: IndexMap<String, PendingCreate>,
 }
 
 /// Why the state file could not be used.
@@ -51,12 +86,25 @@ pub enum StateError {
         path: String,
         source: std::io::Error,
     },
+    #[error(
+        "the state file {path} is in use by another hamming-runner (it holds the lock {lock}); two runs sharing one state file could both create the same suite and place its calls twice. Wait for the other run to end, or give this one its own --state FILE or --report-dir"
+    )]
+    Locked { path: String, lock: String },
+    #[error(
+        "cannot lock the state file {path} ({source}); the runner does not share a state file unlocked: put --state (or --report-dir) on a local disk"
+    )]
+    Lock {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// A state file in use: what it held at start, and the writer that records new runs.
 pub struct StateFile {
     path: PathBuf,
     doc: Mutex<StateDoc>,
+    /// The locked `.lock` file, held (and so locked) for as long as this value lives.
+    lock: Option<File>,
 }
 
 impl StateFile {
@@ -65,7 +113,7 @@ impl StateFile {
         let doc = if fresh || !path.exists() {
             StateDoc {
                 version: STATE_VERSION,
-                runs: IndexMap::new(),
+                ..StateDoc::default()
             }
         } else {
             let text = std::fs::read_to_string(path).map_err(|source| StateError::Read {
@@ -82,12 +130,131 @@ impl StateFile {
                     reason: format!("version {}", doc.version),
                 });
             }
+            if let Some((suite, run)) = doc
+                .runs
+                .iter()
+                .find(|(_, run)| !crate::api::wire::looks_like_run_id(&run.run_id))
+            {
+                return Err(StateError::Invalid {
+                    path: path.display().to_string(),
+                    reason: format!(
+                        "the run id recorded for suite `{suite}` is not an id: {}",
+                        crate::untrusted::excerpt_of(&run.run_id, 60)
+                    ),
+                });
+            }
             doc
         };
         Ok(Self {
             path: path.to_owned(),
             doc: Mutex::new(doc),
+            lock: None,
         })
+    }
+
+    /// Opens the state file for a run that may create: locks it for as long as the value
+    /// lives (a second user gets `Locked`), reads it, and writes it back at once, so a state
+    /// that cannot be written is refused before any create depends on it.
+    pub fn open_locked(path: &Path, fresh: bool) -> Result<Self, StateError> {
+        let write_error = |at: &Path| {
+            let at = at.display().to_string();
+            move |source| StateError::Write { path: at, source }
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(write_error(path))?;
+        }
+        let lock_path = lock_path(path);
+        let lock = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&lock_path)
+            .map_err(write_error(&lock_path))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(StateError::Locked {
+                    path: path.display().to_string(),
+                    lock: lock_path.display().to_string(),
+                });
+            }
+            Err(TryLockError::Error(source)) => {
+                return Err(StateError::Lock {
+                    path: path.display().to_string(),
+                    source,
+                });
+            }
+        }
+        let mut state = Self::open(path, fresh)?;
+        state.lock = Some(lock);
+        state.save()?;
+        Ok(state)
+    }
+
+    /// Whether this state file is locked by this process.
+    pub fn is_locked(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    /// Writes the file as it is now.
+    fn save(&self) -> Result<(), StateError> {
+        let doc = self.doc.lock().map(|d| d.clone()).unwrap_or_default();
+        write_atomic(&self.path, &doc).map_err(|source| StateError::Write {
+            path: self.path.display().to_string(),
+            source,
+        })
+    }
+
+    /// Records, durably, that the create for `suite` is about to be sent. If it cannot be
+    /// recorded, the create must not be sent.
+    pub fn begin_create(&self, suite: &ResolvedSuite) -> Result<(), StateError> {
+        let Ok(mut doc) = self.doc.lock() else {
+            return Err(StateError::Write {
+                path: self.path.display().to_string(),
+                source: std::io::Error::other("the state is poisoned by an earlier crash"),
+            });
+        };
+        doc.pending.insert(
+            suite.name.clone(),
+            PendingCreate {
+                fingerprint: fingerprint(suite),
+                sent_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+                    .to_string(),
+                agent_id: suite.agent_id.clone(),
+            },
+        );
+        let written = write_atomic(&self.path, &doc);
+        if written.is_err() {
+            doc.pending.shift_remove(&suite.name);
+        }
+        written.map_err(|source| StateError::Write {
+            path: self.path.display().to_string(),
+            source,
+        })
+    }
+
+    /// Forgets the pending create of `suite`: the server refused it, so no run exists.
+    pub fn create_refused(&self, suite: &ResolvedSuite) -> Result<(), StateError> {
+        let Ok(mut doc) = self.doc.lock() else {
+            return Ok(());
+        };
+        if doc.pending.shift_remove(&suite.name).is_none() {
+            return Ok(());
+        }
+        write_atomic(&self.path, &doc).map_err(|source| StateError::Write {
+            path: self.path.display().to_string(),
+            source,
+        })
+    }
+
+    /// The create an earlier attempt sent for `suite` and never recorded an answer to, and
+    /// whether the suite still asks for what it asked for then.
+    pub fn pending(&self, suite: &ResolvedSuite) -> Option<(PendingCreate, bool)> {
+        let doc = self.doc.lock().ok()?;
+        let pending = doc.pending.get(&suite.name)?.clone();
+        let same = pending.fingerprint == fingerprint(suite);
+        Some((pending, same))
     }
 
     pub fn path(&self) -> &Path {
@@ -121,6 +288,7 @@ impl StateFile {
         let Ok(mut doc) = self.doc.lock() else {
             return Ok(());
         };
+        doc.pending.shift_remove(&suite.name);
         doc.runs.insert(
             suite.name.clone(),
             RecordedRun {
@@ -136,6 +304,15 @@ impl StateFile {
             source,
         })
     }
+}
+
+/// The lock file of a state file: `.state.json.lock` beside `state.json`.
+fn lock_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "state".to_owned());
+    path.with_file_name(format!(".{name}.lock"))
 }
 
 fn write_atomic(path: &Path, doc: &StateDoc) -> std::io::Result<()> {

@@ -8,6 +8,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::hostile::{self, Location, Redirect, Reply};
 use super::ids;
 use super::workspace::{FaultRule, RunOutcome};
 
@@ -36,6 +37,15 @@ pub struct FaultSpec {
     pub run: Option<RunOutcome>,
     /// Rewrite the real JSON body (keeping its status) before answering.
     pub rewrite: Option<Rewrite>,
+    /// Answer with a redirect instead of the real response.
+    pub redirect: Option<Redirect>,
+    /// The error body repeats the credentials the request carried (its `Authorization`
+    /// header), as a careless server's error page might.
+    pub echo_auth: bool,
+    /// Replace a 2xx answer with one that names no run.
+    pub reply: Option<Reply>,
+    /// Replace the run id of a create answer with this text.
+    pub run_id: Option<String>,
 }
 
 /// Ways to rewrite a real JSON body into one a newer or older server might send.
@@ -48,6 +58,9 @@ pub enum Rewrite {
     Sparse,
     /// Add unknown fields to every object: what a newer server might send.
     Extra,
+    /// Make every text hostile (terminal escapes, bidi overrides, workflow commands, HTML)
+    /// and every link a `javascript:` link; error messages too.
+    Hostile,
 }
 
 /// The two forms of `Retry-After`.
@@ -74,6 +87,7 @@ impl FaultSpec {
     /// Parses `status=503;body=html`, `status=429;retry-after=2`, `delay=2000ms`, ….
     pub fn parse<'a>(text: &'a str) -> Result<FaultSpec, String> {
         let mut spec = FaultSpec::default();
+        let mut location = None;
         for directive in text.split(';').map(str::trim).filter(|d| !d.is_empty()) {
             let (key, value) = match directive.split_once('=') {
                 Some((k, v)) => (k.trim().to_ascii_lowercase(), Some(v.trim())),
@@ -130,6 +144,18 @@ impl FaultSpec {
                 }
                 "sparse-json" => spec.rewrite = Some(Rewrite::Sparse),
                 "extra-fields" => spec.rewrite = Some(Rewrite::Extra),
+                "hostile-text" => spec.rewrite = Some(Rewrite::Hostile),
+                "redirect" => {
+                    spec.redirect = Some(Redirect {
+                        status: Redirect::parse_status(need(value)?)?,
+                        to: Location::Same,
+                    });
+                }
+                "location" => location = Some(Location::Exact(need(value)?.to_owned())),
+                "location-origin" => location = Some(Location::Origin(need(value)?.to_owned())),
+                "echo-auth" => spec.echo_auth = true,
+                "reply" => spec.reply = Some(Reply::parse(need(value)?)?),
+                "run-id" => spec.run_id = Some(value.unwrap_or_default().to_owned()),
                 "phase" => match need(value)? {
                     "before" => spec.after_handler = false,
                     "after" => spec.after_handler = true,
@@ -152,9 +178,22 @@ impl FaultSpec {
                 other => return Err(format!("unknown fault directive {other:?}")),
             }
         }
+        // A location alone implies a 307; a redirect without one points back at itself.
+        if let Some(to) = location {
+            spec.redirect.get_or_insert(Redirect {
+                status: 307,
+                to: Location::Same,
+            });
+            if let Some(redirect) = &mut spec.redirect {
+                redirect.to = to;
+            }
+        }
         // A Retry-After or a body kind alone implies the status they belong to.
         if spec.status.is_none() && spec.retry_after.is_some() {
             spec.status = Some(429);
+        }
+        if spec.status.is_none() && spec.echo_auth {
+            spec.status = Some(401);
         }
         if spec.status.is_none() && spec.html {
             spec.status = Some(503);
@@ -162,13 +201,21 @@ impl FaultSpec {
         Ok(spec)
     }
 
-    /// The error response this fault answers with, if it has a status.
-    pub fn error_response(&self) -> Option<Response> {
+    /// The error response this fault answers with, if it has a status. `credentials` is
+    /// what the request carried, repeated in the body under `echo-auth`.
+    pub fn error_response(&self, credentials: &str) -> Option<Response> {
         let code = StatusCode::from_u16(self.status?).ok()?;
+        let mut said = String::new();
+        if self.echo_auth {
+            said.push_str(&format!("; received {credentials}"));
+        }
+        if self.rewrite == Some(Rewrite::Hostile) {
+            said.push_str(hostile::HOSTILE_TEXT);
+        }
         let mut response = if self.html {
             let reason = code.canonical_reason().unwrap_or("Error");
             let page = format!(
-                "<!DOCTYPE html>\n<html><head><title>{n} {reason}</title></head>\n<body><center><h1>{n} {reason}</h1></center><hr><center>nginx</center></body></html>\n",
+                "<!DOCTYPE html>\n<html><head><title>{n} {reason}</title></head>\n<body><center><h1>{n} {reason}</h1></center><hr><center>nginx{said}</center></body></html>\n",
                 n = code.as_u16()
             );
             (
@@ -179,7 +226,7 @@ impl FaultSpec {
                 .into_response()
         } else {
             let body = serde_json::json!({
-                "message": format!("simulated fault: {}", code.canonical_reason().unwrap_or("error")),
+                "message": format!("simulated fault: {}{said}", code.canonical_reason().unwrap_or("error")),
                 "code": "SIMULATED_FAULT",
                 "httpStatus": code.as_u16(),
             });
@@ -259,6 +306,7 @@ pub fn rewrite(rewrite: &Rewrite, status: StatusCode, body: Bytes) -> Response {
         }
         Rewrite::Sparse => strip_optional(&mut value),
         Rewrite::Extra => add_unknown(&mut value),
+        Rewrite::Hostile => hostile::hostile(&mut value),
     }
     (status, axum::Json(value)).into_response()
 }
@@ -488,6 +536,42 @@ mod tests {
         let status = Rewrite::StatusValue("PAUSED".into());
         let renamed = read(rewrite(&status, StatusCode::OK, body)).await;
         assert_eq!(renamed["summary"]["status"], "PAUSED");
+    }
+
+    #[test]
+    fn parses_the_trust_faults() {
+        let s = FaultSpec::parse("redirect=302").unwrap();
+        assert_eq!(
+            s.redirect,
+            Some(Redirect {
+                status: 302,
+                to: Location::Same
+            })
+        );
+        let s = FaultSpec::parse("location-origin=http://localhost:9").unwrap();
+        assert_eq!(
+            s.redirect,
+            Some(Redirect {
+                status: 307,
+                to: Location::Origin("http://localhost:9".into())
+            })
+        );
+        let s = FaultSpec::parse("echo-auth").unwrap();
+        assert_eq!((s.status, s.echo_auth), (Some(401), true));
+        assert_eq!(
+            FaultSpec::parse("reply=array").unwrap().reply,
+            Some(Reply::Array)
+        );
+        assert_eq!(
+            FaultSpec::parse("run-id=a b").unwrap().run_id.as_deref(),
+            Some("a b")
+        );
+        assert_eq!(
+            FaultSpec::parse("hostile-text").unwrap().rewrite,
+            Some(Rewrite::Hostile)
+        );
+        assert!(FaultSpec::parse("redirect=200").is_err());
+        assert!(FaultSpec::parse("reply=maybe").is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod catalog;
 mod create;
 mod error;
 mod faults;
+mod hostile;
 mod ids;
 mod legacy;
 mod outcome;
@@ -30,6 +31,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use faults::FAULT_HEADER;
+pub use hostile::{HOSTILE_LINK, HOSTILE_TEXT};
 pub use ids::looks_like_id;
 pub use record::RecordedRequest;
 pub use seed::{Seed, SeedAssertion};

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use super::error::ApiError;
 use super::faults::{FAULT_HEADER, FaultSpec, rewrite, spoil};
+use super::hostile::{echoed_credentials, with_run_id};
 use super::record::RecordedRequest;
 use super::state::SimState;
 use super::workspace::RunOutcome;
@@ -129,20 +130,28 @@ async fn gate(State(state): Shared, request: Request, next: Next) -> Response {
         }
     };
     let fault = fault.unwrap_or_default();
+    let credentials = echoed_credentials(&parts.headers);
 
-    if let Some(delay) = fault.delay {
-        tokio::select! {
-            () = tokio::time::sleep(delay) => {}
-            () = state.until_shutdown() => {}
-        }
+    if !fault.after_handler
+        && let Some(delay) = fault.delay
+    {
+        pause(&state, delay).await;
     }
     if fault.no_response {
         state.log.push(record);
         state.until_shutdown().await;
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
+    if let Some(redirect) = &fault.redirect {
+        let target = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or(path.clone());
+        return finish(&state, record, redirect.response(&state.origin, &target));
+    }
     if !fault.after_handler
-        && let Some(response) = fault.error_response()
+        && let Some(response) = fault.error_response(&credentials)
     {
         return finish(&state, record, response);
     }
@@ -156,26 +165,65 @@ async fn gate(State(state): Shared, request: Request, next: Next) -> Response {
         .await;
 
     if fault.after_handler
-        && let Some(error) = fault.error_response()
+        && let Some(delay) = fault.delay
+    {
+        // The request took effect; its answer is held back (a client may give up, or be
+        // killed, while it waits).
+        pause(&state, delay).await;
+    }
+    if fault.after_handler
+        && let Some(error) = fault.error_response(&credentials)
     {
         return finish(&state, record, error);
     }
-    let response = match (fault.payload, &fault.rewrite) {
-        (Some(payload), _) => {
-            let (parts, body) = response.into_parts();
-            let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
-            spoil(payload, parts.status, body)
-        }
-        (None, Some(how)) => {
-            let (parts, body) = response.into_parts();
-            let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
-            rewrite(how, parts.status, body)
-        }
-        (None, None) => response,
-    };
+    let response = transform(response, &fault).await;
     record.status = Some(response.status().as_u16());
     state.log.push(record);
     response
+}
+
+/// Waits, unless the simulator shuts down first.
+async fn pause(state: &SimState, delay: std::time::Duration) {
+    tokio::select! {
+        () = tokio::time::sleep(delay) => {}
+        () = state.until_shutdown() => {}
+    }
+}
+
+/// Applies the faults that change a real answer: a spoiled body, a create answer that names
+/// no run, a replaced run id, a rewritten body.
+async fn transform(response: Response, fault: &FaultSpec) -> Response {
+    if fault.payload.is_none()
+        && fault.rewrite.is_none()
+        && fault.reply.is_none()
+        && fault.run_id.is_none()
+    {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    if let Some(payload) = fault.payload {
+        return spoil(payload, parts.status, body);
+    }
+    if let Some(reply) = fault.reply
+        && parts.status.is_success()
+    {
+        return reply.response(parts.status, &body);
+    }
+    let (status, body) = match &fault.run_id {
+        Some(id) if parts.status.is_success() => {
+            let (parts, body) = with_run_id(id, parts.status, &body).into_parts();
+            (
+                parts.status,
+                to_bytes(body, usize::MAX).await.unwrap_or_default(),
+            )
+        }
+        _ => (parts.status, body),
+    };
+    match &fault.rewrite {
+        Some(how) => rewrite(how, status, body),
+        None => (status, [(header::CONTENT_TYPE, "application/json")], body).into_response(),
+    }
 }
 
 fn finish(state: &SimState, mut record: RecordedRequest, response: Response) -> Response {

@@ -2,6 +2,7 @@
 //! against the defaults.
 
 pub mod duration;
+mod ids;
 pub mod model;
 pub mod resolve;
 pub mod shard;

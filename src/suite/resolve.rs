@@ -116,6 +116,7 @@ pub fn resolve(file: &SuiteFile) -> Result<Vec<ResolvedSuite>, Vec<Problem>> {
     if file.defaults.is_some() {
         check_selection_exclusive(defaults, None, "/defaults", &mut problems);
         check_duplicates(defaults, None, "/defaults", &mut problems);
+        super::ids::check_ids(defaults, None, "/defaults", &mut problems);
     }
     let mut lowered: IndexMap<String, String> = IndexMap::new();
     let mut suites = Vec::new();
@@ -174,6 +175,7 @@ fn resolve_one(
 
     check_selection_exclusive(spec, Some(name), pointer, problems);
     check_duplicates(spec, Some(name), pointer, problems);
+    super::ids::check_ids(spec, Some(name), pointer, problems);
     // The selection is inherited as a unit: the suite's own, else the defaults'. A spec that
     // sets two kinds was reported by `check_selection_exclusive` and yields none.
     let selection = match selection_of(spec).or_else(|| selection_of(defaults)) {

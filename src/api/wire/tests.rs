@@ -226,3 +226,96 @@ fn details_give_a_recording_only_when_it_is_there() {
     assert_eq!(details(serde_json::json!({})).recording(), None);
     assert_eq!(path::call_details("a/b"), "/test-case-runs/a%2Fb/details");
 }
+
+#[test]
+fn only_an_object_with_an_id_like_run_id_is_a_created_run() {
+    let created = read_create_answer(
+        r#"{"testRunId":"cmc220l4i00zsgn0gvqkvpvxh","resultsUrl":"https://x","testCaseRuns":[{}]}"#,
+        false,
+    )
+    .unwrap();
+    assert_eq!(
+        created.test_run_id.as_deref(),
+        Some("cmc220l4i00zsgn0gvqkvpvxh")
+    );
+    let problem = |text: &str| read_create_answer(text, false).unwrap_err();
+    assert_eq!(problem(""), CreateAnswerProblem::Empty);
+    assert_eq!(problem("  \n"), CreateAnswerProblem::Empty);
+    assert_eq!(problem("null"), CreateAnswerProblem::NotAnObject("null"));
+    assert_eq!(
+        problem(r#"["1","2"]"#),
+        CreateAnswerProblem::NotAnObject("an array")
+    );
+    assert_eq!(problem("<html>oops</html>"), CreateAnswerProblem::NotJson);
+    assert_eq!(
+        read_create_answer("<html>oops</html>", true).unwrap_err(),
+        CreateAnswerProblem::Html
+    );
+    assert_eq!(problem("{}"), CreateAnswerProblem::MissingId("testRunId"));
+    assert_eq!(
+        problem(r#"{"testRunId":"  "}"#),
+        CreateAnswerProblem::BlankId("testRunId")
+    );
+    assert_eq!(
+        problem(r#"{"testRunId":1}"#),
+        CreateAnswerProblem::IdNotAString {
+            field: "testRunId",
+            kind: "a number"
+        }
+    );
+    let hostile = problem(r#"{"testRunId":"c1\n::error::pwned"}"#);
+    assert!(
+        matches!(&hostile, CreateAnswerProblem::NotAnId { shown, .. } if !shown.contains('\n'))
+    );
+    assert!(read_legacy_answer(r#"{"voice_experiment_id":"exp-1"}"#, false).is_ok());
+}
+
+#[test]
+fn run_ids_are_single_words() {
+    assert!(looks_like_run_id("cmc220l4i00zsgn0gvqkvpvxh"));
+    assert!(looks_like_run_id("exp_1-A"));
+    for bad in [
+        "",
+        " c1",
+        "c1 ",
+        "a/b",
+        "a.b",
+        "c1\n",
+        "c\u{202e}1",
+        &"x".repeat(129),
+    ] {
+        assert!(!looks_like_run_id(bad), "{bad:?}");
+    }
+}
+
+#[test]
+fn impossible_values_read_as_absent_and_ids_are_trimmed() {
+    let body: ResultsBody = serde_json::from_value(serde_json::json!({
+        "summary": { "id": " r1 ", "assertions": { "overallScore": 150,
+            "categories": [ { "name": "A", "score": -3 }, { "name": "B", "score": 80 } ] } },
+        "results": [ { "id": "x", "testCaseId": "case-1 ", "durationSeconds": -5,
+                       "assertions": { "overallScore": 100.5 } },
+                     { "testCaseId": "case-1", "durationSeconds": 12 } ]
+    }))
+    .unwrap_or_default();
+    let body = body.without_impossible_values();
+    let summary = body.summary.unwrap_or_default();
+    assert_eq!(summary.id.as_deref(), Some("r1"));
+    let assertions = summary.assertions.unwrap_or_default();
+    assert_eq!(assertions.overall_score, None);
+    assert_eq!(assertions.rejected_score, Some(150.0));
+    // Set aside, not read as "no assertions configured".
+    assert!(!assertions.none_configured());
+    assert_eq!(assertions.categories[0].score, None);
+    assert_eq!(assertions.categories[1].score, Some(80.0));
+    assert_eq!(body.results[0].test_case_id.as_deref(), Some("case-1"));
+    assert_eq!(body.results[0].duration_seconds, None);
+    assert_eq!(
+        body.results[0]
+            .assertions
+            .as_ref()
+            .and_then(|a| a.overall_score),
+        None
+    );
+    assert_eq!(body.results[1].duration_seconds, Some(12.0));
+}

@@ -575,6 +575,65 @@ async fn a_killed_run_reattaches_to_its_recorded_run_instead_of_placing_calls_ag
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_run_seen_to_end_is_not_reattached_so_a_new_attempt_recovers_from_a_failed_run() {
+    // The first create's run ends FAILED (a platform failure); later runs complete.
+    let sim = start_sim(&format!(
+        "{WORKSPACE}faults:\n  - {{ method: POST, path: test-runs/test-inbound-agent, fault: \"run=failed\", count: 1 }}\n"
+    ))
+    .await;
+    let first = Runner::new(&sim)
+        .suite(&suite("tags: [smoke]"))
+        .args(&["--report-dir", "reports"])
+        .run()
+        .await;
+    first.assert_code(3);
+    let failed_run = first.json("reports/report.json")["suites"][0]["run_id"].clone();
+    let state = first.json("reports/state.json");
+    assert_eq!(state["runs"]["s"]["ended"], "FAILED", "{state:#}");
+    assert_eq!(state["runs"]["s"]["run_id"], failed_run);
+
+    // "Re-run failed jobs": same command, same state file. A new run, and it says why.
+    let again = Runner::new(&sim)
+        .in_dir(&first)
+        .args(&["--report-dir", "reports"])
+        .run()
+        .await;
+    again.assert_code(0);
+    assert!(
+        again.stderr.contains(&format!(
+            "run {} recorded in reports/state.json ended FAILED in an earlier attempt",
+            failed_run.as_str().unwrap_or_default()
+        )),
+        "{}",
+        again.stderr
+    );
+    assert!(!again.stderr.contains("re-attaching"), "{}", again.stderr);
+    assert_eq!(posts(&sim.requests()).len(), 2);
+    let new_run = again.json("reports/report.json")["suites"][0]["run_id"].clone();
+    assert_ne!(new_run, failed_run);
+    assert_eq!(
+        again.json("reports/state.json")["runs"]["s"]["ended"],
+        "COMPLETED"
+    );
+
+    // A run that completed and was judged is not followed again either.
+    let third = Runner::new(&sim)
+        .in_dir(&again)
+        .args(&["--report-dir", "reports"])
+        .run()
+        .await;
+    third.assert_code(0);
+    assert!(
+        third
+            .stderr
+            .contains("ended COMPLETED in an earlier attempt"),
+        "{}",
+        third.stderr
+    );
+    assert_eq!(posts(&sim.requests()).len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn simulate_runs_the_readme_example_with_no_key() {
     let run = Runner::offline()
         .args_only(&[

@@ -237,7 +237,7 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
             Arc::clone(&progress),
             cancel,
             is_failure,
-            state,
+            state.clone(),
         )
         .await;
         if let Some(sim) = connection.sim {
@@ -251,6 +251,17 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
         }
 
         let usage_error = followed.iter().any(|f| f.usage_error);
+        let ended: Vec<(String, String, String)> = followed
+            .iter()
+            .filter_map(|f| {
+                let obs = &f.observation;
+                Some((
+                    obs.suite.name.clone(),
+                    obs.run_id.clone()?,
+                    obs.observed_end()?.to_owned(),
+                ))
+            })
+            .collect();
         let judged = followed
             .into_iter()
             .map(|f| match &f.skipped {
@@ -270,6 +281,17 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
         if usage_error {
             outcome.exit_code = crate::exit::worst([outcome.exit_code, crate::exit::USAGE]);
         }
-        outputs::emit(&outcome, &args.reports, out)
+        let code = outputs::emit(&outcome, &args.reports, out);
+        // Only now, with the outcome reported, is a run's end "observed": a later attempt
+        // starts new runs for these suites instead of re-attaching to ended ones.
+        if let Some(state) = state
+            && let Err(e) = state.mark_ended(&ended)
+        {
+            error(
+                out,
+                &format!("{e}; a re-run would re-attach to runs that have ended"),
+            );
+        }
+        code
     })
 }

@@ -152,6 +152,12 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
         obs.results_url = recorded.results_url;
         return attach(ctx, obs, began).await.0;
     }
+    if let Some(note) = ctx
+        .state
+        .and_then(|state| state.new_attempt_note(&obs.suite))
+    {
+        ctx.progress.note(&note);
+    }
 
     // Resolve the selection and create the run. The POST is not abandoned midway on Ctrl-C:
     // once sent, its answer is the only record of the run it may have started.

@@ -717,3 +717,80 @@ suites:
     assert!(summary.contains("refunds"), "{summary}");
     assert_eq!(summary, run.text("reports/summary.md"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn under_github_actions_a_suite_file_error_is_annotated_at_its_place_and_summarised() {
+    let file = suites("  smoke:\n    tags: [smoke]\n    treshold: {}\n  billing:\n    tags: []\n");
+    let run = Runner::offline()
+        .suite(&file)
+        .github()
+        .args(&["--report-dir", "reports"])
+        .run()
+        .await;
+    run.assert_code(2);
+    let annotations: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::error"))
+        .collect();
+    assert_eq!(annotations.len(), 2, "{}", run.stdout);
+    assert!(
+        annotations[0].starts_with(
+            "::error file=suite.yaml,line=10,col=5,title=invalid suite file (suite smoke)::unknown key `treshold`"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(annotations[1].contains("line=12,col=11,"), "{}", run.stdout);
+    // The step summary says what stopped the run, and the summary file a pull-request
+    // comment reads says the same.
+    let summary = run.text("gh-summary");
+    assert!(
+        summary.starts_with("## ❌ hamming-runner: nothing was run (exit 2)"),
+        "{summary}"
+    );
+    assert!(summary.contains("`suite.yaml` has 2 errors"), "{summary}");
+    assert!(
+        summary.contains("- `suite.yaml:10:5`: unknown key"),
+        "{summary}"
+    );
+    assert_eq!(summary, run.text("reports/summary.md"));
+    let output = run.text("gh-output");
+    assert!(output.contains("passed<<"), "{output}");
+    assert!(output.contains("\nfalse\n"), "{output}");
+    assert!(!run.path("reports/report.json").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn under_github_actions_a_missing_key_is_an_annotation_and_a_summary() {
+    let run = Runner::offline()
+        .suite(&suite("tags: [smoke]"))
+        .github()
+        .args(&["--report-dir", "reports"])
+        .run()
+        .await;
+    run.assert_code(2);
+    assert!(
+        run.stdout.contains(
+            "::error title=hamming-runner%3A nothing was run::no API key: set HAMMING_API_KEY"
+        ),
+        "{}",
+        run.stdout
+    );
+    let summary = run.text("gh-summary");
+    assert!(
+        summary.contains("- no API key: set HAMMING_API_KEY"),
+        "{summary}"
+    );
+    assert_eq!(summary, run.text("reports/summary.md"));
+
+    // Outside GitHub Actions nothing extra is printed, but the summary file is still written.
+    let plain = Runner::offline()
+        .suite(&suite("tags: [smoke]"))
+        .args(&["--report-dir", "reports"])
+        .run()
+        .await;
+    plain.assert_code(2);
+    assert!(!plain.stdout.contains("::error"), "{}", plain.stdout);
+    assert!(plain.text("reports/summary.md").contains("no API key"));
+}

@@ -198,7 +198,7 @@ fn call_line(call: &CallOutcome) -> String {
 }
 
 /// Text on one line, cut to `MAX_TEXT` characters.
-fn text(value: &str) -> String {
+pub(crate) fn text(value: &str) -> String {
     let one_line = value.split_whitespace().collect::<Vec<_>>().join(" ");
     match one_line.char_indices().nth(MAX_TEXT) {
         Some((cut, _)) => format!("{}…", &one_line[..cut]),

@@ -103,9 +103,13 @@ pub fn emit_setup_failure(
     }
     let text = setup::summary_markdown(failure, code);
     let mut result = code;
+    let mut written_to = None;
     if let Some(path) = summary {
         let written = files::create_parent(path)
             .and_then(|()| atomic::write_atomic(path, |w| w.write_all(text.as_bytes())));
+        if written.is_ok() {
+            written_to = Some(path);
+        }
         if let Err(e) = written {
             error(
                 out,
@@ -124,8 +128,10 @@ pub fn emit_setup_failure(
             .write_all(annotations.as_bytes())
             .and_then(|()| stdout.flush())
             .and_then(|()| {
-                let outputs =
-                    github::format_outputs(&setup::outputs(code), github::random_delimiter);
+                let outputs = github::format_outputs(
+                    &setup::outputs(code, written_to),
+                    github::random_delimiter,
+                );
                 github::append_to_env_file("GITHUB_OUTPUT", &outputs)
             })
             .and_then(|_| github::append_to_env_file("GITHUB_STEP_SUMMARY", &text));

@@ -92,15 +92,20 @@ pub fn summary_markdown(failure: &SetupFailure, exit_code: u8) -> String {
     text
 }
 
-/// The step outputs of a command that ran nothing, so later steps can tell it from a pass.
-pub fn outputs(exit_code: u8) -> Vec<(String, String)> {
-    vec![
+/// The step outputs of a command that ran nothing, so later steps can tell it from a pass;
+/// `summary` is the summary file written, if any.
+pub fn outputs(exit_code: u8, summary: Option<&std::path::Path>) -> Vec<(String, String)> {
+    let mut pairs = vec![
         ("verdict".to_owned(), "error".to_owned()),
         ("passed".to_owned(), "false".to_owned()),
         ("exit_code".to_owned(), exit_code.to_string()),
         ("test_run_ids".to_owned(), String::new()),
         ("results_urls".to_owned(), String::new()),
-    ]
+    ];
+    if let Some(path) = summary {
+        pairs.push(("report_summary".to_owned(), path.display().to_string()));
+    }
+    pairs
 }
 
 fn with_hint(message: &str, hint: Option<&str>) -> String {

@@ -581,56 +581,58 @@ async fn a_run_seen_to_end_is_not_reattached_so_a_new_attempt_recovers_from_a_fa
         "{WORKSPACE}faults:\n  - {{ method: POST, path: test-runs/test-inbound-agent, fault: \"run=failed\", count: 1 }}\n"
     ))
     .await;
+    let report_dir = ["--report-dir", "reports"];
     let first = Runner::new(&sim)
         .suite(&suite("tags: [smoke]"))
-        .args(&["--report-dir", "reports"])
+        .args(&report_dir)
         .run()
         .await;
     first.assert_code(3);
-    let failed_run = first.json("reports/report.json")["suites"][0]["run_id"].clone();
+    let run_id = |run: &Finished| run.json("reports/report.json")["suites"][0]["run_id"].clone();
+    let failed_run = run_id(&first);
     let state = first.json("reports/state.json");
     assert_eq!(state["runs"]["s"]["ended"], "FAILED", "{state:#}");
     assert_eq!(state["runs"]["s"]["run_id"], failed_run);
 
-    // "Re-run failed jobs": same command, same state file. A new run, and it says why.
-    let again = Runner::new(&sim)
-        .in_dir(&first)
-        .args(&["--report-dir", "reports"])
-        .run()
-        .await;
-    again.assert_code(0);
-    assert!(
-        again.stderr.contains(&format!(
-            "run {} recorded in reports/state.json ended FAILED in an earlier attempt",
-            failed_run.as_str().unwrap_or_default()
-        )),
-        "{}",
-        again.stderr
-    );
-    assert!(!again.stderr.contains("re-attaching"), "{}", again.stderr);
-    assert_eq!(posts(&sim.requests()).len(), 2);
-    let new_run = again.json("reports/report.json")["suites"][0]["run_id"].clone();
-    assert_ne!(new_run, failed_run);
-    assert_eq!(
-        again.json("reports/state.json")["runs"]["s"]["ended"],
-        "COMPLETED"
-    );
-
-    // A run that completed and was judged is not followed again either.
-    let third = Runner::new(&sim)
-        .in_dir(&again)
-        .args(&["--report-dir", "reports"])
-        .run()
-        .await;
-    third.assert_code(0);
-    assert!(
-        third
-            .stderr
-            .contains("ended COMPLETED in an earlier attempt"),
-        "{}",
-        third.stderr
-    );
-    assert_eq!(posts(&sim.requests()).len(), 3);
+    // "Re-run failed jobs" (same command, same state file), then once more: each attempt
+    // starts a new run, since the one before was seen to end, and says why.
+    let attempts = [
+        (
+            2,
+            format!(
+                "{} recorded in reports/state.json ended FAILED",
+                failed_run.as_str().unwrap_or_default()
+            ),
+        ),
+        (3, "ended COMPLETED".to_owned()),
+    ];
+    let mut earlier = first;
+    let mut previous = failed_run;
+    for (attempt, ended) in attempts {
+        let again = Runner::new(&sim)
+            .in_dir(&earlier)
+            .args(&report_dir)
+            .run()
+            .await;
+        again.assert_code(0);
+        assert!(
+            again
+                .stderr
+                .contains(&format!("{ended} in an earlier attempt")),
+            "{}",
+            again.stderr
+        );
+        assert!(!again.stderr.contains("re-attaching"), "{}", again.stderr);
+        assert_eq!(posts(&sim.requests()).len(), attempt);
+        let new_run = run_id(&again);
+        assert_ne!(new_run, previous);
+        previous = new_run;
+        assert_eq!(
+            again.json("reports/state.json")["runs"]["s"]["ended"],
+            "COMPLETED"
+        );
+        earlier = again;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -687,11 +689,7 @@ suites:
     assert!(run.stdout.contains("::endgroup::"), "{}", run.stdout);
     // The failing suite is annotated at its name (line 9), the failing case at its entry
     // (line 12).
-    let annotations: Vec<&str> = run
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("::error"))
-        .collect();
+    let annotations = run.error_annotations();
     assert_eq!(annotations.len(), 2, "{}", run.stdout);
     assert!(annotations[0].starts_with(
         "::error file=suite.yaml,line=9,title=suite refunds%3A min_test_pass_rate failed::"
@@ -728,11 +726,7 @@ async fn under_github_actions_a_suite_file_error_is_annotated_at_its_place_and_s
         .run()
         .await;
     run.assert_code(2);
-    let annotations: Vec<&str> = run
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("::error"))
-        .collect();
+    let annotations = run.error_annotations();
     assert_eq!(annotations.len(), 2, "{}", run.stdout);
     assert!(
         annotations[0].starts_with(

@@ -436,7 +436,16 @@ def release_check(env):
     expect(bad.returncode != 0 and "does not match Cargo.toml" in bad.stderr, f"release-check v9.9.9: {bad.stderr}")
 
 
-CHECKS = [green_calls, red_calls, rerun_after_failed_run, readme_workflow, release_check]
+def no_permissions_requested(env):
+    """The reusable workflow requests no permissions, so a caller with none (GitHub's
+    restricted default) can call it; act does not enforce permissions, so this is read from
+    the file."""
+    text = (ROOT / ".github/workflows/hamming_run_test.yml").read_text()
+    requested = [line for line in text.splitlines() if re.match(r"\s*permissions\s*:", line)]
+    expect(not requested, f"the reusable workflow requests permissions: {requested}")
+
+
+CHECKS = [green_calls, red_calls, rerun_after_failed_run, readme_workflow, release_check, no_permissions_requested]
 
 
 def build():

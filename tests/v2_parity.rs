@@ -574,3 +574,41 @@ async fn an_env_file_feeds_the_templates_of_a_suite_file() {
         .await;
     ignored.assert_code(0);
 }
+
+/// HAMMING_BASE_URL, the host alone as Hamming's LiveKit plugin reads it, names the API when
+/// HAMMING_API_BASE_URL is unset; with a suite file too.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_host_alone_names_the_api() {
+    let sim = start_sim(WORKSPACE).await;
+    let host = sim.base_url().trim_end_matches("/api/rest").to_owned();
+    let created = Runner::offline()
+        .env("HAMMING_API_KEY", KEY)
+        .env("HAMMING_BASE_URL", &host)
+        .env("AGENT_ID", "agent-1")
+        .env("PHONE_NUMBERS", "+15551234567")
+        .env("TAG_IDS", "smoke")
+        .args_only(&["create"])
+        .run()
+        .await;
+    created.assert_code(0);
+    let ran = Runner::offline()
+        .env("HAMMING_API_KEY", KEY)
+        .env("HAMMING_BASE_URL", &format!("{host}/"))
+        .suite(&suite("tags: [smoke]"))
+        .run()
+        .await;
+    ran.assert_code(0);
+    assert_eq!(posts(&sim.requests()).len(), 2);
+    let doubled = Runner::offline()
+        .env("HAMMING_API_KEY", KEY)
+        .env("HAMMING_BASE_URL", &sim.base_url())
+        .suite(&suite("tags: [smoke]"))
+        .run()
+        .await;
+    doubled.assert_code(2);
+    assert!(
+        doubled.stderr.contains("drop /api/rest"),
+        "{}",
+        doubled.stderr
+    );
+}

@@ -18,7 +18,7 @@ tag="$1"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 version="$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' "$root/Cargo.toml" | head -n 1)"
 
-if ! printf '%s' "$tag" | grep -Eq '^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$'; then
+if ! grep -Eq '^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$' <<< "$tag"; then
   echo "error: tag '$tag' is not a release tag (vX.Y.Z or vX.Y.Z-pre)" >&2
   exit 1
 fi

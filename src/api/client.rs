@@ -202,6 +202,19 @@ impl Client {
         self.read(&wire::path::results(run_id), &[]).await
     }
 
+    /// One call's details, for its recording link. A single attempt, never retried: the
+    /// caller re-checks links within a short budget of its own and leaves a link it cannot
+    /// get as pending.
+    pub async fn call_details(&self, call_id: &str) -> Result<wire::CallDetails, ApiError> {
+        self.send(
+            Method::GET,
+            &wire::path::call_details(call_id),
+            &[],
+            None::<&()>,
+        )
+        .await
+    }
+
     /// The results body exactly as the server sent it, for `wait --output`.
     pub async fn results_json(&self, run_id: &str) -> Result<serde_json::Value, ApiError> {
         self.read(&wire::path::results(run_id), &[]).await

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod error;
+pub mod host;
 pub mod key;
 mod lenient;
 pub mod retry;

@@ -21,6 +21,10 @@ pub mod path {
     pub fn results(run_id: &str) -> String {
         format!("/test-runs/{}/results", super::segment(run_id))
     }
+    /// One call's details (its recording link), by test-case run id.
+    pub fn call_details(call_id: &str) -> String {
+        format!("/test-case-runs/{}/details", super::segment(call_id))
+    }
     pub const AGENTS: &str = "/agents";
     pub const TEST_TAGS: &str = "/test-tags";
     pub fn agent_test_tags(agent_id: &str) -> String {
@@ -286,8 +290,27 @@ pub struct AssertionScores {
     /// On a 0–100 scale.
     #[serde(deserialize_with = "lenient::opt_f64")]
     pub overall_score: Option<f64>,
-    #[serde(deserialize_with = "lenient::vec_of")]
+    /// Objects in the run summary; on a call, Hamming's client model reads category names
+    /// (strings) here. Either is read, a name as a category with only its name.
+    #[serde(deserialize_with = "categories")]
     pub categories: Vec<Category>,
+}
+
+fn categories<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Category>, D::Error> {
+    let Value::Array(items) = Value::deserialize(d)? else {
+        return Ok(Vec::new());
+    };
+    Ok(items
+        .into_iter()
+        .filter_map(|item| match item {
+            Value::String(name) => Some(Category {
+                name: Some(name),
+                ..Category::default()
+            }),
+            object @ Value::Object(_) => serde_json::from_value(object).ok(),
+            _ => None,
+        })
+        .collect())
 }
 
 impl AssertionScores {
@@ -339,6 +362,15 @@ pub struct CallResult {
     pub test_case_id: Option<String>,
     #[serde(deserialize_with = "lenient::opt_string")]
     pub status: Option<String>,
+    /// The number the call dialled, in Hamming's client model (optional there, and absent
+    /// from one live response).
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub phone_number: Option<String>,
+    /// The same, under the name a third-party client reads. Kept apart rather than as an
+    /// alias, so a body with both fields is not refused.
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub to_number: Option<String>,
+    /// Whole seconds in Hamming's client model; any number is read.
     #[serde(deserialize_with = "lenient::opt_f64")]
     pub duration_seconds: Option<f64>,
     #[serde(deserialize_with = "lenient::opt_string")]
@@ -355,6 +387,46 @@ pub struct CallResult {
     pub metrics: IndexMap<String, f64>,
 }
 
+impl CallResult {
+    /// The number the call dialled, from `phoneNumber` or else `toNumber`; `None` when the
+    /// results do not say (a call is then never tied to a number by guessing).
+    pub fn number(&self) -> Option<&str> {
+        [&self.phone_number, &self.to_number]
+            .into_iter()
+            .filter_map(|n| n.as_deref().map(str::trim))
+            .find(|n| !n.is_empty())
+    }
+
+    /// The recording link, when the results carry a non-empty one.
+    pub fn recording(&self) -> Option<&str> {
+        self.recording_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+    }
+}
+
+/// Response of `GET /test-case-runs/{id}/details`: the recording link, empty or absent
+/// until the service has it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CallDetails {
+    #[serde(deserialize_with = "lenient::opt_string")]
+    pub recording_url: Option<String>,
+}
+
+impl CallDetails {
+    /// The recording link, if the service has one yet.
+    pub fn recording(&self) -> Option<&str> {
+        self.recording_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+    }
+}
+
+/// Per-call metrics: plain numbers in Hamming's client model; a `{ value }` object is read
+/// too.
 fn call_metrics<'de, D: serde::Deserializer<'de>>(d: D) -> Result<IndexMap<String, f64>, D::Error> {
     let Value::Object(map) = Value::deserialize(d)? else {
         return Ok(IndexMap::new());
@@ -596,94 +668,4 @@ impl ErrorBody {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn create_body_uses_the_confirmed_wire_names() {
-        let body = CreateTestRun {
-            agent_id: "agent".into(),
-            phone_numbers: vec!["+14155550100".into()],
-            test_configurations: vec![
-                TestConfiguration::for_tag("tag1"),
-                TestConfiguration::for_case(
-                    "case1",
-                    Some(IndexMap::from([(
-                        "plan".to_owned(),
-                        Value::from("premium"),
-                    )])),
-                    Some(PersonaOverride {
-                        name: Some("Caller".into()),
-                        voice: None,
-                        prompt: None,
-                    }),
-                ),
-            ],
-            sampling_count: Some(3),
-            max_concurrent_calls: None,
-        };
-        assert_eq!(
-            serde_json::to_value(&body).unwrap_or_default(),
-            serde_json::json!({
-                "agentId": "agent",
-                "phoneNumbers": ["+14155550100"],
-                "testConfigurations": [
-                    { "tagId": "tag1" },
-                    { "testCaseId": "case1",
-                      "overrides": { "scenarioFacts": { "plan": "premium" },
-                                     "persona": { "name": "Caller" } } }
-                ],
-                "samplingCount": 3
-            })
-        );
-    }
-
-    #[test]
-    fn results_parse_leniently() {
-        let body: ResultsBody = serde_json::from_value(serde_json::json!({
-            "summary": {
-                "status": "RUNNING",
-                "stats": { "total": "4", "completed": 2, "pending": null, "weird": true },
-                "assertions": { "overallScore": 87.5, "categories": [ { "name": "Compliance", "score": 90 }, 7 ] },
-                "metrics": { "latencyP90": { "value": 1.2, "unit": "s" }, "odd": 3, "bad": [] },
-                "newField": { "x": 1 }
-            },
-            "results": [
-                { "id": "r1", "testCaseId": "c1", "status": "PASSED", "durationSeconds": "12.5",
-                  "metrics": { "latencyP50": 0.8, "nested": { "value": 2 }, "text": "n/a" },
-                  "transcript": "hello" },
-                "not an object",
-                { "status": "PENDING", "assertionResults": null }
-            ]
-        }))
-        .unwrap_or_default();
-        let summary = body.summary.unwrap_or_default();
-        let stats = summary.stats.unwrap_or_default();
-        assert_eq!(stats.total, Some(4));
-        assert_eq!(stats.pending, None);
-        let assertions = summary.assertions.unwrap_or_default();
-        assert_eq!(assertions.overall_score, Some(87.5));
-        assert_eq!(assertions.categories.len(), 1);
-        assert_eq!(summary.metrics.len(), 2);
-        assert_eq!(body.results.len(), 2);
-        assert_eq!(body.results[0].duration_seconds, Some(12.5));
-        assert_eq!(body.results[0].metrics.len(), 2);
-        assert_eq!(
-            CallStatus::parse(body.results[1].status.as_deref()),
-            CallStatus::Pending
-        );
-    }
-
-    #[test]
-    fn statuses_parse_with_both_cancel_spellings() {
-        assert_eq!(RunStatus::parse("CANCELLED"), RunStatus::Canceled);
-        assert_eq!(RunStatus::parse("canceled"), RunStatus::Canceled);
-        assert!(!RunStatus::parse("ARCHIVING").is_terminal());
-        assert!(RunStatus::parse("FAILED").is_terminal());
-    }
-
-    #[test]
-    fn ids_cannot_escape_their_path_segment() {
-        assert_eq!(path::status("../x?y"), "/test-runs/..%2Fx%3Fy/status");
-    }
-}
+mod tests;

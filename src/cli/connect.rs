@@ -15,7 +15,7 @@ pub const SIMULATE_SPEED: f64 = 600.0;
 /// Where the API is and how to authenticate.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ConnectionArgs {
-    /// Base URL of the Hamming REST API [env: HAMMING_API_BASE_URL] [default: https://app.hamming.ai/api/rest].
+    /// Base URL of the Hamming REST API [env: HAMMING_API_BASE_URL, else HAMMING_BASE_URL (the host) + /api/rest] [default: https://app.hamming.ai/api/rest].
     #[arg(long, value_name = "URL")]
     pub api_base: Option<String>,
 
@@ -70,6 +70,8 @@ pub enum ConnectError {
     Key(#[from] api::key::KeyError),
     #[error(transparent)]
     BaseUrl(#[from] api::client::BaseUrlError),
+    #[error(transparent)]
+    Host(#[from] api::host::HostError),
     #[error("{0}")]
     Api(#[from] api::ApiError),
     #[error("cannot start the simulator: {0}")]
@@ -86,18 +88,16 @@ impl ConnectionArgs {
         })
     }
 
-    /// Connects to the real API (or the one `--api-base`/`HAMMING_API_BASE_URL` names).
+    /// Connects to the real API (or the one `--api-base`, `HAMMING_API_BASE_URL` or
+    /// `HAMMING_BASE_URL` names).
     pub fn connect(&self, verbose: bool) -> Result<Connection, ConnectError> {
         let key = ApiKey::from_env_or_file(self.api_key_file.as_deref())?;
-        let base = self
-            .api_base
-            .clone()
-            .or_else(|| {
-                std::env::var(api::BASE_URL_ENV)
-                    .ok()
-                    .filter(|v| !v.trim().is_empty())
-            })
-            .unwrap_or_else(|| api::DEFAULT_BASE_URL.to_owned());
+        let base = match &self.api_base {
+            Some(base) => base.clone(),
+            None => {
+                api::host::api_base_from_env()?.unwrap_or_else(|| api::DEFAULT_BASE_URL.to_owned())
+            }
+        };
         let base = api::parse_base_url(&base)?;
         let defaults = ClientOptions::default();
         let scale = self.retry_scale.unwrap_or(1.0);

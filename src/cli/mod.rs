@@ -18,6 +18,7 @@ mod run;
 mod runtime;
 mod schema;
 mod schema_workspace;
+mod sim;
 mod suites;
 mod validate;
 mod wait;
@@ -79,7 +80,7 @@ pub enum Command {
     #[command(after_help = exit::TABLE)]
     Merge(merge::MergeArgs),
     /// Serve the Hamming API simulator on 127.0.0.1 (no key needed, no calls placed).
-    Sim(crate::sim::SimArgs),
+    Sim(sim::SimArgs),
 }
 
 /// When to colour output.
@@ -199,15 +200,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check::run(args, &global),
         Command::Report(args) => report::run(args, &global),
         Command::Merge(args) => merge::run(args, &global),
-        Command::Sim(args) => runtime::block_on(async {
-            match crate::sim::serve(args).await {
-                Ok(()) => exit::SUCCESS,
-                Err(e) => {
-                    print_error(global, &format!("{e:#}"), None);
-                    exit::USAGE
-                }
-            }
-        }),
+        Command::Sim(args) => sim::run(args, &global),
     }
 }
 

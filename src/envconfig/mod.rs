@@ -28,6 +28,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "the REST API [default: https://app.hamming.ai/api/rest]",
     ),
     (
+        "HAMMING_BASE_URL",
+        "Hamming's host, as Hamming's LiveKit plugin reads it; /api/rest is appended [used when HAMMING_API_BASE_URL is unset]",
+    ),
+    (
         "HAMMING_UI_BASE_URL",
         "the web UI, for results links [default: the API base without /api/rest]",
     ),
@@ -353,14 +357,23 @@ fn rate(vars: &Vars, name: &'static str, default: f64) -> Result<f64, EnvError> 
     }
 }
 
+/// HAMMING_API_BASE_URL, else HAMMING_BASE_URL (the host) with `/api/rest` appended.
 fn api_base(vars: &Vars) -> Result<Option<String>, EnvError> {
+    use crate::api::host::{HOST_ENV, api_base_from};
     const NAME: &str = "HAMMING_API_BASE_URL";
-    let Some(value) = vars.get(NAME) else {
-        return Ok(None);
+    let (name, value) = match (vars.get(NAME), vars.get(HOST_ENV)) {
+        (Some(value), _) => (NAME, value),
+        (None, Some(value)) => (HOST_ENV, value),
+        (None, None) => return Ok(None),
     };
-    crate::api::parse_base_url(value.trim())
-        .map(|_| Some(value.trim().to_owned()))
-        .map_err(|e| malformed(NAME, value, format!("is not usable: {e}")))
+    let base = api_base_from(vars.get(NAME), vars.get(HOST_ENV))
+        .map_err(|e| malformed(name, value, format!("is not usable: {e}")))?;
+    match base {
+        Some(base) => crate::api::parse_base_url(&base)
+            .map(|_| Some(base))
+            .map_err(|e| malformed(name, value, format!("is not usable: {e}"))),
+        None => Ok(None),
+    }
 }
 
 fn ui_base(vars: &Vars) -> Result<Option<String>, EnvError> {

@@ -215,3 +215,33 @@ fn the_env_example_lists_every_variable_and_parses() {
     let vars = Vars::from_pairs(entries.into_iter().map(|e| (e.key, e.value)));
     assert!(V2Env::read(&vars).is_ok());
 }
+
+#[test]
+fn the_host_alone_names_the_api_and_the_api_base_wins() {
+    let read = |pairs: &[(&str, &str)]| V2Env::read(&Vars::from_pairs(pairs.iter().copied()));
+    let host = read(&[("HAMMING_BASE_URL", "http://127.0.0.1:8787")]).unwrap();
+    assert_eq!(
+        host.api_base_url.as_deref(),
+        Some("http://127.0.0.1:8787/api/rest")
+    );
+    let both = read(&[
+        ("HAMMING_BASE_URL", "https://other.example"),
+        ("HAMMING_API_BASE_URL", "https://app.hamming.ai/api/rest"),
+    ])
+    .unwrap();
+    assert_eq!(
+        both.api_base_url.as_deref(),
+        Some("https://app.hamming.ai/api/rest")
+    );
+    for (value, needle) in [
+        ("https://app.hamming.ai/api/rest", "drop /api/rest"),
+        ("http://app.hamming.ai", "refusing plain http://"),
+    ] {
+        let err = read(&[("HAMMING_BASE_URL", value)]).unwrap_err();
+        let text = format!("{err:?}");
+        assert!(
+            text.contains("HAMMING_BASE_URL") && text.contains(needle),
+            "{text}"
+        );
+    }
+}

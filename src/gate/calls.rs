@@ -3,19 +3,20 @@
 use indexmap::IndexMap;
 
 use crate::api::wire::{CallResult, CallStatus};
-use crate::outcome::{AssertionOutcome, CallOutcome, Counts, FlakyCase};
+use crate::outcome::{AssertionOutcome, CallOutcome, Counts, FlakyCase, NumberCounts};
 
 /// The key under which a call without a `testCaseId` is grouped.
 const UNKNOWN_CASE: &str = "unknown";
 
-/// Turns the results' calls into call outcomes, numbering the calls of each case in the
-/// order the results list them (results carry no phone number to tell them apart).
+/// Turns the results' calls into call outcomes. Each call is tied to the number its result
+/// names (`phoneNumber`, else `toNumber`), never to a guessed one, and the calls of each case
+/// at each number are numbered in the order the results list them.
 pub(super) fn call_outcomes(
     results: &[CallResult],
     titles: &IndexMap<String, String>,
     results_url: Option<&str>,
 ) -> Vec<CallOutcome> {
-    let mut seen: IndexMap<String, u32> = IndexMap::new();
+    let mut seen: IndexMap<(String, Option<String>), u32> = IndexMap::new();
     results
         .iter()
         .map(|call| {
@@ -23,9 +24,16 @@ pub(super) fn call_outcomes(
                 .test_case_id
                 .clone()
                 .unwrap_or_else(|| UNKNOWN_CASE.to_owned());
-            let index = seen.entry(case_id.clone()).or_insert(0);
+            let phone_number = call.number().map(str::to_owned);
+            let index = seen
+                .entry((case_id.clone(), phone_number.clone()))
+                .or_insert(0);
             *index += 1;
             let status = CallStatus::parse(call.status.as_deref());
+            let recording_url = call.recording().map(str::to_owned);
+            // A judged call has a recording; when its link is not out yet, say so.
+            let recording_pending = recording_url.is_none()
+                && matches!(status, CallStatus::Passed | CallStatus::Failed);
             let assertions: Vec<AssertionOutcome> = call
                 .assertion_results
                 .iter()
@@ -49,6 +57,7 @@ pub(super) fn call_outcomes(
                 id: call.id.clone(),
                 title: titles.get(&case_id).cloned(),
                 test_case_id: case_id,
+                phone_number,
                 index: *index,
                 status: status.as_str().to_owned(),
                 duration_seconds: call.duration_seconds,
@@ -56,13 +65,14 @@ pub(super) fn call_outcomes(
                 reason,
                 assertions,
                 metrics: call.metrics.clone(),
-                recording_url: call.recording_url.clone(),
-                transcript_url: call.transcription_data_url.clone(),
                 link: call
                     .transcription_data_url
                     .clone()
-                    .or_else(|| call.recording_url.clone())
+                    .or_else(|| recording_url.clone())
                     .or_else(|| results_url.map(str::to_owned)),
+                recording_url,
+                recording_pending,
+                transcript_url: call.transcription_data_url.clone(),
             }
         })
         .collect()
@@ -104,13 +114,16 @@ pub(super) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Counts the calls by status; anything not finished or unknown counts as pending.
+/// Counts the calls by status (never from the summary's `stats`); anything not finished or
+/// unknown counts as pending.
 pub(super) fn counts(calls: &[CallOutcome]) -> Counts {
-    let mut counts = Counts {
-        total: calls.len() as u64,
-        ..Counts::default()
-    };
+    counts_of(calls.iter())
+}
+
+fn counts_of<'a>(calls: impl Iterator<Item = &'a CallOutcome>) -> Counts {
+    let mut counts = Counts::default();
     for call in calls {
+        counts.total += 1;
         match call.status.as_str() {
             "PASSED" => counts.passed += 1,
             "FAILED" => counts.failed += 1,
@@ -119,6 +132,25 @@ pub(super) fn counts(calls: &[CallOutcome]) -> Counts {
         }
     }
     counts
+}
+
+/// The calls counted per number, numbers in the order they first appear; calls whose
+/// results name no number are counted together, under no number.
+pub(super) fn by_number(calls: &[CallOutcome]) -> Vec<NumberCounts> {
+    let mut numbers: Vec<Option<&str>> = Vec::new();
+    for call in calls {
+        let number = call.phone_number.as_deref();
+        if !numbers.contains(&number) {
+            numbers.push(number);
+        }
+    }
+    numbers
+        .into_iter()
+        .map(|number| NumberCounts {
+            phone_number: number.map(str::to_owned),
+            counts: counts_of(calls.iter().filter(|c| c.phone_number.as_deref() == number)),
+        })
+        .collect()
 }
 
 /// Finds the cases whose calls include both a pass and a failure or error, and marks their
@@ -152,4 +184,66 @@ pub(super) fn mark_flaky(calls: &mut [CallOutcome]) -> Vec<FlakyCase> {
         call.flaky = flaky.iter().any(|f| f.test_case_id == call.test_case_id);
     }
     flaky
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn outcomes(results: serde_json::Value) -> Vec<CallOutcome> {
+        let body: crate::api::wire::ResultsBody =
+            serde_json::from_value(json!({ "results": results })).unwrap_or_default();
+        call_outcomes(&body.results, &IndexMap::new(), Some("https://ui/run"))
+    }
+
+    #[test]
+    fn calls_are_numbered_per_case_and_number_and_never_tied_to_a_guessed_number() {
+        let calls = outcomes(json!([
+            { "testCaseId": "c", "status": "PASSED", "phoneNumber": "+14155550100" },
+            { "testCaseId": "c", "status": "PASSED", "toNumber": "+14155550101" },
+            { "testCaseId": "c", "status": "FAILED", "phoneNumber": "+14155550100" },
+            { "testCaseId": "c", "status": "PASSED" },
+            { "testCaseId": "c", "status": "PENDING" },
+        ]));
+        let names: Vec<String> = calls.iter().map(CallOutcome::display_name).collect();
+        assert_eq!(
+            names,
+            [
+                "[c] +14155550100 #1",
+                "[c] +14155550101 #1",
+                "[c] +14155550100 #2",
+                "[c] #1",
+                "[c] #2"
+            ]
+        );
+        let numbers = by_number(&calls);
+        let rows: Vec<(Option<&str>, u64, u64)> = numbers
+            .iter()
+            .map(|n| (n.phone_number.as_deref(), n.counts.total, n.counts.passed))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (Some("+14155550100"), 2, 1),
+                (Some("+14155550101"), 1, 1),
+                (None, 2, 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_judged_call_without_its_recording_link_is_recording_pending() {
+        let calls = outcomes(json!([
+            { "testCaseId": "c", "status": "PASSED", "recordingUrl": "https://m/1.wav" },
+            { "testCaseId": "c", "status": "FAILED", "recordingUrl": "" },
+            { "testCaseId": "c", "status": "PASSED", "recordingUrl": null },
+            { "testCaseId": "c", "status": "ERROR" },
+            { "testCaseId": "c", "status": "PENDING" },
+        ]));
+        let pending: Vec<bool> = calls.iter().map(|c| c.recording_pending).collect();
+        assert_eq!(pending, [false, true, true, false, false]);
+        assert_eq!(calls[1].recording_url, None);
+        assert_eq!(calls[1].link.as_deref(), Some("https://ui/run"));
+    }
 }

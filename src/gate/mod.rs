@@ -48,6 +48,7 @@ pub fn judge(observation: RunObservation) -> SuiteOutcome {
     );
     let flaky = calls::mark_flaky(&mut calls);
     let counts = calls::counts(&calls);
+    let by_number = calls::by_number(&calls);
     // Without results from a run that never started or could not be followed there is
     // nothing to measure, and failed checks would wrongly blame the agent.
     let started = matches!(
@@ -172,6 +173,7 @@ pub fn judge(observation: RunObservation) -> SuiteOutcome {
         name: suite.name,
         description: suite.description,
         agent_id: suite.agent_id,
+        phone_numbers: suite.phone_numbers,
         run_id,
         results_url,
         run_status,
@@ -184,6 +186,7 @@ pub fn judge(observation: RunObservation) -> SuiteOutcome {
         assertion_score,
         checks,
         counts,
+        by_number,
         flaky,
         calls,
     }
@@ -197,6 +200,7 @@ pub fn not_run(suite: &ResolvedSuite, reason: impl Into<String>, at: SystemTime)
         description: suite.description.clone(),
         source: source_ref(suite),
         agent_id: suite.agent_id.clone(),
+        phone_numbers: suite.phone_numbers.clone(),
         run_id: None,
         results_url: None,
         run_status: None,
@@ -209,6 +213,7 @@ pub fn not_run(suite: &ResolvedSuite, reason: impl Into<String>, at: SystemTime)
         assertion_score: None,
         checks: Vec::new(),
         counts: Counts::default(),
+        by_number: Vec::new(),
         flaky: Vec::new(),
         calls: Vec::new(),
     }

@@ -158,6 +158,12 @@ impl Diagnostics {
 
     /// Renders every diagnostic, separated by blank lines, and a closing count.
     pub fn render(&self, color: bool) -> String {
+        self.render_closing(color, "nothing was run")
+    }
+
+    /// Renders every diagnostic and a closing count that ends with what the errors
+    /// prevented (`nothing was run`, `the simulator was not started`).
+    pub fn render_closing(&self, color: bool, consequence: &str) -> String {
         let paint = Paint { color };
         let mut out = String::new();
         for diagnostic in &self.0 {
@@ -177,7 +183,7 @@ impl Diagnostics {
             out,
             "{}: {}",
             paint.red_bold("error"),
-            paint.bold(&format!("{file} has {count}; nothing was run"))
+            paint.bold(&format!("{file} has {count}; {consequence}"))
         );
         out
     }

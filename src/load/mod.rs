@@ -4,13 +4,15 @@
 
 pub mod diagnostic;
 pub mod positions;
-mod schema_check;
-mod schema_words;
+pub(crate) mod schema_check;
+pub(crate) mod schema_words;
 pub mod source;
 pub mod suggest;
 pub mod template;
 mod toml;
 mod yaml;
+
+use serde_json::Value;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -104,16 +106,8 @@ pub fn load_source(source: &Source, options: &LoadOptions) -> Result<LoadedFile,
         Format::Yaml => yaml::parse(source).map_err(|d| Diagnostics(vec![*d]))?,
         Format::Toml => toml::parse(source).map_err(Diagnostics)?,
     };
-    let to_diagnostics = |findings: Vec<(Option<String>, Finding)>| {
-        let mut all: Vec<Diagnostic> = findings
-            .into_iter()
-            .map(|(suite, f)| diagnostic_for(source, &positions, suite, f))
-            .collect();
-        all.sort_by_key(|d| (d.line, d.column));
-        // A bad value in `defaults` is reported once, not once per suite inheriting it.
-        all.dedup_by(|b, a| (a.line, a.column, &a.message) == (b.line, b.column, &b.message));
-        Diagnostics(all)
-    };
+    let to_diagnostics =
+        |findings: Vec<(Option<String>, Finding)>| locate(source, &positions, findings);
 
     let renderer = template::Renderer::new(options);
     let template_findings = renderer.render_document(&mut document);
@@ -199,6 +193,30 @@ pub fn load_source(source: &Source, options: &LoadOptions) -> Result<LoadedFile,
             Err(to_diagnostics(findings))
         }
     }
+}
+
+/// Parses YAML text into a JSON value and records where each key and value was written, with
+/// the suite file's limits (depth, aliases, size) and its rules (duplicate keys refused,
+/// YAML 1.2 booleans).
+pub fn parse_yaml(source: &Source) -> Result<(Value, Positions), Box<Diagnostic>> {
+    yaml::parse(source)
+}
+
+/// Places findings in the file: each becomes a diagnostic at its pointer's line and column,
+/// in file order, a problem found at the same place twice reported once.
+pub fn locate(
+    source: &Source,
+    positions: &Positions,
+    findings: Vec<(Option<String>, Finding)>,
+) -> Diagnostics {
+    let mut all: Vec<Diagnostic> = findings
+        .into_iter()
+        .map(|(suite, f)| diagnostic_for(source, positions, suite, f))
+        .collect();
+    all.sort_by_key(|d| (d.line, d.column));
+    // A bad value in `defaults` is reported once, not once per suite inheriting it.
+    all.dedup_by(|b, a| (a.line, a.column, &a.message) == (b.line, b.column, &b.message));
+    Diagnostics(all)
 }
 
 fn diagnostic_for(

@@ -54,7 +54,8 @@ pub fn check(document: &Value) -> Vec<Finding> {
 /// How to write a tag expression, for every message about one.
 const TAG_EXPRESSION_HINT: &str = "give at least one of `all: [..]`, `any: [..]` or `none: [..]` a tag, or write a plain list `[tag, ...]`";
 
-fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Finding> {
+/// One schema error as findings, worded for a person.
+pub(crate) fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Finding> {
     let pointer = error.instance_path().as_str().to_owned();
     let instance: &Value = error.instance();
     let field = dotted(&pointer);

@@ -152,7 +152,8 @@ impl Source {
     }
 }
 
-fn io_reason(err: &std::io::Error) -> String {
+/// A short reason for an I/O error, for messages that already name the file.
+pub(crate) fn io_reason(err: &std::io::Error) -> String {
     match err.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

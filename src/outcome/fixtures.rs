@@ -197,7 +197,14 @@ pub fn gate_failure() -> Outcome {
     ))])
 }
 
-/// A case that passed once and failed once across two samples.
+/// Tags a results call with the number it dialled.
+fn at(mut call: Value, number: &str) -> Value {
+    call["phoneNumber"] = json!(number);
+    call
+}
+
+/// A case that passed at one number and failed at the other; the failed call's recording
+/// is not out yet.
 pub fn flaky() -> Outcome {
     let mut suite = suite(
         "regression",
@@ -207,18 +214,20 @@ pub fn flaky() -> Outcome {
             ..thresholds()
         },
     );
-    suite.samples = 2;
+    suite.phone_numbers = vec!["+14155550100".to_owned(), "+14155550101".to_owned()];
+    let mut failed = call(
+        "case_refund",
+        "FAILED",
+        &[("Offers refund", "FAILED", Some("no refund offered"))],
+    );
+    failed["recordingUrl"] = json!("");
     let body = results(
         summary(0.0, json!([])),
         vec![
-            call("case_refund", "PASSED", &[]),
-            call(
-                "case_refund",
-                "FAILED",
-                &[("Offers refund", "FAILED", Some("no refund offered"))],
-            ),
-            call("case_billing", "PASSED", &[]),
-            call("case_billing", "PASSED", &[]),
+            at(call("case_refund", "PASSED", &[]), "+14155550100"),
+            at(failed, "+14155550101"),
+            at(call("case_billing", "PASSED", &[]), "+14155550100"),
+            at(call("case_billing", "PASSED", &[]), "+14155550101"),
         ],
     );
     outcome(vec![judge(observation(
@@ -237,11 +246,10 @@ pub fn timeout() -> Outcome {
             call("case_billing", "PENDING", &[]),
         ],
     );
-    let timed_out = judge(observation(
-        suite("nightly", thresholds()),
-        Some(body),
-        RunEnd::TimedOut,
-    ));
+    // Two numbers dialled, and results that name neither.
+    let mut nightly = suite("nightly", thresholds());
+    nightly.phone_numbers = vec!["+14155550100".to_owned(), "+442071838750".to_owned()];
+    let timed_out = judge(observation(nightly, Some(body), RunEnd::TimedOut));
     let passing = passing().suites.remove(0);
     outcome(vec![passing, timed_out])
 }

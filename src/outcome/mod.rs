@@ -8,8 +8,9 @@ mod observation;
 
 pub use merge::{MergeError, in_file_order, merge};
 pub use model::{
-    AssertionOutcome, CallOutcome, CheckStatus, Counts, EndKind, FlakyCase, Outcome,
-    SCHEMA_VERSION, SourceRef, SuiteOutcome, ThresholdCheck, ToolInfo, Verdict, rfc3339,
+    AssertionOutcome, CallOutcome, CheckStatus, Counts, EndKind, FlakyCase, NUMBER_UNKNOWN,
+    NumberCounts, Outcome, SCHEMA_VERSION, SourceRef, SuiteOutcome, ThresholdCheck, ToolInfo,
+    Verdict, rfc3339,
 };
 pub use observation::{RunEnd, RunObservation};
 

@@ -188,6 +188,9 @@ pub struct SuiteOutcome {
     pub description: Option<String>,
     pub source: SourceRef,
     pub agent_id: String,
+    /// The numbers the suite dialled (empty when not known, e.g. `check` of a saved file).
+    #[serde(default)]
+    pub phone_numbers: Vec<String>,
     pub run_id: Option<String>,
     /// The run's page on Hamming.
     pub results_url: Option<String>,
@@ -208,6 +211,10 @@ pub struct SuiteOutcome {
     /// Every threshold check, passed, failed or skipped.
     pub checks: Vec<ThresholdCheck>,
     pub counts: Counts,
+    /// The calls counted per phone number, in the order the numbers first appear in the
+    /// results; calls whose results name no number are counted under `phone_number: null`.
+    #[serde(default)]
+    pub by_number: Vec<NumberCounts>,
     /// Cases whose calls both passed and failed (or errored).
     pub flaky: Vec<FlakyCase>,
     /// Every call, in the order the results list them.
@@ -225,6 +232,38 @@ impl SuiteOutcome {
     /// The calls that did not pass (failed, errored, pending or of an unknown status).
     pub fn failing_calls(&self) -> impl Iterator<Item = &CallOutcome> {
         self.calls.iter().filter(|c| !c.passed())
+    }
+
+    /// Whether the calls are worth breaking down by number: several numbers were dialled or
+    /// appear in the results.
+    pub fn shows_numbers(&self) -> bool {
+        self.by_number.len() > 1 || (self.phone_numbers.len() > 1 && !self.by_number.is_empty())
+    }
+
+    /// What to say about a call's number beside its name, which already carries a known
+    /// number: "number unknown" when the results name none and the suite did not dial exactly
+    /// one number, else nothing.
+    pub fn unknown_number_note(&self, call: &CallOutcome) -> Option<&'static str> {
+        (call.phone_number.is_none() && self.phone_numbers.len() != 1).then_some(NUMBER_UNKNOWN)
+    }
+}
+
+/// How reports name the number of a call whose results name none: it is never guessed.
+pub const NUMBER_UNKNOWN: &str = "number unknown";
+
+/// The calls at one phone number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct NumberCounts {
+    /// The number, from the results' `phoneNumber` (or `toNumber`); `null` for calls whose
+    /// results name no number.
+    pub phone_number: Option<String>,
+    pub counts: Counts,
+}
+
+impl NumberCounts {
+    /// The number, or "number unknown".
+    pub fn label(&self) -> &str {
+        self.phone_number.as_deref().unwrap_or(NUMBER_UNKNOWN)
     }
 }
 
@@ -294,8 +333,12 @@ pub struct CallOutcome {
     pub id: Option<String>,
     pub test_case_id: String,
     pub title: Option<String>,
-    /// 1-based position of this call among the calls of its case, in the results' order.
-    /// Results carry no phone number, so this is the only stable way to tell calls apart.
+    /// The number the call dialled, when the results name it (`phoneNumber`, else
+    /// `toNumber`); never guessed.
+    #[serde(default)]
+    pub phone_number: Option<String>,
+    /// 1-based position of this call among the calls of its case at its number (its sample),
+    /// in the results' order; among all calls of its case when the number is unknown.
     pub index: u32,
     /// `PASSED`, `FAILED`, `ERROR`, `PENDING`, or the status as the server sent it.
     pub status: String,
@@ -307,6 +350,10 @@ pub struct CallOutcome {
     pub assertions: Vec<AssertionOutcome>,
     pub metrics: IndexMap<String, f64>,
     pub recording_url: Option<String>,
+    /// The call was judged but its recording link was not out yet, even after the runner's
+    /// end-of-run re-check (Hamming fills it in after the result).
+    #[serde(default)]
+    pub recording_pending: bool,
     pub transcript_url: Option<String>,
     /// The best page to look at this call: the transcript, else the run's results page.
     pub link: Option<String>,
@@ -317,12 +364,19 @@ impl CallOutcome {
         self.status == "PASSED"
     }
 
-    /// `<title> [<case id>] #<k>`, or `[<case id>] #<k>` when the title is unknown.
+    /// `<title> [<case id>] <number> #<k>`; without the title when it is unknown, and
+    /// without the number when the results do not name it.
     pub fn display_name(&self) -> String {
-        match &self.title {
-            Some(title) => format!("{title} [{}] #{}", self.test_case_id, self.index),
-            None => format!("[{}] #{}", self.test_case_id, self.index),
+        let mut name = match &self.title {
+            Some(title) => format!("{title} [{}]", self.test_case_id),
+            None => format!("[{}]", self.test_case_id),
+        };
+        if let Some(number) = &self.phone_number {
+            name.push(' ');
+            name.push_str(number);
         }
+        name.push_str(&format!(" #{}", self.index));
+        name
     }
 }
 

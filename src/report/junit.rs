@@ -1,9 +1,11 @@
 //! JUnit XML, for CI test viewers.
 //!
 //! One `<testsuite>` per suite and one `<testcase>` per call, named
-//! `<case title> [<case id>] #<k>` (or `[<case id>] #<k>` when the title is unknown), with the
-//! suite's name as classname. Results carry no phone number, so `k` numbers the calls of a
-//! case across phone numbers and samples in the order the API lists them. Each suite also
+//! `<case title> [<case id>] <number> #<k>` (without the title when it is unknown), with the
+//! suite's name as classname. The number is the one the call's result names (`phoneNumber`,
+//! else `toNumber`) and `k` numbers the case's calls at that number (its samples) in the order
+//! the API lists them; when the results name no number it is left out, never guessed, and `k`
+//! numbers the case's calls across numbers and samples. Each suite also
 //! has a `thresholds` testcase that fails with every failed check, so a viewer shows why the
 //! gate failed even when every call passed, and errors when the run could not be judged.
 //!
@@ -138,6 +140,7 @@ fn non_success(
             None => format!("{} {}", a.status, a.name),
         })
         .collect();
+    lines.extend(suite.unknown_number_note(call).map(str::to_owned));
     lines.extend(links(call));
     let mut status = TestCaseStatus::non_success(kind);
     status.set_message(message).set_type(ty);
@@ -159,6 +162,9 @@ fn links(call: &CallOutcome) -> Vec<String> {
         && let Some(url) = &call.link
     {
         lines.push(format!("results: {url}"));
+    }
+    if call.recording_pending {
+        lines.push("recording: pending".to_owned());
     }
     lines
 }

@@ -132,12 +132,29 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
             ));
         }
     }
+    if suite.shows_numbers() {
+        lines.push(String::new());
+        lines.push("| number | calls | passed | failed | errored | pending |".to_owned());
+        lines.push("| --- | --- | --- | --- | --- | --- |".to_owned());
+        for number in &suite.by_number {
+            let c = &number.counts;
+            lines.push(format!(
+                "| {} | {} | {} | {} | {} | {} |",
+                cell(number.label()),
+                c.total,
+                c.passed,
+                c.failed,
+                c.errored,
+                c.pending
+            ));
+        }
+    }
     let failing: Vec<&CallOutcome> = suite.failing_calls().collect();
     if !failing.is_empty() {
         lines.push(String::new());
         lines.push(format!("**Calls that did not pass ({})**", failing.len()));
         lines.push(String::new());
-        lines.extend(failing.iter().map(|call| call_line(call)));
+        lines.extend(failing.iter().map(|call| call_line(suite, call)));
     }
     if !suite.flaky.is_empty() {
         lines.push(String::new());
@@ -162,7 +179,11 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
     lines
 }
 
-fn call_line(call: &CallOutcome) -> String {
+fn call_line(suite: &SuiteOutcome, call: &CallOutcome) -> String {
+    let number = suite
+        .unknown_number_note(call)
+        .map(|note| format!(" ({note})"))
+        .unwrap_or_default();
     let duration = call
         .duration_seconds
         .map(|d| format!(" ({d:.1}s)"))
@@ -185,13 +206,16 @@ fn call_line(call: &CallOutcome) -> String {
     {
         links.push(format!("[results]({url})"));
     }
+    if call.recording_pending {
+        links.push("recording pending".to_owned());
+    }
     let links = if links.is_empty() {
         String::new()
     } else {
         format!(" · {}", links.join(" · "))
     };
     format!(
-        "- **{}** {}{duration}{flaky}{reason}{links}",
+        "- **{}**{number} {}{duration}{flaky}{reason}{links}",
         text(&call.display_name()),
         call.status
     )

@@ -106,6 +106,22 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
             c.total, c.passed, c.failed, c.errored, c.pending
         )?;
     }
+    if suite.shows_numbers() {
+        writeln!(out, "  by number:")?;
+        for number in &suite.by_number {
+            let c = &number.counts;
+            writeln!(
+                out,
+                "    {}: {} calls, {} passed, {} failed, {} errored, {} pending",
+                number.label(),
+                c.total,
+                c.passed,
+                c.failed,
+                c.errored,
+                c.pending
+            )?;
+        }
+    }
 
     if !suite.checks.is_empty() {
         writeln!(out, "  thresholds:")?;
@@ -149,7 +165,7 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
     if !failing.is_empty() {
         writeln!(out, "  calls that did not pass:")?;
         for call in failing.iter().take(MAX_FAILING_CALLS) {
-            write_call(call, out, paint)?;
+            write_call(suite, call, out, paint)?;
         }
         if failing.len() > MAX_FAILING_CALLS {
             let more = failing.len() - MAX_FAILING_CALLS;
@@ -187,7 +203,12 @@ fn measured(check: &crate::outcome::ThresholdCheck) -> &str {
     check.measured.as_deref().unwrap_or("not measured")
 }
 
-fn write_call(call: &CallOutcome, out: &mut dyn Write, paint: Paint) -> io::Result<()> {
+fn write_call(
+    suite: &SuiteOutcome,
+    call: &CallOutcome,
+    out: &mut dyn Write,
+    paint: Paint,
+) -> io::Result<()> {
     let status = match call.status.as_str() {
         "FAILED" | "ERROR" => paint.red(&call.status),
         _ => paint.yellow(&call.status),
@@ -197,7 +218,15 @@ fn write_call(call: &CallOutcome, out: &mut dyn Write, paint: Paint) -> io::Resu
         .map(|d| format!(" ({d:.1}s)"))
         .unwrap_or_default();
     let flaky = if call.flaky { " [flaky]" } else { "" };
-    writeln!(out, "    {status} {}{duration}{flaky}", call.display_name())?;
+    let number = suite
+        .unknown_number_note(call)
+        .map(|note| format!(" ({note})"))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "    {status} {}{number}{duration}{flaky}",
+        call.display_name()
+    )?;
     if let Some(reason) = &call.reason {
         writeln!(out, "      {reason}")?;
     }
@@ -214,6 +243,9 @@ fn write_call(call: &CallOutcome, out: &mut dyn Write, paint: Paint) -> io::Resu
         && let Some(link) = &call.link
     {
         writeln!(out, "      {}", paint.dim(&format!("results: {link}")))?;
+    }
+    if call.recording_pending {
+        writeln!(out, "      {}", paint.dim("recording pending"))?;
     }
     Ok(())
 }

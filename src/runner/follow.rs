@@ -33,6 +33,9 @@ pub struct Pacing {
     pub timeout: Option<Duration>,
     /// The longest wait for partial results after a timeout or interruption.
     pub partial_results_budget: Duration,
+    /// The longest end-of-run re-check of recording links still missing from a completed
+    /// run's results.
+    pub recording_budget: Duration,
 }
 
 impl Default for Pacing {
@@ -45,6 +48,7 @@ impl Default for Pacing {
             poll_ceiling: None,
             timeout: None,
             partial_results_budget: Duration::from_secs(30),
+            recording_budget: Duration::from_secs(5),
         }
     }
 }
@@ -76,6 +80,21 @@ impl Pacing {
     pub fn partial_results_wait(&self) -> Duration {
         self.scale(self.partial_results_budget)
             .max(Duration::from_millis(500))
+    }
+
+    /// The longest re-check of recording links, in real time (never under a quarter second,
+    /// which a few HTTP round trips alone can take), and the pause between its rounds.
+    pub fn recording_wait(&self) -> (Duration, Duration) {
+        let budget = self.scale(self.recording_budget);
+        let round = self.scale(Duration::from_secs(1));
+        if self.time_scale < 1.0 {
+            (
+                budget.max(Duration::from_millis(250)),
+                round.max(Duration::from_millis(25)),
+            )
+        } else {
+            (budget, round)
+        }
     }
 
     pub fn interval_for(&self, suite: &ResolvedSuite) -> Duration {
@@ -150,7 +169,9 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
         ));
         obs.run_id = Some(recorded.run_id);
         obs.results_url = recorded.results_url;
-        return attach(ctx, obs, began).await.0;
+        let mut followed = attach(ctx, obs, began).await.0;
+        super::recordings::recheck(ctx, &mut followed.observation).await;
+        return followed;
     }
     if let Some(note) = ctx
         .state
@@ -205,7 +226,9 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
         resolved.calls,
         timeout,
     );
-    attach(ctx, obs, began).await.0
+    let mut followed = attach(ctx, obs, began).await.0;
+    super::recordings::recheck(ctx, &mut followed.observation).await;
+    followed
 }
 
 /// Follows a run that already exists (`obs.run_id` is set) until it ends, the deadline

@@ -7,6 +7,7 @@ pub mod cancel;
 pub mod follow;
 pub mod legacy;
 pub mod progress;
+pub mod recordings;
 pub mod selection;
 pub mod start;
 pub mod state;

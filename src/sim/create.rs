@@ -111,7 +111,7 @@ pub fn create_run(
     for (case_index, overrides) in &selected {
         let case = &ws.test_cases[*case_index];
         for sample in 0..sampling {
-            for number in 0..phone_numbers.len() {
+            for (number, dialled) in phone_numbers.iter().enumerate() {
                 let n = calls.len().to_string();
                 calls.push(Call {
                     id: ids::derive(ws.seed, &["test-case-run", &seq.to_string(), &n]),
@@ -121,6 +121,7 @@ pub fn create_run(
                     start: 0.0,
                     end: 0.0,
                     overrides: overrides.clone(),
+                    number: dialled.clone(),
                 });
             }
         }
@@ -144,7 +145,7 @@ pub fn create_run(
             })
         })
         .collect();
-    let run = Run::new(
+    let mut run = Run::new(
         run_id.clone(),
         calls,
         max_concurrent as usize,
@@ -153,6 +154,7 @@ pub fn create_run(
         0.0,
         state.clock,
     );
+    run.recording_delay = ws.recording_delay_seconds.unwrap_or(0.0);
     store.insert(run, now);
     let ui = ws
         .ui_base_url

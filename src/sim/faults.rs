@@ -263,7 +263,8 @@ pub fn rewrite(rewrite: &Rewrite, status: StatusCode, body: Bytes) -> Response {
     (status, axum::Json(value)).into_response()
 }
 
-/// Fields a lenient client must do without.
+/// Fields a lenient client must do without: the ones Hamming's client models mark optional
+/// (`resultsUrl` on a create is required there, so it stays).
 const OPTIONAL_FIELDS: &[&str] = &[
     "metrics",
     "assertions",
@@ -274,9 +275,9 @@ const OPTIONAL_FIELDS: &[&str] = &[
     "transcriptionDataUrl",
     "durationSeconds",
     "stats",
-    "resultsUrl",
     "testCase",
     "overrides",
+    "phoneNumber",
 ];
 
 fn strip_optional(value: &mut serde_json::Value) {
@@ -290,10 +291,22 @@ fn strip_optional(value: &mut serde_json::Value) {
     }
 }
 
+/// Objects keyed by name whose values all have one type (metric values, counts, scores,
+/// facts): a newer server adds entries of that type there, not fields of another shape, so
+/// the unknown fields go into their values instead.
+const KEYED_MAPS: &[&str] = &["metrics", "stats", "scores", "scenarioFacts"];
+
 fn add_unknown(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => {
-            map.values_mut().for_each(add_unknown);
+            for (key, child) in map.iter_mut() {
+                match (KEYED_MAPS.contains(&key.as_str()), child) {
+                    (true, serde_json::Value::Object(entries)) => {
+                        entries.values_mut().for_each(add_unknown);
+                    }
+                    (_, child) => add_unknown(child),
+                }
+            }
             map.insert(
                 "unexpectedField".into(),
                 serde_json::json!({ "nested": [1, "two", null, { "deep": true }] }),
@@ -466,9 +479,12 @@ mod tests {
         let extra = read(rewrite(&Rewrite::Extra, StatusCode::OK, body.clone())).await;
         assert_eq!(extra["results"][0]["anotherNewThing"], 42);
         assert_eq!(
-            extra["summary"]["stats"]["unexpectedField"]["nested"][3]["deep"],
+            extra["summary"]["unexpectedField"]["nested"][3]["deep"],
             true
         );
+        // Keyed maps keep values of one type: no object lands among the counts.
+        assert!(extra["summary"]["stats"].get("unexpectedField").is_none());
+        assert_eq!(extra["results"][0]["metrics"], serde_json::json!({}));
         let status = Rewrite::StatusValue("PAUSED".into());
         let renamed = read(rewrite(&status, StatusCode::OK, body)).await;
         assert_eq!(renamed["summary"]["status"], "PAUSED");

@@ -83,7 +83,7 @@ pub fn run(
         };
         let case = &ws.test_cases[case_index];
         case_outcome = case_outcome.or(case.run_outcome);
-        for number in 0..numbers.len() {
+        for (number, dialled) in numbers.iter().enumerate() {
             let n = calls.len().to_string();
             calls.push(Call {
                 id: ids::derive(ws.seed, &["voice-call", &seq.to_string(), &n]),
@@ -93,6 +93,7 @@ pub fn run(
                 start: 0.0,
                 end: 0.0,
                 overrides: None,
+                number: dialled.clone(),
             });
         }
     }

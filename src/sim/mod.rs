@@ -18,6 +18,8 @@ mod seed;
 mod server;
 mod state;
 mod workspace;
+mod workspace_file;
+mod workspace_rules;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -33,8 +35,8 @@ pub use record::RecordedRequest;
 pub use seed::{Seed, SeedAssertion};
 pub use server::PREFIX;
 pub use workspace::{
-    Agent, Assertion, CallOutcome, Dataset, EmptySelection, FaultRule, RunOutcome, Tag, TestCase,
-    TranscriptMessage, Workspace, WorkspaceError, json_schema,
+    Agent, Assertion, CallOutcome, Dataset, EmptySelection, FaultRule, NOT_STARTED, RunOutcome,
+    Tag, TestCase, TranscriptMessage, Workspace, WorkspaceError, json_schema,
 };
 
 use record::RequestLog;
@@ -63,7 +65,7 @@ pub enum SimError {
     #[error("invalid simulator speed {0}: it must be a number greater than 0")]
     Speed(f64),
     /// The port could not be bound.
-    #[error("failed to listen on 127.0.0.1:{port}: {source} (pick another port with --port)")]
+    #[error("{}", bind_message(*port, source))]
     Bind {
         /// The port asked for.
         port: u16,
@@ -78,6 +80,20 @@ pub enum SimError {
         /// Why.
         source: std::io::Error,
     },
+}
+
+/// Why a port could not be bound, as one sentence that says what to do.
+fn bind_message(port: u16, err: &std::io::Error) -> String {
+    const PICK: &str = "pick another port with --port (0 picks a free one)";
+    match err.kind() {
+        std::io::ErrorKind::AddrInUse => format!(
+            "port {port} on 127.0.0.1 is already in use, so the simulator cannot listen there; stop what is listening on it, or {PICK}"
+        ),
+        std::io::ErrorKind::PermissionDenied => {
+            format!("port {port} on 127.0.0.1 needs privileges this user does not have; {PICK}")
+        }
+        _ => format!("the simulator cannot listen on 127.0.0.1:{port} ({err}); {PICK}"),
+    }
 }
 
 /// A running simulator.
@@ -203,6 +219,3 @@ impl Drop for SimHandle {
         let _ = self.stop.send(true);
     }
 }
-
-mod serve;
-pub use serve::{SimArgs, serve};

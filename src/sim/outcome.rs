@@ -7,7 +7,9 @@ use super::ids;
 use super::runs::Drawn;
 use super::workspace::{Assertion, TestCase, Workspace};
 
-/// Metric values every call reports unless its test case sets them.
+/// Metric values every call reports unless its test case sets them: the names of Hamming's
+/// current client model (`latencyP50`, `latencyP90`, `interactivityScore`,
+/// `interruptionCount`) beside those of its earlier one.
 const DEFAULT_METRICS: &[(&str, f64)] = &[
     ("latencyP50", 1.1),
     ("latencyP90", 1.7),
@@ -19,6 +21,15 @@ const DEFAULT_METRICS: &[(&str, f64)] = &[
     ("assistantTimeToFirstWord", 0.8),
     ("interactivityScore", 0.86),
 ];
+
+/// The per-call metric that counts every interruption; unless a case sets it, it is the sum
+/// of the two older per-speaker counts.
+const INTERRUPTION_COUNT: &str = "interruptionCount";
+
+/// Whether a metric is a count, sent as a whole number (`interruptionCount`, …).
+pub fn is_count_metric(name: &str) -> bool {
+    name.ends_with("Count")
+}
 
 /// Default call length in simulated seconds.
 pub const DEFAULT_DURATION: f64 = 120.0;
@@ -90,6 +101,23 @@ pub fn verdicts(ws: &Workspace, case: &TestCase, drawn: Drawn) -> Vec<Verdict> {
         .collect()
 }
 
+/// A call's `{ overallScore, categories }`: on a call, `categories` lists the names of the
+/// categories its verdicts fall in (Hamming's client model reads strings there), unlike the
+/// run summary's category objects.
+pub fn call_assertions(verdicts: &[&Verdict]) -> Value {
+    if verdicts.is_empty() {
+        return json!({ "overallScore": 0, "categories": [] });
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for v in verdicts {
+        if !names.contains(&v.category.as_str()) {
+            names.push(&v.category);
+        }
+    }
+    let (passed, _, _) = tally(verdicts);
+    json!({ "overallScore": score(passed, verdicts.len()), "categories": names })
+}
+
 /// `{ overallScore, categories }` over a set of verdicts; score 0 and no categories when
 /// there are none, as Hamming reports a run with no assertions configured.
 pub fn assertion_scores(verdicts: &[&Verdict]) -> Value {
@@ -113,11 +141,12 @@ pub fn assertion_scores(verdicts: &[&Verdict]) -> Value {
                     assertion_ids.push(&v.id);
                 }
             }
+            // The observed keys; an ERROR verdict counts as failed, as it fails the category.
             json!({
                 "name": name,
                 "score": score(passed, list.len()),
                 "status": if passed == list.len() { "passed" } else { "failed" },
-                "stats": { "total": list.len(), "passed": passed, "failed": failed, "errored": errored },
+                "stats": { "passed": passed, "failed": failed + errored, "skipped": 0, "pending": 0 },
                 "assertionIds": assertion_ids,
             })
         })
@@ -139,17 +168,41 @@ pub fn score(passed: usize, total: usize) -> f64 {
     (passed as f64 * 1000.0 / total as f64).round() / 10.0
 }
 
-/// The per-call metrics: defaults, overridden by the case, plus the call's length.
+/// The per-call metrics, all plain numbers: defaults, overridden by the case, plus the
+/// call's length; counts are whole numbers.
 pub fn metrics(case: &TestCase, duration: f64) -> Map<String, Value> {
-    let mut out = Map::new();
-    for (name, value) in DEFAULT_METRICS {
-        out.insert((*name).to_owned(), json!(value));
-    }
-    out.insert("callDuration".to_owned(), json!(duration));
+    let mut values: Vec<(String, f64)> = DEFAULT_METRICS
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), *value))
+        .collect();
+    values.push(("callDuration".to_owned(), duration));
     for (name, value) in &case.metrics {
-        out.insert(name.clone(), json!(value));
+        match values.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = *value,
+            None => values.push((name.clone(), *value)),
+        }
     }
-    out
+    if !values.iter().any(|(n, _)| n == INTERRUPTION_COUNT) {
+        let of = |name: &str| {
+            values
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or(0.0, |(_, v)| *v)
+        };
+        let total = of("userInterruptionCount") + of("assistantInterruptionCount");
+        values.push((INTERRUPTION_COUNT.to_owned(), total));
+    }
+    values
+        .into_iter()
+        .map(|(name, value)| {
+            let number = if is_count_metric(&name) {
+                json!(value.max(0.0).round() as u64)
+            } else {
+                json!(value)
+            };
+            (name, number)
+        })
+        .collect()
 }
 
 /// The transcript of a finished call: the case's own, or a short generated exchange.
@@ -216,6 +269,34 @@ mod tests {
         assert_eq!(scores["categories"][0]["status"], "failed");
         assert_eq!(scores["categories"][0]["score"], json!(50.0));
         assert_eq!(scores["categories"][1]["status"], "passed");
+    }
+
+    #[test]
+    fn a_call_lists_its_category_names() {
+        let v = [
+            verdict("A", "PASSED"),
+            verdict("B", "FAILED"),
+            verdict("A", "PASSED"),
+        ];
+        let refs: Vec<&Verdict> = v.iter().collect();
+        assert_eq!(
+            call_assertions(&refs),
+            json!({ "overallScore": 66.7, "categories": ["A", "B"] })
+        );
+    }
+
+    #[test]
+    fn counts_are_whole_numbers_and_interruptions_add_up() {
+        let case: TestCase = serde_saphyr::from_str(
+            "id: c\ntitle: C\nmetrics: { userInterruptionCount: 2, assistantInterruptionCount: 1, latencyP50: 1 }\n",
+        )
+        .unwrap();
+        let m = metrics(&case, 90.0);
+        assert_eq!(m["interruptionCount"], json!(3));
+        assert_eq!(m["userInterruptionCount"], json!(2));
+        assert!(m["interruptionCount"].is_u64());
+        assert_eq!(m["latencyP50"], json!(1.0));
+        assert_eq!(m["callDuration"], json!(90.0));
     }
 
     #[test]

@@ -12,7 +12,8 @@ use super::workspace::{RunOutcome, Workspace};
 /// mistakes them for real files.
 const MEDIA_BASE: &str = "https://media.hamming-sim.invalid";
 
-/// Fixed targets that decide each summary metric's `status`.
+/// Fixed targets that decide each summary metric's `status`: `pass` at or under the target,
+/// `warn` up to a fifth over it, `fail` beyond.
 const METRIC_TARGETS: &[(&str, &str, &str, f64)] = &[
     ("latencyP50", "latencyP50", "s", 1.5),
     ("latencyP90", "latencyP90", "s", 2.5),
@@ -54,6 +55,9 @@ pub fn results_body(ws: &Workspace, run: &Run, now: Instant) -> Value {
         let mut entry = Map::new();
         entry.insert("id".into(), json!(call.id));
         entry.insert("testCaseId".into(), json!(case.id));
+        if !ws.omit_phone_number {
+            entry.insert("phoneNumber".into(), json!(call.number));
+        }
         match state {
             CallState::Waiting | CallState::InProgress => {
                 if state == CallState::Waiting {
@@ -88,7 +92,10 @@ pub fn results_body(ws: &Workspace, run: &Run, now: Instant) -> Value {
                     metric_sums.insert(name.clone(), json!(sum + value.as_f64().unwrap_or(0.0)));
                 }
                 finished += 1;
-                done_entry(&mut entry, run, call, status, &verdicts, metrics, case);
+                let recording = recording_url(run, call, now);
+                done_entry(
+                    &mut entry, run, call, status, recording, &verdicts, metrics, case,
+                );
                 all_verdicts.extend(verdicts.into_iter().map(|v| (index, v)));
             }
         }
@@ -99,17 +106,37 @@ pub fn results_body(ws: &Workspace, run: &Run, now: Instant) -> Value {
     }
     stats.total = run.calls.len();
     let refs: Vec<&Verdict> = all_verdicts.iter().map(|(_, v)| v).collect();
+    let assertions = outcome::assertion_scores(&refs);
+    let mut metrics = summary_metrics(&metric_sums, finished);
+    // The observed summary mixes a bare 0–100 `overallScore` with the metric objects.
+    if finished > 0 {
+        metrics.insert("overallScore".into(), assertions["overallScore"].clone());
+    }
     json!({
         "summary": {
             "id": run.id,
             "status": run_status(phase),
             "stats": stats.to_json(),
-            "metrics": summary_metrics(&metric_sums, finished),
-            "assertions": outcome::assertion_scores(&refs),
+            "metrics": metrics,
+            "assertions": assertions,
             "topIssues": top_issues(ws, &all_verdicts, errored_calls),
         },
         "results": results,
     })
+}
+
+/// `GET /test-case-runs/{id}/details`: the call's recording link, empty until it is out.
+pub fn details_body(run: &Run, call: &Call, now: Instant) -> Value {
+    json!({
+        "id": call.id,
+        "recordingUrl": recording_url(run, call, now).unwrap_or_default(),
+    })
+}
+
+/// A finished call's recording link, once the workspace's recording delay has passed.
+fn recording_url(run: &Run, call: &Call, now: Instant) -> Option<String> {
+    run.recording_ready(call, now)
+        .then(|| format!("{MEDIA_BASE}/recordings/{}/{}.wav", run.id, call.id))
 }
 
 fn pending_entry(entry: &mut Map<String, Value>) {
@@ -118,7 +145,7 @@ fn pending_entry(entry: &mut Map<String, Value>) {
     entry.insert("recordingUrl".into(), Value::Null);
     entry.insert("transcriptionDataUrl".into(), Value::Null);
     entry.insert("transcript".into(), json!({ "messages": [] }));
-    entry.insert("assertions".into(), outcome::assertion_scores(&[]));
+    entry.insert("assertions".into(), outcome::call_assertions(&[]));
     entry.insert("assertionResults".into(), json!([]));
     entry.insert("metrics".into(), json!({}));
 }
@@ -129,20 +156,19 @@ fn done_entry(
     run: &Run,
     call: &Call,
     status: &str,
+    recording: Option<String>,
     verdicts: &[Verdict],
     metrics: Map<String, Value>,
     case: &super::workspace::TestCase,
 ) {
     let refs: Vec<&Verdict> = verdicts.iter().collect();
     entry.insert("status".into(), json!(status));
-    entry.insert("durationSeconds".into(), json!(call.duration));
+    // Whole seconds, as Hamming's client model types it.
     entry.insert(
-        "recordingUrl".into(),
-        json!(format!(
-            "{MEDIA_BASE}/recordings/{}/{}.wav",
-            run.id, call.id
-        )),
+        "durationSeconds".into(),
+        json!(call.duration.max(0.0).round() as u64),
     );
+    entry.insert("recordingUrl".into(), json!(recording));
     entry.insert(
         "transcriptionDataUrl".into(),
         json!(format!(
@@ -151,7 +177,7 @@ fn done_entry(
         )),
     );
     entry.insert("transcript".into(), outcome::transcript(case, call.drawn));
-    entry.insert("assertions".into(), outcome::assertion_scores(&refs));
+    entry.insert("assertions".into(), outcome::call_assertions(&refs));
     let results: Vec<Value> = verdicts
         .iter()
         .map(|v| {
@@ -192,23 +218,29 @@ impl Stats {
     }
 }
 
-fn summary_metrics(sums: &Map<String, Value>, finished: usize) -> Value {
+fn summary_metrics(sums: &Map<String, Value>, finished: usize) -> Map<String, Value> {
     let mut out = Map::new();
     if finished == 0 {
-        return Value::Object(out);
+        return out;
     }
     for (key, source, unit, target) in METRIC_TARGETS {
         let Some(sum) = sums.get(*source).and_then(Value::as_f64) else {
             continue;
         };
         let value = (sum / finished as f64 * 1000.0).round() / 1000.0;
-        let status = if value <= *target { "passed" } else { "failed" };
+        let status = if value <= *target {
+            "pass"
+        } else if value <= target * 1.2 {
+            "warn"
+        } else {
+            "fail"
+        };
         out.insert(
             (*key).to_owned(),
             json!({ "value": value, "unit": unit, "status": status }),
         );
     }
-    Value::Object(out)
+    out
 }
 
 fn top_issues(ws: &Workspace, verdicts: &[(usize, Verdict)], errored_calls: usize) -> Value {

@@ -39,6 +39,8 @@ pub struct Call {
     pub end: f64,
     /// Overrides sent for the configuration that selected the case, echoed in results.
     pub overrides: Option<serde_json::Value>,
+    /// The phone number the call dialled.
+    pub number: String,
 }
 
 /// Where a call is at a moment.
@@ -87,6 +89,8 @@ pub struct Run {
     pub ends_after: Option<f64>,
     /// Simulated seconds spent scoring after the last call (legacy experiments).
     pub scoring: f64,
+    /// Simulated seconds after a call ends before its recording link appears.
+    pub recording_delay: f64,
     created: Instant,
     queue_delay: f64,
     speed: f64,
@@ -119,6 +123,7 @@ impl Run {
             outcome,
             ends_after,
             scoring,
+            recording_delay: 0.0,
             created: Instant::now(),
             queue_delay: clock.queue_delay,
             speed: clock.speed,
@@ -183,6 +188,14 @@ impl Run {
         }
     }
 
+    /// Whether a finished call's recording link is out at `now`: the link appears
+    /// `recording_delay` simulated seconds after the call ends, as the real service fills it
+    /// in after the result.
+    pub fn recording_ready(&self, call: &Call, now: Instant) -> bool {
+        let t = self.elapsed(now) - self.queue_delay;
+        self.call_state(call, now) == CallState::Done && t >= call.end + self.recording_delay
+    }
+
     /// The real moment the run finished (or finishes), if it ever does.
     pub fn finished_at(&self) -> Option<Instant> {
         let sim = self.queue_delay + self.end()?;
@@ -223,6 +236,8 @@ fn schedule(calls: &mut [Call], lines: usize) {
 #[derive(Debug)]
 pub struct RunStore {
     runs: HashMap<String, Run>,
+    /// Test-case run id → the id of the run it belongs to.
+    calls: HashMap<String, String>,
     order: VecDeque<String>,
     ttl: Duration,
     cap: usize,
@@ -234,6 +249,7 @@ impl RunStore {
     pub fn new(ttl: Duration, cap: usize) -> RunStore {
         RunStore {
             runs: HashMap::new(),
+            calls: HashMap::new(),
             order: VecDeque::new(),
             ttl,
             cap: cap.max(1),
@@ -262,14 +278,30 @@ impl RunStore {
                 })
                 .unwrap_or(0);
             match self.order.remove(victim) {
-                Some(id) => {
-                    self.runs.remove(&id);
-                }
+                Some(id) => self.remove(&id),
                 None => break,
             }
         }
+        for call in &run.calls {
+            self.calls.insert(call.id.clone(), run.id.clone());
+        }
         self.order.push_back(run.id.clone());
         self.runs.insert(run.id.clone(), run);
+    }
+
+    /// A call of a run that has not expired, with its run, by test-case run id.
+    pub fn call(&self, call_id: &str, now: Instant) -> Option<(&Run, &Call)> {
+        let run = self.get(self.calls.get(call_id)?, now)?;
+        let call = run.calls.iter().find(|c| c.id == call_id)?;
+        Some((run, call))
+    }
+
+    fn remove(&mut self, id: &str) {
+        if let Some(run) = self.runs.remove(id) {
+            for call in &run.calls {
+                self.calls.remove(&call.id);
+            }
+        }
     }
 
     /// A run that has not expired.
@@ -286,7 +318,7 @@ impl RunStore {
             .map(|r| r.id.clone())
             .collect();
         for id in &expired {
-            self.runs.remove(id);
+            self.remove(id);
         }
         if !expired.is_empty() {
             self.order.retain(|id| self.runs.contains_key(id));
@@ -318,6 +350,7 @@ mod tests {
             start: 0.0,
             end: 0.0,
             overrides: None,
+            number: String::new(),
         }
     }
 

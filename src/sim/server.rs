@@ -40,6 +40,7 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/test-runs/test-inbound-agent", post(create_run))
         .route("/test-runs/{id}/status", get(run_status))
         .route("/test-runs/{id}/results", get(run_results))
+        .route("/test-case-runs/{id}/details", get(call_details))
         .route("/agents", get(agents))
         .route("/agents/{id}/test-tags", get(agent_tags))
         .route("/test-tags", get(tags))
@@ -63,24 +64,35 @@ async fn not_found(request: Request) -> ApiError {
     ))
 }
 
+/// The headers that may carry the key without a scheme, as Hamming's LiveKit plugin sends
+/// it beside the bearer header.
+const KEY_HEADERS: [&str; 2] = ["x-api-key", "x-workspace-key"];
+
+/// Whether the request carries an accepted key: as `Authorization: Bearer`, `X-API-Key` or
+/// `X-Workspace-Key`. At least one must be there, and every one that is there must hold an
+/// accepted key, so a client that sends two different keys is told so.
 fn authorized(state: &SimState, headers: &HeaderMap) -> bool {
-    let Some(value) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let Some((scheme, token)) = value.split_once(' ') else {
-        return false;
-    };
-    let token = token.trim();
-    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
-        return false;
+    let mut keys: Vec<Option<&str>> = Vec::new();
+    for value in headers.get_all(header::AUTHORIZATION) {
+        keys.push(value.to_str().ok().and_then(|v| {
+            let (scheme, token) = v.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then_some(token)
+        }));
     }
-    match &state.ws.api_keys {
-        Some(keys) => keys.iter().any(|k| k == token),
-        None => true,
+    for name in KEY_HEADERS {
+        for value in headers.get_all(name) {
+            keys.push(value.to_str().ok());
+        }
     }
+    !keys.is_empty()
+        && keys.iter().all(|key| {
+            let token = key.map(str::trim).unwrap_or_default();
+            !token.is_empty()
+                && match &state.ws.api_keys {
+                    Some(accepted) => accepted.iter().any(|k| k == token),
+                    None => true,
+                }
+        })
 }
 
 /// Every request: buffer and record it, apply a fault if one is asked for or a rule fires,
@@ -196,6 +208,15 @@ async fn run_results(State(state): Shared, Path(id): Path<String>) -> Answer {
         .cloned()
         .ok_or_else(|| unknown_run(&id))?;
     Ok(Json(results::results_body(&state.ws, &run, now)))
+}
+
+async fn call_details(State(state): Shared, Path(id): Path<String>) -> Answer {
+    let now = Instant::now();
+    let runs = state.runs();
+    let (run, call) = runs
+        .call(&id, now)
+        .ok_or_else(|| ApiError::not_found(format!("Test case run not found: {id}")))?;
+    Ok(Json(results::details_body(run, call, now)))
 }
 
 fn unknown_run(id: &str) -> ApiError {

@@ -50,6 +50,16 @@ pub struct Workspace {
     /// Base of the `resultsUrl` handed back on creation. Default: the simulator's own origin.
     #[serde(default)]
     pub ui_base_url: Option<String>,
+    /// Leave `phoneNumber` out of every result entry, as one live response did (November
+    /// 2025), so a client must do without it. Default false: each entry names the number its
+    /// call dialled, as Hamming's current client model allows.
+    #[serde(default)]
+    pub omit_phone_number: bool,
+    /// Simulated seconds after a call's result is in before its recording link appears: until
+    /// then `recordingUrl` is null in the results and empty in the call's details, as the
+    /// real service fills it in later. Default 0.
+    #[serde(default)]
+    pub recording_delay_seconds: Option<f64>,
     /// The voice agents of the workspace.
     #[serde(default)]
     pub agents: Vec<Agent>,
@@ -257,61 +267,35 @@ pub struct FaultRule {
     pub probability: Option<f64>,
 }
 
-/// A workspace file that could not be loaded.
+/// A workspace that could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
-    /// The file could not be read.
-    #[error("failed to read workspace file {path}: {source}")]
-    Read {
-        /// The file.
-        path: String,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The YAML did not parse or did not match the model.
-    #[error("invalid workspace file {path}: {message}")]
-    Parse {
-        /// The file.
-        path: String,
-        /// The parser's message, with line and column.
-        message: String,
-    },
-    /// The workspace parsed but is inconsistent.
+    /// The workspace file could not be read, parsed or checked: every problem, each located
+    /// in the file (rendered rustc-style, like a suite file's).
+    #[error("{}", .0.render_closing(false, NOT_STARTED))]
+    File(crate::load::Diagnostics),
+    /// A workspace built in memory is inconsistent.
     #[error("invalid workspace {path}: {problems}", problems = problems.join("; "))]
     Invalid {
-        /// The file (or `<inline>`).
+        /// What the workspace is (`<workspace>`).
         path: String,
         /// Every problem found.
         problems: Vec<String>,
     },
 }
 
+/// What a workspace file's errors prevent, closing their rendering.
+pub const NOT_STARTED: &str = "the simulator was not started";
+
 impl Workspace {
     /// Reads, parses and checks a workspace file.
     pub fn load(path: &Path) -> Result<Workspace, WorkspaceError> {
-        let text = std::fs::read_to_string(path).map_err(|source| WorkspaceError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
-        Self::from_yaml(&text, &path.display().to_string())
+        super::workspace_file::load(path)
     }
 
     /// Parses and checks workspace YAML; `origin` names it in errors.
     pub fn from_yaml(text: &str, origin: &str) -> Result<Workspace, WorkspaceError> {
-        let workspace: Workspace =
-            serde_saphyr::from_str(text).map_err(|e| WorkspaceError::Parse {
-                path: origin.to_owned(),
-                message: e.to_string(),
-            })?;
-        let problems = workspace.problems();
-        if problems.is_empty() {
-            Ok(workspace)
-        } else {
-            Err(WorkspaceError::Invalid {
-                path: origin.to_owned(),
-                problems,
-            })
-        }
+        super::workspace_file::parse(&crate::load::Source::new(origin, text.to_owned()))
     }
 
     /// The id of a tag: its own, or one derived from the seed and its name.
@@ -327,100 +311,6 @@ impl Workspace {
             .iter()
             .find(|t| self.tag_id(t) == key)
             .or_else(|| self.tags.iter().find(|t| t.name == key))
-    }
-
-    /// Consistency problems: dangling references and out-of-range numbers.
-    pub fn problems(&self) -> Vec<String> {
-        let mut problems = Vec::new();
-        let positive = |v: Option<f64>, what: &str, problems: &mut Vec<String>| {
-            if let Some(v) = v
-                && !(v.is_finite() && v >= 0.0)
-            {
-                problems.push(format!("{what} must be a finite number ≥ 0, got {v}"));
-            }
-        };
-        if let Some(speed) = self.speed
-            && !(speed.is_finite() && speed > 0.0)
-        {
-            problems.push(format!("speed must be a finite number > 0, got {speed}"));
-        }
-        positive(
-            self.queue_delay_seconds,
-            "queue_delay_seconds",
-            &mut problems,
-        );
-        positive(self.scoring_seconds, "scoring_seconds", &mut problems);
-        positive(self.run_ttl_seconds, "run_ttl_seconds", &mut problems);
-        if self.max_runs == Some(0) {
-            problems.push("max_runs must be at least 1".to_owned());
-        }
-        if let Some(keys) = &self.api_keys
-            && keys.iter().any(|k| k.trim().is_empty())
-        {
-            problems.push("api_keys must not contain an empty key".to_owned());
-        }
-        let mut seen = std::collections::HashSet::new();
-        for agent in &self.agents {
-            if !seen.insert(agent.id.as_str()) {
-                problems.push(format!("agent id {} appears twice", agent.id));
-            }
-            positive(
-                agent.run_ends_after_seconds,
-                &format!("agent {}: run_ends_after_seconds", agent.id),
-                &mut problems,
-            );
-        }
-        for case in &self.test_cases {
-            let at = format!("test case {}", case.id);
-            if !seen.insert(case.id.as_str()) {
-                problems.push(format!("{at}: id appears twice or is also an agent id"));
-            }
-            for tag in &case.tags {
-                if self.find_tag(tag).is_none() {
-                    problems.push(format!("{at}: unknown tag {tag:?} (add it under tags)"));
-                }
-            }
-            for agent in &case.agent_ids {
-                if !self.agents.iter().any(|a| &a.id == agent) {
-                    problems.push(format!(
-                        "{at}: unknown agent {agent:?} (add it under agents)"
-                    ));
-                }
-            }
-            if let Some(p) = case.fail_probability
-                && !(0.0..=1.0).contains(&p)
-            {
-                problems.push(format!("{at}: fail_probability must be in [0, 1], got {p}"));
-            }
-            positive(
-                case.duration_seconds,
-                &format!("{at}: duration_seconds"),
-                &mut problems,
-            );
-        }
-        for dataset in &self.datasets {
-            for case in &dataset.test_cases {
-                if !self.test_cases.iter().any(|c| &c.id == case) {
-                    problems.push(format!(
-                        "dataset {}: unknown test case {case:?}",
-                        dataset.id
-                    ));
-                }
-            }
-        }
-        for (index, rule) in self.faults.iter().enumerate() {
-            if let Err(e) = super::faults::FaultSpec::parse(&rule.fault) {
-                problems.push(format!("faults[{index}]: {e}"));
-            }
-            if let Some(p) = rule.probability
-                && !(0.0..=1.0).contains(&p)
-            {
-                problems.push(format!(
-                    "faults[{index}]: probability must be in [0, 1], got {p}"
-                ));
-            }
-        }
-        problems
     }
 }
 

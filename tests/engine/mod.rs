@@ -233,6 +233,7 @@ impl Runner {
             .current_dir(self.dir.path())
             .env_remove("HAMMING_API_KEY")
             .env_remove("HAMMING_API_BASE_URL")
+            .env_remove("HAMMING_BASE_URL")
             .env_remove("GITHUB_ACTIONS")
             .env_remove("GITHUB_OUTPUT")
             .env_remove("GITHUB_STEP_SUMMARY")

@@ -108,7 +108,8 @@ out version "$tag"
 install=""
 if [ -n "$target" ] && [ "$have_gh" = true ]; then
   assets="$(gh release view "$tag" --repo "$repository" --json assets --jq '.assets[].name' 2>/dev/null || true)"
-  if printf '%s\n' "$assets" | grep -qx "hamming-runner-$target.tar.gz"; then install=prebuilt; fi
+  # A here-string, not a pipe: `grep -q` may exit before the writer, which pipefail reports.
+  if grep -qx "hamming-runner-$target.tar.gz" <<< "$assets"; then install=prebuilt; fi
 fi
 source_key=""
 if [ -z "$install" ]; then

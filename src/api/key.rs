@@ -65,7 +65,9 @@ pub enum KeyError {
         "no API key: set HAMMING_API_KEY (in GitHub Actions, from a secret) or pass --api-key-file FILE; to try the runner without a key, add --simulate"
     )]
     Missing,
-    #[error("the API key is empty; check the HAMMING_API_KEY secret or the key file")]
+    #[error(
+        "the API key is empty: HAMMING_API_KEY is set but blank, or the key file is empty; in GitHub Actions a secret that does not exist reads as empty, so add the HAMMING_API_KEY secret and pass it to the job (a reusable workflow under `secrets:`)"
+    )]
     Empty,
     #[error("the API key contains whitespace or control characters; check how it was pasted")]
     BadCharacters,

@@ -161,12 +161,28 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            let code = if err.use_stderr() {
-                exit::USAGE
-            } else {
-                exit::SUCCESS
+            if !err.use_stderr() {
+                return ExitCode::from(exit::SUCCESS);
+            }
+            // Under GitHub Actions a bad flag (say, in a workflow's `args`) is also an
+            // annotation and a step summary, not only a line in the log.
+            let rendered = err.render().to_string();
+            let first = rendered.lines().next().unwrap_or_default();
+            let failure = crate::report::setup::SetupFailure {
+                diagnostics: Vec::new(),
+                messages: vec![first.strip_prefix("error: ").unwrap_or(first).to_owned()],
             };
-            return ExitCode::from(code);
+            let global = Global {
+                verbose: 0,
+                color: false,
+                color_stdout: false,
+            };
+            return ExitCode::from(outputs::emit_setup_failure(
+                &failure,
+                exit::USAGE,
+                None,
+                &global,
+            ));
         }
     };
     ExitCode::from(run(cli))

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::outcome::{Outcome, scrub};
 use crate::report::files::{self, ReportFiles};
-use crate::report::{atomic, github, terminal};
+use crate::report::{atomic, github, setup, terminal};
 use crate::untrusted::{LinkPolicy, redact};
 
 use super::output::{Output, error};
@@ -137,6 +137,62 @@ pub fn preflight(reports: &ReportArgs) -> Result<(), String> {
         atomic::probe_dir(&dir).map_err(|e| fail(&e))?;
     }
     Ok(())
+}
+
+/// For a command that stopped before any suite ran: writes the short account of why to the
+/// summary file, when one was asked for (a pull-request comment reads it), and under GitHub
+/// Actions adds an annotation per problem, the step outputs and the step summary. The errors
+/// were already printed in full. Returns the exit code, raised to 3 when the summary file
+/// could not be written.
+pub fn emit_setup_failure(
+    failure: &setup::SetupFailure,
+    code: u8,
+    summary: Option<&Path>,
+    out: &Output,
+) -> u8 {
+    let on_github = github::detected();
+    if failure.is_empty() || (summary.is_none() && !on_github) {
+        return code;
+    }
+    let text = setup::summary_markdown(failure, code);
+    let mut result = code;
+    let mut written_to = None;
+    if let Some(path) = summary {
+        let written = files::create_parent(path)
+            .and_then(|()| atomic::write_atomic(path, |w| w.write_all(text.as_bytes())));
+        if written.is_ok() {
+            written_to = Some(path);
+        }
+        if let Err(e) = written {
+            error(
+                out,
+                &format!("cannot write the summary to {}: {e}", path.display()),
+            );
+            result = crate::exit::worst([result, crate::exit::PLATFORM]);
+        }
+    }
+    if on_github {
+        let mut stdout = std::io::stdout().lock();
+        let annotations: String = setup::annotations(failure)
+            .iter()
+            .map(github::Annotation::command)
+            .collect();
+        let published = stdout
+            .write_all(annotations.as_bytes())
+            .and_then(|()| stdout.flush())
+            .and_then(|()| {
+                let outputs = github::format_outputs(
+                    &setup::outputs(code, written_to),
+                    github::random_delimiter,
+                );
+                github::append_to_env_file("GITHUB_OUTPUT", &outputs)
+            })
+            .and_then(|_| github::append_to_env_file("GITHUB_STEP_SUMMARY", &text));
+        if let Err(e) = published {
+            error(out, &format!("cannot publish to GitHub Actions: {e}"));
+        }
+    }
+    result
 }
 
 /// Writes a JSON value to a file (atomically) or to stdout for `-`.

@@ -122,8 +122,26 @@ impl RunArgs {
     }
 }
 
+/// How `run` ended: with an outcome it reported, or stopped before any suite ran.
+enum Ran {
+    Reported(u8),
+    Stopped(u8),
+}
+
 pub fn run(mut args: RunArgs, out: &Output) -> u8 {
     args.reports.apply_dir();
+    let summary = args.reports.summary.clone();
+    match execute(args, out) {
+        Ran::Reported(code) => code,
+        // Nothing ran: say why where a CI user looks, not only in the log.
+        Ran::Stopped(code) => {
+            let told = super::output::take_told();
+            outputs::emit_setup_failure(&told, code, summary.as_deref(), out)
+        }
+    }
+}
+
+fn execute(args: RunArgs, out: &Output) -> Ran {
     let (env, suites, secrets_used, source) = match &args.file {
         Some(file) => {
             if let Err(code) = args
@@ -131,33 +149,33 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
                 .refuse_with_file(out)
                 .and_then(|()| env_config::load_dotenv(&args.env, false, out))
             {
-                return code;
+                return Ran::Stopped(code);
             }
             let loaded = match super::suites::load(file, &args.load.options(), out) {
                 Ok(l) => l,
-                Err(code) => return code,
+                Err(code) => return Ran::Stopped(code),
             };
             let suites = match super::suites::select(&loaded, &args.suites, out) {
                 Ok(s) => s,
-                Err(code) => return code,
+                Err(code) => return Ran::Stopped(code),
             };
             let links = match env_config::links(&args.env, out) {
                 Ok(links) => links,
-                Err(code) => return code,
+                Err(code) => return Ran::Stopped(code),
             };
             let source = file.display().to_string();
             (links, suites, loaded.secrets_used, source)
         }
         None => match env_config::suite(&args.env, &args.env_suite, &args.suites, out) {
             Ok((env, suite)) => (env, vec![suite], Vec::new(), "environment".to_owned()),
-            Err(code) => return code,
+            Err(code) => return Ran::Stopped(code),
         },
     };
     let narrowed = match super::narrow::narrow(suites, args.shard, args.rerun_failed.as_deref()) {
         Ok(n) => n,
         Err(e) => {
             error(out, &e);
-            return crate::exit::USAGE;
+            return Ran::Stopped(crate::exit::USAGE);
         }
     };
     for note in &narrowed.notes {
@@ -174,14 +192,14 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
         // are still written so the matrix job that merges them finds every file.
         let now = SystemTime::now();
         let outcome = Outcome::new(source.clone(), now, now, carried);
-        return outputs::emit(&outcome, &args.reports, out);
+        return Ran::Reported(outputs::emit(&outcome, &args.reports, out));
     }
-    super::runtime::block_on(async move {
+    super::runtime::try_block_on(async move {
         let simulate = args.simulate.then_some(args.simulate_speed);
         let connection =
             match connect::connect_or_simulate(&args.connection, simulate, &suites, out).await {
                 Ok(c) => c,
-                Err(code) => return code,
+                Err(code) => return Ran::Stopped(code),
             };
         // Every secret a template was allowed to read is now in the suites: it is redacted
         // from every report and log line, like the key.
@@ -208,7 +226,7 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
         // a run whose record would be lost is refused (exit 2) while no call is placed.
         if let Err(e) = outputs::preflight(&args.reports) {
             error(out, &e);
-            return crate::exit::USAGE;
+            return Ran::Stopped(crate::exit::USAGE);
         }
         let state = match args
             .state_path()
@@ -222,7 +240,7 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
             }
             Some(Err(e)) => {
                 error(out, &e.to_string());
-                return crate::exit::USAGE;
+                return Ran::Stopped(crate::exit::USAGE);
             }
         };
 
@@ -252,7 +270,7 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
             Arc::clone(&progress),
             cancel,
             is_failure,
-            state,
+            state.clone(),
         )
         .await;
         if let Some(sim) = connection.sim {
@@ -267,6 +285,17 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
         }
 
         let usage_error = followed.iter().any(|f| f.usage_error);
+        let ended: Vec<(String, String, String)> = followed
+            .iter()
+            .filter_map(|f| {
+                let obs = &f.observation;
+                Some((
+                    obs.suite.name.clone(),
+                    obs.run_id.clone()?,
+                    obs.observed_end()?.to_owned(),
+                ))
+            })
+            .collect();
         let judged = followed
             .into_iter()
             .map(|f| match &f.skipped {
@@ -286,6 +315,18 @@ pub fn run(mut args: RunArgs, out: &Output) -> u8 {
         if usage_error {
             outcome.exit_code = crate::exit::worst([outcome.exit_code, crate::exit::USAGE]);
         }
-        outputs::emit_with(&outcome, &args.reports, out, links)
+        let code = outputs::emit_with(&outcome, &args.reports, out, links);
+        // Only now, with the outcome reported, is a run's end "observed": a later attempt
+        // starts new runs for these suites instead of re-attaching to ended ones.
+        if let Some(state) = state
+            && let Err(e) = state.mark_ended(&ended)
+        {
+            error(
+                out,
+                &format!("{e}; a re-run would re-attach to runs that have ended"),
+            );
+        }
+        Ran::Reported(code)
     })
+    .unwrap_or_else(Ran::Stopped)
 }

@@ -10,8 +10,8 @@ use super::output::{Output, error};
 /// Loads and validates the file exactly as `validate` does; on failure prints every
 /// diagnostic and returns exit code 2.
 pub fn load(path: &Path, options: &LoadOptions, out: &Output) -> Result<LoadedFile, u8> {
-    load::load_file(path, options).map_err(|diagnostics| {
-        crate::console::err_raw(&diagnostics.render(out.color));
+    load::load_file(path, options).map_err(|found| {
+        super::output::diagnostics(out, &found);
         crate::exit::USAGE
     })
 }

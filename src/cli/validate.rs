@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use crate::console;
 use crate::exit;
 use crate::load::load_file;
+use crate::report::github;
+use crate::report::setup::{SetupFailure, annotations};
 
 use super::Global;
 use super::load_args::LoadArgs;
@@ -49,6 +51,16 @@ pub fn run(args: &Args, global: Global) -> u8 {
             }
             Err(diagnostics) => {
                 console::err_raw(&diagnostics.render(global.color));
+                if github::detected() {
+                    // Each error at its line and column in the pull request's diff.
+                    let failure = SetupFailure {
+                        diagnostics: diagnostics.into_iter().collect(),
+                        messages: Vec::new(),
+                    };
+                    for note in annotations(&failure) {
+                        let _ = console::out_raw(&note.command());
+                    }
+                }
                 code = exit::USAGE;
             }
         }

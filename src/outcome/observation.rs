@@ -25,6 +25,24 @@ pub struct RunObservation {
     pub case_titles: IndexMap<String, String>,
 }
 
+impl RunObservation {
+    /// The status the run was seen to end with, when its end was observed: `FAILED`,
+    /// `CANCELED` or legacy `SCORING_FAILED` as soon as the status says so, `COMPLETED` (or
+    /// legacy `FINISHED`) once its results were fetched for judging. `None` for a run that was
+    /// never created, or whose end was not seen (timed out, interrupted, unreadable).
+    pub fn observed_end(&self) -> Option<&str> {
+        self.run_id.as_ref()?;
+        let status = self.last_status.as_ref()?.as_str();
+        match status {
+            "FAILED" | "CANCELED" | "SCORING_FAILED" => Some(status),
+            "COMPLETED" | "FINISHED" if self.end == RunEnd::Finished && self.results.is_some() => {
+                Some(status)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// How the runner stopped following a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunEnd {

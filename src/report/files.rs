@@ -53,7 +53,7 @@ pub fn write_all(outcome: &Outcome, files: &ReportFiles) -> Vec<WriteError> {
 
 /// Creates the directory a report goes into, so `--junit reports/junit.xml` works in a fresh
 /// checkout.
-fn create_parent(path: &std::path::Path) -> io::Result<()> {
+pub fn create_parent(path: &std::path::Path) -> io::Result<()> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir),
         _ => Ok(()),

@@ -63,8 +63,10 @@ pub enum Level {
 pub struct Annotation {
     pub level: Level,
     pub file: String,
-    /// 1-based; 0 means the file as a whole.
+    /// 1-based; 0 means the file as a whole. An empty `file` pins the annotation to the job.
     pub line: u32,
+    /// 1-based column; 0 means none.
+    pub col: u32,
     pub title: String,
     pub message: String,
 }
@@ -79,9 +81,15 @@ impl Annotation {
             Level::Warning => "warning",
             Level::Notice => "notice",
         };
-        let mut properties = vec![format!("file={}", escape_property(&one_line(&self.file)))];
-        if self.line > 0 {
-            properties.push(format!("line={}", self.line));
+        let mut properties = Vec::new();
+        if !self.file.is_empty() {
+            properties.push(format!("file={}", escape_property(&one_line(&self.file))));
+            if self.line > 0 {
+                properties.push(format!("line={}", self.line));
+                if self.col > 0 {
+                    properties.push(format!("col={}", self.col));
+                }
+            }
         }
         properties.push(format!("title={}", escape_property(&one_line(&self.title))));
         format!(
@@ -108,6 +116,7 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
                 level,
                 file: suite.source.file.clone(),
                 line,
+                col: 0,
                 title,
                 message,
             })

@@ -229,7 +229,7 @@ fn call_line(suite: &SuiteOutcome, call: &CallOutcome) -> String {
 
 /// Plain text on one line, cut to `MAX_TEXT` characters: printable, and with every
 /// character that HTML or Markdown would read as inline syntax escaped.
-fn text(value: &str) -> String {
+pub(crate) fn text(value: &str) -> String {
     escape(&shortened(value), false)
 }
 

@@ -271,6 +271,7 @@ fn workflow_commands_escape_data_and_properties() {
         level: github::Level::Error,
         file: "suites/a,b.yaml".into(),
         line: 7,
+        col: 0,
         title: "suite x: metrics.latencyP90 failed".into(),
         message: "line one\nline two: 100%".into(),
     };

@@ -191,6 +191,12 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
         super::recordings::recheck(ctx, &mut followed.observation).await;
         return followed;
     }
+    if let Some(note) = ctx
+        .state
+        .and_then(|state| state.new_attempt_note(&obs.suite))
+    {
+        ctx.progress.note(&note);
+    }
 
     // A create an earlier attempt sent and never learnt the run of: it may have placed the
     // calls, so the suite is not created again until the user has looked (or says --fresh).

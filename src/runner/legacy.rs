@@ -63,6 +63,12 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite, dataset: String) ->
         obs.end = RunEnd::NotStarted { message };
         return finish(obs, began, false);
     } else {
+        if let Some(note) = ctx
+            .state
+            .and_then(|state| state.new_attempt_note(&obs.suite))
+        {
+            ctx.progress.note(&note);
+        }
         match start(ctx, &obs.suite, &dataset).await {
             Ok(id) => {
                 if let Some(state) = ctx.state

@@ -10,6 +10,12 @@
 //! `--fresh`. The file is locked (an advisory lock on a `.lock` file beside it) for the whole
 //! run, so two runs never share it; and it is written once when opened, so a state that
 //! cannot be written is found before anything is created.
+//!
+//! A run whose end was seen (it ended FAILED or CANCELED, or COMPLETED and was judged) is
+//! marked as ended once its reports are written. Such a run is never re-attached: a new
+//! attempt (a CI "re-run failed jobs", say) starts a new run for that suite, so a platform
+//! failure can be recovered from. Only runs whose end was never observed (the runner was
+//! killed, timed out or interrupted) are followed again.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
@@ -33,6 +39,10 @@ pub struct RecordedRun {
     pub created_at: String,
     /// What the suite asked for when the run was created; a changed suite gets a new run.
     pub fingerprint: String,
+    /// How the run was seen to end (`COMPLETED`, `FAILED`, …), once its outcome was
+    /// reported; absent while its end was never observed. Older state files lack it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended: Option<String>,
 }
 
 /// A create that was sent, or about to be, and whose run was never recorded.
@@ -261,13 +271,59 @@ impl StateFile {
         &self.path
     }
 
-    /// The recorded run of a suite, if the suite still asks for what it asked for then.
+    /// The recorded run of a suite to re-attach to: one the suite still asks for, whose end
+    /// was never observed.
     pub fn recorded(&self, suite: &ResolvedSuite) -> Option<RecordedRun> {
+        self.matching(suite).filter(|r| r.ended.is_none())
+    }
+
+    /// The recorded run of a suite that was seen to end in an earlier attempt, so is not
+    /// re-attached to; for saying why a new run starts.
+    pub fn ended_earlier(&self, suite: &ResolvedSuite) -> Option<RecordedRun> {
+        self.matching(suite).filter(|r| r.ended.is_some())
+    }
+
+    /// The note to print when a suite's recorded run was seen to end earlier and a new run
+    /// starts in its place.
+    pub fn new_attempt_note(&self, suite: &ResolvedSuite) -> Option<String> {
+        let earlier = self.ended_earlier(suite)?;
+        Some(format!(
+            "{}: run {} recorded in {} ended {} in an earlier attempt, so it is not re-attached; starting a new run",
+            suite.name,
+            earlier.run_id,
+            self.path.display(),
+            earlier.ended.as_deref().unwrap_or("earlier"),
+        ))
+    }
+
+    fn matching(&self, suite: &ResolvedSuite) -> Option<RecordedRun> {
         let doc = self.doc.lock().ok()?;
         doc.runs
             .get(&suite.name)
             .filter(|r| r.fingerprint == fingerprint(suite))
             .cloned()
+    }
+
+    /// Marks runs as seen to end (suite name, run id, final status) and writes the file once.
+    /// A suite whose record names another run is left alone.
+    pub fn mark_ended(&self, ends: &[(String, String, String)]) -> Result<(), StateError> {
+        let Ok(mut doc) = self.doc.lock() else {
+            return Ok(());
+        };
+        let mut changed = false;
+        for (suite, run_id, status) in ends {
+            if let Some(run) = doc.runs.get_mut(suite).filter(|r| &r.run_id == run_id) {
+                run.ended = Some(status.clone());
+                changed = true;
+            }
+        }
+        if !changed {
+            return Ok(());
+        }
+        write_atomic(&self.path, &doc).map_err(|source| StateError::Write {
+            path: self.path.display().to_string(),
+            source,
+        })
     }
 
     /// Forgets the recorded runs with these ids, so the suites that made them start new runs.
@@ -297,6 +353,7 @@ impl StateFile {
                 created_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
                     .to_string(),
                 fingerprint: fingerprint(suite),
+                ended: None,
             },
         );
         write_atomic(&self.path, &doc).map_err(|source| StateError::Write {
@@ -348,4 +405,64 @@ pub fn fingerprint(suite: &ResolvedSuite) -> String {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn suite() -> ResolvedSuite {
+        crate::outcome::fixtures::suite("smoke", crate::outcome::fixtures::thresholds())
+    }
+
+    #[test]
+    fn a_state_file_from_before_ended_runs_were_marked_still_reattaches() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("state.json");
+        let old = serde_json::json!({
+            "version": 1,
+            "runs": { "smoke": {
+                "run_id": "run-1",
+                "created_at": "2026-01-01T00:00:00Z",
+                "fingerprint": fingerprint(&suite()),
+            } }
+        });
+        std::fs::write(&path, old.to_string()).expect("write");
+        let state = StateFile::open(&path, false).expect("old files still read");
+        assert_eq!(
+            state.recorded(&suite()).map(|r| r.run_id),
+            Some("run-1".into())
+        );
+        assert!(state.new_attempt_note(&suite()).is_none());
+    }
+
+    #[test]
+    fn a_run_marked_ended_is_not_reattached_and_a_new_record_clears_the_mark() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("state.json");
+        let state = StateFile::open(&path, false).expect("open");
+        state.record(&suite(), "run-1", None).expect("record");
+        // A mark for another run of the suite changes nothing.
+        let other = [("smoke".to_owned(), "run-0".to_owned(), "FAILED".to_owned())];
+        state.mark_ended(&other).expect("mark");
+        assert!(state.recorded(&suite()).is_some());
+        let ends = [("smoke".to_owned(), "run-1".to_owned(), "FAILED".to_owned())];
+        state.mark_ended(&ends).expect("mark");
+        assert!(state.recorded(&suite()).is_none());
+        let note = state.new_attempt_note(&suite()).expect("a note");
+        assert!(note.contains("run run-1"), "{note}");
+        assert!(
+            note.contains("ended FAILED in an earlier attempt"),
+            "{note}"
+        );
+
+        // The mark is on disk: a later process does not re-attach either.
+        let reopened = StateFile::open(&path, false).expect("reopen");
+        assert!(reopened.recorded(&suite()).is_none());
+        reopened.record(&suite(), "run-2", None).expect("record");
+        assert_eq!(
+            reopened.recorded(&suite()).map(|r| r.run_id),
+            Some("run-2".into())
+        );
+    }
 }

@@ -467,6 +467,14 @@ impl Finished {
         );
     }
 
+    /// The `::error` workflow commands printed on stdout, in order.
+    pub fn error_annotations(&self) -> Vec<&str> {
+        self.stdout
+            .lines()
+            .filter(|l| l.starts_with("::error"))
+            .collect()
+    }
+
     pub fn path(&self, relative: &str) -> PathBuf {
         self.dir.path().join(relative)
     }

@@ -233,6 +233,28 @@ pub(crate) fn text(value: &str) -> String {
     escape(&shortened(value), false)
 }
 
+/// `text` for the runner's own messages, which mark names as `code`: each balanced pair of
+/// backticks becomes an inline code span (its content shown as written, never read as
+/// Markdown or HTML), everything between is escaped like `text`.
+pub(crate) fn prose(value: &str) -> String {
+    let short = shortened(value);
+    let parts: Vec<&str> = short.split('`').collect();
+    if parts.len() % 2 == 0 {
+        return escape(&short, false);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                code(part)
+            } else {
+                escape(part, false)
+            }
+        })
+        .collect()
+}
+
 /// `text` for a line of its own, where a leading `#`, `>` or `-` would start a block.
 fn paragraph(value: &str) -> String {
     escape(&shortened(value), true)

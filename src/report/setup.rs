@@ -73,7 +73,7 @@ pub fn summary_markdown(failure: &SetupFailure, exit_code: u8) -> String {
             text.push_str(&format!(
                 "- `{}`: {}\n",
                 code(&place),
-                super::markdown::text(&with_hint(&d.title(), d.hint.as_deref()))
+                super::markdown::prose(&with_hint(&d.title(), d.hint.as_deref()))
             ));
         }
         text.push_str(&format!(
@@ -86,7 +86,7 @@ pub fn summary_markdown(failure: &SetupFailure, exit_code: u8) -> String {
             text.push('\n');
         }
         for message in &failure.messages {
-            text.push_str(&format!("- {}\n", super::markdown::text(message)));
+            text.push_str(&format!("- {}\n", super::markdown::prose(message)));
         }
     }
     text
@@ -160,8 +160,7 @@ mod tests {
         );
         assert!(text.contains("`hamming.yaml` has 1 error:"), "{text}");
         assert!(
-            // The message is escaped like any text (a suite file's key could hold Markdown).
-            text.contains("- `hamming.yaml:3:5`: unknown key \\`treshold\\` in suite \\`smoke\\` (help: did you mean \\`thresholds\\`?)\n"),
+            text.contains("- `hamming.yaml:3:5`: unknown key `treshold` in suite `smoke` (help: did you mean `thresholds`?)\n"),
             "{text}"
         );
         assert!(
@@ -182,5 +181,18 @@ mod tests {
         };
         let text = summary_markdown(&failure, 2);
         assert!(text.contains("- line one ## not a heading\n"), "{text}");
+    }
+
+    #[test]
+    fn messages_keep_their_code_spans_and_nothing_else_is_read_as_markup() {
+        use crate::report::markdown::prose;
+        assert_eq!(
+            prose("unknown key `<img src=x>` in <b>suite</b> `a`"),
+            "unknown key `<img src=x>` in &lt;b>suite&lt;/b> `a`"
+        );
+        // An unbalanced backtick is escaped like any other text.
+        assert_eq!(prose("odd ` one <i>"), "odd \\` one &lt;i>");
+        // A span that would break out of its code (a pipe in a table) stays escaped.
+        assert_eq!(prose("`a|b`"), "`a\\|b`");
     }
 }

@@ -239,7 +239,7 @@ pub(crate) fn text(value: &str) -> String {
 pub(crate) fn prose(value: &str) -> String {
     let short = shortened(value);
     let parts: Vec<&str> = short.split('`').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         return escape(&short, false);
     }
     parts

@@ -15,4 +15,5 @@ pub mod outcome;
 pub mod report;
 pub mod runner;
 pub mod sim;
+pub mod stats;
 pub mod suite;

@@ -8,6 +8,7 @@ use crate::runner::selection::{self, ResolvedSelection};
 use super::connect::{self, ConnectionArgs};
 use super::load_args::LoadArgs;
 use super::output::{Output, error};
+use super::plan_power;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct PlanArgs {
@@ -70,6 +71,21 @@ pub fn run(args: PlanArgs, out: &Output) -> u8 {
             }
         }
         print!("{}", render(&rows, args.cases));
+        // What each statistical suite can decide, and at what cost; warnings to stderr.
+        for (suite, resolved) in &rows {
+            if suite.thresholds.statistics.is_none() {
+                continue;
+            }
+            let (plans, warnings) = plan_power::assess(
+                suite,
+                Some(resolved.selected_cases).filter(|c| *c > 0),
+                args.max_calls,
+            );
+            print!("\n{}", plan_power::render(suite, &plans));
+            for warning in &warnings {
+                eprint!("{}", plan_power::render_warning(suite, warning));
+            }
+        }
         if let Some(sim) = connection.sim {
             sim.shutdown().await;
         }
@@ -91,11 +107,15 @@ fn render(rows: &[(&crate::suite::ResolvedSuite, ResolvedSelection)], cases: boo
     let mut total = 0u64;
     for (suite, resolved) in rows {
         total += resolved.calls;
+        let samples = match suite.adaptive {
+            Some(plan) => format!("{}..{}", plan.min, plan.max),
+            None => suite.samples.to_string(),
+        };
         text.push_str(&format!(
             "{:<name_width$}  {:>5}  {:>7}  {:>7}  {:>6}\n",
             suite.name,
             resolved.selected_cases,
-            suite.samples,
+            samples,
             suite.phone_numbers.len(),
             resolved.calls
         ));
@@ -117,5 +137,10 @@ fn render(rows: &[(&crate::suite::ResolvedSuite, ResolvedSelection)], cases: boo
         "{} suite(s) would place {total} call(s); nothing was placed\n",
         rows.len()
     ));
+    if rows.iter().any(|(s, _)| s.adaptive.is_some()) {
+        text.push_str(
+            "adaptive suites (samples min..max) count their first wave; follow-up waves add calls only for what is undecided (see below)\n",
+        );
+    }
     text
 }

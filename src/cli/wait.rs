@@ -113,6 +113,7 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
             started_at: SystemTime::now(),
             elapsed: Duration::ZERO,
             case_titles: Default::default(),
+            follow_ups: Vec::new(),
         };
         let (followed, raw) = follow::attach(&ctx, observation, Instant::now()).await;
         let obs = followed.observation;

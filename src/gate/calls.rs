@@ -9,13 +9,15 @@ use crate::outcome::{AssertionOutcome, CallOutcome, Counts, FlakyCase};
 const UNKNOWN_CASE: &str = "unknown";
 
 /// Turns the results' calls into call outcomes, numbering the calls of each case in the
-/// order the results list them (results carry no phone number to tell them apart).
+/// order the results list them (results carry no phone number to tell them apart). `seen`
+/// holds the calls already numbered per case, so a later wave's calls continue the count.
 pub(super) fn call_outcomes(
     results: &[CallResult],
     titles: &IndexMap<String, String>,
     results_url: Option<&str>,
+    seen: &mut IndexMap<String, u32>,
+    wave: Option<u32>,
 ) -> Vec<CallOutcome> {
-    let mut seen: IndexMap<String, u32> = IndexMap::new();
     results
         .iter()
         .map(|call| {
@@ -63,6 +65,7 @@ pub(super) fn call_outcomes(
                     .clone()
                     .or_else(|| call.recording_url.clone())
                     .or_else(|| results_url.map(str::to_owned)),
+                wave,
             }
         })
         .collect()

@@ -5,13 +5,18 @@
 mod merge;
 mod model;
 mod observation;
+pub mod statistics;
 
 pub use merge::{MergeError, in_file_order, merge};
 pub use model::{
-    AssertionOutcome, CallOutcome, CheckStatus, Counts, EndKind, FlakyCase, Outcome,
-    SCHEMA_VERSION, SourceRef, SuiteOutcome, ThresholdCheck, ToolInfo, Verdict, rfc3339,
+    AssertionOutcome, CallOutcome, CheckStatus, Counts, EndKind, FlakyCase, OLDEST_SCHEMA_VERSION,
+    Outcome, SCHEMA_VERSION, SourceRef, SuiteOutcome, ThresholdCheck, ToolInfo, Verdict, rfc3339,
+    schema_version_for, worst_verdict,
 };
-pub use observation::{RunEnd, RunObservation};
+pub use observation::{RunEnd, RunObservation, WaveObservation};
+pub use statistics::{
+    CaseRate, PassK, RateEstimate, SequentialEvidence, SuiteStatistics, WaveOutcome,
+};
 
 #[cfg(test)]
 pub(crate) mod fixtures;

@@ -23,6 +23,24 @@ pub struct RunObservation {
     pub elapsed: Duration,
     /// Test case id → title, from the catalog (may be empty).
     pub case_titles: IndexMap<String, String>,
+    /// With adaptive samples: the runs after the first, one per follow-up wave, in order.
+    /// The fields above describe the first run.
+    pub follow_ups: Vec<WaveObservation>,
+}
+
+/// One follow-up wave of an adaptive suite: a run created for the cases still undecided.
+#[derive(Debug, Clone)]
+pub struct WaveObservation {
+    pub run_id: Option<String>,
+    pub results_url: Option<String>,
+    pub last_status: Option<RunStatus>,
+    pub results: Option<ResultsBody>,
+    pub end: RunEnd,
+    pub elapsed: Duration,
+    /// The cases the wave asked for.
+    pub cases: Vec<String>,
+    /// Samples per case and number the wave asked for.
+    pub samples: u32,
 }
 
 /// How the runner stopped following a run.

@@ -165,6 +165,32 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
                     );
                 }
             }
+            Verdict::Inconclusive => {
+                // An undecided rate blocks the gate unless `on_inconclusive: pass`.
+                let level = if suite.exit_code() == crate::exit::SUCCESS {
+                    Level::Warning
+                } else {
+                    Level::Error
+                };
+                for check in suite
+                    .checks
+                    .iter()
+                    .filter(|c| c.status == CheckStatus::Inconclusive)
+                {
+                    add(
+                        level,
+                        at(check.test_case_id.as_deref()),
+                        format!("suite {}: {} inconclusive", suite.name, check.name),
+                        format!(
+                            "{} (measured {}, expected {}){}",
+                            check.reason,
+                            check.measured.as_deref().unwrap_or("nothing"),
+                            check.expected,
+                            link_suffix(suite)
+                        ),
+                    );
+                }
+            }
             Verdict::Error | Verdict::TimedOut | Verdict::Interrupted | Verdict::NotRun => add(
                 if suite.verdict == Verdict::NotRun {
                     Level::Warning
@@ -228,7 +254,7 @@ pub fn outputs(outcome: &Outcome, paths: &ReportFiles) -> Vec<(String, String)> 
             outcome
                 .suites
                 .iter()
-                .filter_map(|s| s.run_id.as_deref())
+                .flat_map(SuiteOutcome::run_ids)
                 .collect::<Vec<_>>()
                 .join(","),
         ),

@@ -65,6 +65,25 @@ fn test_suite(suite: &SuiteOutcome, elapsed: Duration) -> TestSuite {
     if let Some(score) = suite.assertion_score {
         ts.add_property(Property::new("assertion_score", score.to_string()));
     }
+    if let Some(statistics) = &suite.statistics {
+        ts.add_property(Property::new(
+            "confidence",
+            statistics.confidence.to_string(),
+        ));
+        ts.add_property(Property::new("margin", statistics.margin.to_string()));
+        if let Some(rate) = suite
+            .checks
+            .iter()
+            .find(|c| c.name == "min_test_pass_rate")
+            .and_then(|c| c.rate.as_ref())
+        {
+            ts.add_property(Property::new("pass_rate_interval", rate.display()));
+        }
+        if statistics.adaptive.is_some() {
+            ts.add_property(Property::new("waves", statistics.waves.len().to_string()));
+            ts.add_property(Property::new("run_ids", suite.run_ids().join(",")));
+        }
+    }
     if !suite.flaky.is_empty() {
         let ids: Vec<&str> = suite
             .flaky
@@ -199,6 +218,40 @@ fn thresholds_case(suite: &SuiteOutcome) -> TestCase {
                 .set_message(format!("gate failed: {}", failed.join("; ")))
                 .set_type("gate");
             status.set_description(description.clone());
+            status
+        }
+        Verdict::Inconclusive => {
+            let open: Vec<String> = suite
+                .checks
+                .iter()
+                .filter(|c| c.status == CheckStatus::Inconclusive)
+                .map(|c| {
+                    format!(
+                        "{} {}",
+                        c.name,
+                        c.measured.as_deref().unwrap_or("not measured")
+                    )
+                })
+                .collect();
+            let message = format!("inconclusive: {}", open.join("; "));
+            // With `on_inconclusive: pass` the gate lets it through: shown as skipped, never
+            // as a plain pass.
+            let mut status = if suite.exit_code() == crate::exit::SUCCESS {
+                TestCaseStatus::skipped()
+            } else {
+                TestCaseStatus::non_success(NonSuccessKind::Failure)
+            };
+            match &mut status {
+                TestCaseStatus::Skipped { .. } => {
+                    status.set_message(format!("{message} (on_inconclusive: pass)"));
+                    status.set_type("inconclusive");
+                    status.set_description(description.clone());
+                }
+                _ => {
+                    status.set_message(message).set_type("inconclusive");
+                    status.set_description(description.clone());
+                }
+            }
             status
         }
         Verdict::NotRun => {

@@ -18,6 +18,8 @@ fn fixtures() -> Vec<(&'static str, Outcome)> {
         ("timeout", fixtures::timeout()),
         ("platform_error", fixtures::platform_error()),
         ("interrupted", fixtures::interrupted()),
+        ("inconclusive", fixtures::inconclusive()),
+        ("adaptive", fixtures::adaptive()),
     ]
 }
 
@@ -206,7 +208,7 @@ fn unknown_schema_versions_are_rejected_clearly() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "report old.json has schema version 7, but this hamming-runner reads version 1; re-render it with the hamming-runner version that wrote it (9.0.0)"
+        "report old.json has schema version 7, but this hamming-runner reads versions 1 to 2; re-render it with the hamming-runner version that wrote it (9.0.0)"
     );
     let err = json::parse_outcome(path, r#"{"suites": []}"#).unwrap_err();
     assert_eq!(

@@ -11,6 +11,7 @@ pub mod selection;
 pub mod start;
 pub mod state;
 pub mod ticker;
+pub mod waves;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -86,6 +87,9 @@ pub async fn run_suites(
                     let dataset = dataset.clone();
                     legacy::follow(&ctx, suite, dataset).await
                 }
+                _ if suite.adaptive.is_some() => {
+                    waves::follow(&ctx, suite, options.max_calls).await
+                }
                 _ => follow::follow(&ctx, suite).await,
             };
             if options.fail_fast && (followed.usage_error || is_failure(&followed.observation)) {
@@ -124,6 +128,7 @@ fn skipped(suite: ResolvedSuite) -> Followed {
             started_at: std::time::SystemTime::now(),
             elapsed: std::time::Duration::ZERO,
             case_titles: Default::default(),
+            follow_ups: Vec::new(),
         },
         usage_error: false,
         skipped: Some(SKIPPED_BY_FAIL_FAST.into()),

@@ -24,6 +24,24 @@ pub struct RecordedRun {
     pub created_at: String,
     /// What the suite asked for when the run was created; a changed suite gets a new run.
     pub fingerprint: String,
+    /// With adaptive samples: the follow-up waves created after this (first) run, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waves: Vec<RecordedWave>,
+}
+
+/// A follow-up wave of an adaptive suite.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedWave {
+    /// 1-based; the first follow-up is wave 2.
+    pub wave: u32,
+    pub run_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results_url: Option<String>,
+    /// When the run was created (RFC 3339).
+    pub created_at: String,
+    /// The cases the wave asked for, and samples per case and number.
+    pub cases: Vec<String>,
+    pub samples: u32,
 }
 
 /// The file's content.
@@ -129,9 +147,34 @@ impl StateFile {
                 created_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
                     .to_string(),
                 fingerprint: fingerprint(suite),
+                waves: Vec::new(),
             },
         );
-        write_atomic(&self.path, &doc).map_err(|source| StateError::Write {
+        self.write(&doc)
+    }
+
+    /// The follow-up wave `wave` recorded for the suite's recorded run, if any.
+    pub fn recorded_wave(&self, suite: &ResolvedSuite, wave: u32) -> Option<RecordedWave> {
+        let recorded = self.recorded(suite)?;
+        recorded.waves.into_iter().find(|w| w.wave == wave)
+    }
+
+    /// Records a follow-up wave under the suite's first run and writes the file at once,
+    /// atomically, before the wave is polled (like `record`).
+    pub fn record_wave(&self, suite: &ResolvedSuite, wave: RecordedWave) -> Result<(), StateError> {
+        let Ok(mut doc) = self.doc.lock() else {
+            return Ok(());
+        };
+        let Some(run) = doc.runs.get_mut(&suite.name) else {
+            return Ok(());
+        };
+        run.waves.retain(|w| w.wave != wave.wave);
+        run.waves.push(wave);
+        self.write(&doc)
+    }
+
+    fn write(&self, doc: &StateDoc) -> Result<(), StateError> {
+        write_atomic(&self.path, doc).map_err(|source| StateError::Write {
             path: self.path.display().to_string(),
             source,
         })
@@ -157,14 +200,29 @@ pub fn fingerprint(suite: &ResolvedSuite) -> String {
         Selection::Dataset(dataset) => serde_json::json!({ "dataset": dataset }),
         Selection::TestCases(cases) => serde_json::json!({ "test_cases": cases }),
     };
-    let canonical = serde_json::json!({
+    let mut canonical = serde_json::json!({
         "agent_id": suite.agent_id,
         "phone_numbers": suite.phone_numbers,
         "selection": selection,
         "samples": suite.samples,
         "max_concurrent_calls": suite.max_concurrent_calls,
-    })
-    .to_string();
+    });
+    // An adaptive suite's waves depend on its plan and on how rates are judged; a fixed
+    // suite's fingerprint stays what it always was, so existing state files stay valid.
+    if let (Some(plan), Some(object)) = (&suite.adaptive, canonical.as_object_mut()) {
+        let statistics = suite.thresholds.statistics.map(|s| {
+            serde_json::json!({
+                "confidence": s.confidence,
+                "margin": s.margin,
+                "interval": s.interval,
+            })
+        });
+        object.insert(
+            "adaptive".into(),
+            serde_json::json!({ "plan": plan, "statistics": statistics }),
+        );
+    }
+    let canonical = canonical.to_string();
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in canonical.bytes() {
         hash ^= u64::from(byte);

@@ -225,7 +225,10 @@ mod tests {
     /// Newcombe (1998), "Two-sided confidence intervals for the single proportion: comparison
     /// of seven methods", Statistics in Medicine 17, Table II: method 5 (exact,
     /// Clopper–Pearson) and method 3 (score, Wilson), 95 %.
-    const NEWCOMBE: [(u64, u64, (f64, f64), (f64, f64)); 4] = [
+    /// (successes, trials, exact interval, score interval).
+    type Row = (u64, u64, (f64, f64), (f64, f64));
+
+    const NEWCOMBE: [Row; 4] = [
         (81, 263, (0.2527, 0.3676), (0.2553, 0.3662)),
         (15, 148, (0.0578, 0.1617), (0.0624, 0.1605)),
         (0, 20, (0.0, 0.1684), (0.0, 0.1611)),

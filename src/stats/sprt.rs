@@ -55,7 +55,7 @@ pub struct FailureLines {
 
 impl Sprt {
     pub fn new(p0: f64, p1: f64, alpha: f64, beta: f64) -> Result<Self, SprtError> {
-        if !(0.0..1.0).contains(&p0) || !(p0 < p1 && p1 <= 1.0) {
+        if !((0.0..1.0).contains(&p0) && p0 < p1 && p1 <= 1.0) {
             return Err(SprtError::Rates { p0, p1 });
         }
         if !(alpha > 0.0 && alpha < 0.5 && beta > 0.0 && beta < 0.5) {

@@ -30,6 +30,15 @@ fn adaptive(cases: &str, extra: &str) -> String {
     ))
 }
 
+/// Runs an adaptive suite over `cases` (see `adaptive`) with a JSON report.
+async fn run_adaptive(sim: &hamming_runner::sim::SimHandle, cases: &str, extra: &str) -> Finished {
+    Runner::new(sim)
+        .suite(&adaptive(cases, extra))
+        .args(&["--report-json", "report.json"])
+        .run()
+        .await
+}
+
 fn bodies(sim: &hamming_runner::sim::SimHandle) -> Vec<Value> {
     posts(&sim.requests())
         .iter()
@@ -40,14 +49,12 @@ fn bodies(sim: &hamming_runner::sim::SimHandle) -> Vec<Value> {
 #[tokio::test(flavor = "multi_thread")]
 async fn waves_run_until_the_sequential_test_decides() {
     let sim = start_sim(WORKSPACE).await;
-    let run = Runner::new(&sim)
-        .suite(&adaptive(
-            "[{ id: good-1, persona: { name: Impatient } }, { id: good-2 }]",
-            "",
-        ))
-        .args(&["--report-json", "report.json"])
-        .run()
-        .await;
+    let run = run_adaptive(
+        &sim,
+        "[{ id: good-1, persona: { name: Impatient } }, { id: good-2 }]",
+        "",
+    )
+    .await;
     run.assert_code(0);
     // Two waves of 2 cases × 2 samples: 4 passes (ln-ratio 1.88), then 8 (3.76).
     let posts = bodies(&sim);
@@ -95,14 +102,12 @@ async fn waves_run_until_the_sequential_test_decides() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failure_stops_the_waves_at_once() {
     let sim = start_sim(WORKSPACE).await;
-    let run = Runner::new(&sim)
-        .suite(&adaptive(
-            "[{ id: good-1 }, { id: bad-1 }]",
-            "\n    max_calls: 40",
-        ))
-        .args(&["--report-json", "report.json"])
-        .run()
-        .await;
+    let run = run_adaptive(
+        &sim,
+        "[{ id: good-1 }, { id: bad-1 }]",
+        "\n    max_calls: 40",
+    )
+    .await;
     // 2 passes, 2 failures: 2 × 0.47 − 2 × 0.92 = −0.89; then −1.78, −2.66, −3.55, −4.44.
     run.assert_code(1);
     let report = run.json("report.json");
@@ -155,14 +160,12 @@ async fn undecided_at_max_is_inconclusive_and_fails_unless_told_otherwise() {
 #[tokio::test(flavor = "multi_thread")]
 async fn max_calls_stops_the_waves_before_it_is_exceeded() {
     let sim = start_sim(WORKSPACE).await;
-    let run = Runner::new(&sim)
-        .suite(&adaptive(
-            "[{ id: good-1 }, { id: good-2 }]",
-            "\n    max_calls: 6",
-        ))
-        .args(&["--report-json", "report.json"])
-        .run()
-        .await;
+    let run = run_adaptive(
+        &sim,
+        "[{ id: good-1 }, { id: good-2 }]",
+        "\n    max_calls: 6",
+    )
+    .await;
     // 4 calls, then room for one more sample of each case (2 calls), then none.
     run.assert_code(1);
     let report = run.json("report.json");

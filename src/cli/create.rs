@@ -106,6 +106,12 @@ pub fn run(args: CreateArgs, out: &Output) -> u8 {
                         .map(|u| format!(": {u}"))
                         .unwrap_or_default()
                 );
+                if let Some(plan) = suite.adaptive {
+                    eprintln!(
+                        "note: suite `{}` has adaptive samples ({{ min: {}, max: {} }}); this run is its first wave of {} sample(s) per case and number, and only `run` creates the follow-up waves",
+                        suite.name, plan.min, plan.max, plan.min
+                    );
+                }
                 println!("{}", run.run_id);
                 crate::exit::SUCCESS
             }

@@ -5,11 +5,12 @@
 use proptest::prelude::*;
 use serde_json::json;
 
+use super::tests::check;
 use super::*;
+use crate::outcome::CheckStatus;
 use crate::outcome::fixtures::{
     self, call, calls_of, follow_up, observation, results, statistics, suite, summary, thresholds,
 };
-use crate::outcome::{CheckStatus, ThresholdCheck};
 use crate::suite::{AdaptiveSamples, OnInconclusive, ResolvedThresholds, Statistics};
 
 fn confident(bar: f64) -> ResolvedThresholds {
@@ -26,14 +27,6 @@ fn judged(t: ResolvedThresholds, calls: Vec<serde_json::Value>) -> SuiteOutcome 
         Some(results(summary(0.0, json!([])), calls)),
         RunEnd::Finished,
     ))
-}
-
-fn check<'a>(outcome: &'a SuiteOutcome, name: &str) -> &'a ThresholdCheck {
-    outcome
-        .checks
-        .iter()
-        .find(|c| c.name == name)
-        .unwrap_or_else(|| panic!("no check `{name}` in {:#?}", outcome.checks))
 }
 
 #[test]
@@ -313,17 +306,7 @@ fn the_sequential_test_decides_after_the_wave_that_crosses_a_boundary() {
 fn a_decision_is_not_revisited_by_later_waves() {
     // Decided passed after the first wave (8 of 8 at bar 0.8, margin 0.3); a bad second wave
     // (kept for a per-case threshold) does not turn it.
-    let mut s = suite(
-        "s",
-        ResolvedThresholds {
-            min_test_pass_rate: 0.8,
-            statistics: Some(Statistics {
-                margin: 0.3,
-                ..statistics()
-            }),
-            ..thresholds()
-        },
-    );
+    let mut s = fixtures::wide_margin_suite("s", thresholds());
     s.adaptive = Some(AdaptiveSamples {
         min: 4,
         max: 10,
@@ -373,15 +356,10 @@ fn waves_strategy() -> impl Strategy<Value = Vec<[(usize, usize); 2]>> {
 }
 
 fn adaptive_observation(waves: &[[(usize, usize); 2]]) -> RunObservation {
-    let mut s = suite(
+    let mut s = fixtures::wide_margin_suite(
         "s",
         ResolvedThresholds {
-            min_test_pass_rate: 0.8,
             min_case_pass_rate: Some(0.6),
-            statistics: Some(Statistics {
-                margin: 0.3,
-                ..statistics()
-            }),
             ..thresholds()
         },
     );

@@ -356,20 +356,26 @@ pub fn inconclusive() -> Outcome {
     ))])
 }
 
-/// An adaptive suite (bar 0.8, margin 0.3) decided by the sequential test after its third
-/// wave, with a flaky case.
-pub fn adaptive() -> Outcome {
-    let mut suite = suite(
-        "adaptive",
+/// A suite with `t` but a bar of 0.8, `confidence: 0.95` and a margin of 0.3, so that eight
+/// straight passes decide the sequential test (8 × ln(0.8/0.5) ≥ ln 39).
+pub fn wide_margin_suite(name: &str, t: ResolvedThresholds) -> ResolvedSuite {
+    suite(
+        name,
         ResolvedThresholds {
             min_test_pass_rate: 0.8,
             statistics: Some(Statistics {
                 margin: 0.3,
                 ..statistics()
             }),
-            ..thresholds()
+            ..t
         },
-    );
+    )
+}
+
+/// An adaptive suite (bar 0.8, margin 0.3) decided by the sequential test after its third
+/// wave, with a flaky case.
+pub fn adaptive() -> Outcome {
+    let mut suite = wide_margin_suite("adaptive", thresholds());
     suite.samples = 2;
     suite.adaptive = Some(AdaptiveSamples {
         min: 2,

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::files::ReportFiles;
-use crate::outcome::{CheckStatus, Outcome, SuiteOutcome, Verdict};
+use crate::outcome::{CheckStatus, Outcome, SuiteOutcome, ThresholdCheck, Verdict};
 
 /// Whether the process runs under GitHub Actions.
 pub fn detected() -> bool {
@@ -117,17 +117,12 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
                     .iter()
                     .filter(|c| c.status == CheckStatus::Failed)
                 {
+                    let (title, message) = check_text(suite, check, "failed");
                     add(
                         Level::Error,
                         at(check.test_case_id.as_deref()),
-                        format!("suite {}: {} failed", suite.name, check.name),
-                        format!(
-                            "{} (measured {}, expected {}){}",
-                            check.reason,
-                            check.measured.as_deref().unwrap_or("nothing"),
-                            check.expected,
-                            link_suffix(suite)
-                        ),
+                        title,
+                        message,
                     );
                 }
                 // Each explicitly listed case that failed gets its own annotation on its
@@ -177,18 +172,8 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
                     .iter()
                     .filter(|c| c.status == CheckStatus::Inconclusive)
                 {
-                    add(
-                        level,
-                        at(check.test_case_id.as_deref()),
-                        format!("suite {}: {} inconclusive", suite.name, check.name),
-                        format!(
-                            "{} (measured {}, expected {}){}",
-                            check.reason,
-                            check.measured.as_deref().unwrap_or("nothing"),
-                            check.expected,
-                            link_suffix(suite)
-                        ),
-                    );
+                    let (title, message) = check_text(suite, check, "inconclusive");
+                    add(level, at(check.test_case_id.as_deref()), title, message);
                 }
             }
             Verdict::Error | Verdict::TimedOut | Verdict::Interrupted | Verdict::NotRun => add(
@@ -221,6 +206,20 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
         }
     }
     notes
+}
+
+/// The title and message of an annotation about one check that `what` (failed, …).
+fn check_text(suite: &SuiteOutcome, check: &ThresholdCheck, what: &str) -> (String, String) {
+    (
+        format!("suite {}: {} {what}", suite.name, check.name),
+        format!(
+            "{} (measured {}, expected {}){}",
+            check.reason,
+            check.measured.as_deref().unwrap_or("nothing"),
+            check.expected,
+            link_suffix(suite)
+        ),
+    )
 }
 
 fn link_suffix(suite: &SuiteOutcome) -> String {

@@ -230,3 +230,70 @@ pub fn fingerprint(suite: &ResolvedSuite) -> String {
     }
     format!("{hash:016x}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::fixtures::{statistics, suite, thresholds};
+    use crate::suite::{AdaptiveSamples, ResolvedThresholds};
+
+    #[test]
+    fn a_fixed_suite_keeps_its_fingerprint_and_an_adaptive_one_adds_its_plan() {
+        let fixed = suite("s", thresholds());
+        // FNV-1a of the canonical rendering every state file written so far holds for it:
+        // {"agent_id":…,"phone_numbers":[…],"selection":{"test_cases":[…]},"samples":1,
+        // "max_concurrent_calls":null}.
+        assert_eq!(fingerprint(&fixed), "7f5a9c269fd9c9a5");
+        let judged = suite(
+            "s",
+            ResolvedThresholds {
+                statistics: Some(statistics()),
+                ..thresholds()
+            },
+        );
+        assert_eq!(fingerprint(&judged), fingerprint(&fixed));
+        let mut adaptive = judged.clone();
+        adaptive.adaptive = Some(AdaptiveSamples {
+            min: 1,
+            max: 10,
+            wave: None,
+        });
+        let mut longer = adaptive.clone();
+        longer.adaptive = Some(AdaptiveSamples {
+            min: 1,
+            max: 20,
+            wave: None,
+        });
+        assert_ne!(fingerprint(&adaptive), fingerprint(&fixed));
+        assert_ne!(fingerprint(&adaptive), fingerprint(&longer));
+    }
+
+    #[test]
+    fn waves_are_recorded_under_their_suite_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let mut s = suite("s", thresholds());
+        s.adaptive = Some(AdaptiveSamples {
+            min: 1,
+            max: 10,
+            wave: None,
+        });
+        let state = StateFile::open(&path, false).unwrap();
+        state.record(&s, "cmrun1", None).unwrap();
+        let wave = RecordedWave {
+            wave: 2,
+            run_id: "cmrun2".into(),
+            results_url: None,
+            created_at: "2026-01-01T00:00:00Z".into(),
+            cases: vec!["case_refund".into()],
+            samples: 1,
+        };
+        state.record_wave(&s, wave.clone()).unwrap();
+        let reopened = StateFile::open(&path, false).unwrap();
+        assert_eq!(reopened.recorded_wave(&s, 2), Some(wave));
+        assert_eq!(reopened.recorded_wave(&s, 3), None);
+        // A new first run starts the waves over.
+        reopened.record(&s, "cmrun9", None).unwrap();
+        assert_eq!(reopened.recorded_wave(&s, 2), None);
+    }
+}

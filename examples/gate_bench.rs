@@ -101,10 +101,12 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The workspace: for each true rate, `CASES` flaky cases failing with `1 − p`.
+/// The workspace: for each true rate, `CASES` flaky cases failing with `1 − p`. The
+/// simulator keeps 500 runs (the finished ones go first), far more than the waves in flight,
+/// and few enough that its bookkeeping on each create stays cheap.
 fn workspace(seed: u64) -> anyhow::Result<Workspace> {
     let mut text = format!(
-        "seed: {seed}\nqueue_delay_seconds: 0\nmax_runs: 5000\nagents: [{{ id: agent-1 }}]\ntest_cases:\n"
+        "seed: {seed}\nqueue_delay_seconds: 0\nmax_runs: 500\nagents: [{{ id: agent-1 }}]\ntest_cases:\n"
     );
     for p in RATES {
         for case in 0..CASES {
@@ -238,6 +240,17 @@ async fn run_batch(
     }
 }
 
+/// Whether a measured figure is within a target, given its Monte-Carlo standard error.
+fn verdict(value: f64, se: f64, target: f64) -> &'static str {
+    if value <= target {
+        "met"
+    } else if value - 2.0 * se <= target {
+        "above the target but within two standard errors: run more suites"
+    } else {
+        "MISSED"
+    }
+}
+
 /// A share with its Monte-Carlo standard error, in percent.
 fn share(count: usize, n: usize) -> String {
     let q = count as f64 / n.max(1) as f64;
@@ -350,14 +363,14 @@ fn table(args: &Args, tallies: &[Tally], elapsed: Duration) -> String {
         if (*p - BAR).abs() < 1e-9 || (*p - (BAR - MARGIN)).abs() < 1e-9 {
             let q = wrong_count as f64 / n as f64;
             let se = (q * (1.0 - q) / n as f64).sqrt();
+            let ratio_se = sd / (n as f64).sqrt() / fixed.calls as f64;
             targets.push(format!(
-                "at {p}: wrong verdicts {:.1} % ± {:.1} (configured level {:.0} %): {}; mean calls {:.2} x the fixed design (target at most 0.6): {}",
+                "at {p}: wrong verdicts {:.1} % ± {:.1} (configured level {:.0} %): {}; mean calls {ratio:.2} ± {ratio_se:.2} x the fixed design (target at most 0.6): {}",
                 q * 100.0,
                 se * 100.0,
                 (1.0 - CONFIDENCE) * 100.0,
-                if q <= 1.0 - CONFIDENCE { "met" } else { "MISSED" },
-                ratio,
-                if ratio <= 0.6 { "met" } else { "MISSED" }
+                verdict(q, se, 1.0 - CONFIDENCE),
+                verdict(ratio, ratio_se, 0.6)
             ));
         }
     }

@@ -11,6 +11,7 @@ mod checks;
 mod evidence;
 pub mod number;
 pub mod power;
+mod rate;
 mod statistical;
 mod waves;
 

@@ -11,6 +11,7 @@ pub mod selection;
 pub mod start;
 pub mod state;
 pub mod ticker;
+pub mod wave_plan;
 pub mod waves;
 
 use std::sync::Arc;

@@ -82,6 +82,19 @@ fn test_suite(suite: &SuiteOutcome, elapsed: Duration) -> TestSuite {
         if statistics.adaptive.is_some() {
             ts.add_property(Property::new("waves", statistics.waves.len().to_string()));
             ts.add_property(Property::new("run_ids", suite.run_ids().join(",")));
+            for wave in &statistics.waves {
+                ts.add_property(Property::new(
+                    format!("wave_{}", wave.wave),
+                    format!(
+                        "run {}: {} cases x {} samples, {} calls; then {}",
+                        wave.run_id.as_deref().unwrap_or("(none)"),
+                        wave.cases,
+                        wave.samples,
+                        wave.calls,
+                        wave.verdict.as_str()
+                    ),
+                ));
+            }
         }
     }
     if !suite.flaky.is_empty() {
@@ -233,25 +246,26 @@ fn thresholds_case(suite: &SuiteOutcome) -> TestCase {
                     )
                 })
                 .collect();
-            let message = format!("inconclusive: {}", open.join("; "));
             // With `on_inconclusive: pass` the gate lets it through: shown as skipped, never
             // as a plain pass.
-            let mut status = if suite.exit_code() == crate::exit::SUCCESS {
+            let lets_through = suite.exit_code() == crate::exit::SUCCESS;
+            let mut status = if lets_through {
                 TestCaseStatus::skipped()
             } else {
                 TestCaseStatus::non_success(NonSuccessKind::Failure)
             };
-            match &mut status {
-                TestCaseStatus::Skipped { .. } => {
-                    status.set_message(format!("{message} (on_inconclusive: pass)"));
-                    status.set_type("inconclusive");
-                    status.set_description(description.clone());
-                }
-                _ => {
-                    status.set_message(message).set_type("inconclusive");
-                    status.set_description(description.clone());
-                }
-            }
+            status
+                .set_message(format!(
+                    "inconclusive: {}{}",
+                    open.join("; "),
+                    if lets_through {
+                        " (on_inconclusive: pass)"
+                    } else {
+                        ""
+                    }
+                ))
+                .set_type("inconclusive");
+            status.set_description(description.clone());
             status
         }
         Verdict::NotRun => {

@@ -363,3 +363,20 @@ proptest::proptest! {
         proptest::prop_assert_eq!(back, text);
     }
 }
+
+#[test]
+fn an_inconclusive_suite_let_through_is_skipped_in_junit_and_a_warning_on_github() {
+    let mut outcome = fixtures::inconclusive();
+    if let Some(statistics) = outcome.suites[0].statistics.as_mut() {
+        statistics.on_inconclusive = crate::suite::OnInconclusive::Pass;
+    }
+    let junit = render(junit::write_junit, &outcome);
+    assert!(
+        junit.contains(r#"<skipped message="inconclusive: min_test_pass_rate 0.90 [0.55, 1.00] 95 % (9/10 calls passed) (on_inconclusive: pass)" type="inconclusive">"#),
+        "{junit}"
+    );
+    let notes = github::annotations(&outcome);
+    assert!(notes.iter().any(|n| n.level == github::Level::Warning
+        && n.title.ends_with("min_test_pass_rate inconclusive")));
+    assert!(!notes.iter().any(|n| n.level == github::Level::Error));
+}

@@ -137,12 +137,11 @@ fn plan_one(
                 design::sequential(&test, &far, bar),
                 design::sequential(&test, &far, floor),
             );
+            // Both chances rise with the calls: the later of the two is when both hold.
             let needed = far_bar
-                .decided_by
-                .iter()
-                .zip(&far_floor.decided_by)
-                .find(|((_, a), (_, b))| *a >= POWER && *b >= POWER)
-                .map(|((calls, _), _)| *calls);
+                .calls_to_decide(POWER)
+                .zip(far_floor.calls_to_decide(POWER))
+                .map(|(a, b)| a.max(b));
             (
                 true,
                 u64::from(plan.min) * unit,

@@ -64,6 +64,17 @@ pub fn distribution(n: u64, p: f64) -> Vec<f64> {
     (0..=n).map(|k| pmf(k, n, p)).collect()
 }
 
+/// The mass function of Binomial(n, p) where it is not negligible: the first success count
+/// kept, and the masses from there. What is left out (beyond 12 standard deviations from
+/// the mean) weighs less than 1e-30.
+pub fn distribution_trimmed(n: u64, p: f64) -> (u64, Vec<f64>) {
+    let mean = n as f64 * p;
+    let reach = 12.0 * (mean * (1.0 - p)).sqrt() + 2.0;
+    let low = (mean - reach).floor().max(0.0) as u64;
+    let high = ((mean + reach).ceil() as u64).min(n);
+    (low, (low..=high).map(|k| pmf(k, n, p)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +99,17 @@ mod tests {
         assert!((pmf(5, 10, 0.5) - 252.0 / 1024.0).abs() < 1e-15);
         // ln C(50, 25) = ln 126410606437752.
         assert!((ln_choose(50, 25) - 126_410_606_437_752f64.ln()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_trimmed_distribution_keeps_all_but_a_negligible_tail() {
+        for (n, p) in [(10, 0.5), (100_000, 0.9), (40, 1.0), (40, 0.0)] {
+            let (offset, masses) = distribution_trimmed(n, p);
+            let kept: f64 = masses.iter().sum();
+            assert!((kept - 1.0).abs() < 1e-9, "n={n} p={p}: {kept}");
+            assert_eq!(masses[0], pmf(offset, n, p));
+        }
+        assert!(distribution_trimmed(100_000, 0.9).1.len() < 2_500);
     }
 
     #[test]

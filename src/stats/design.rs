@@ -17,6 +17,9 @@ use super::binomial;
 use super::interval::{Decision, IntervalMethod, interval};
 use super::sprt::Sprt;
 
+/// A chance too small to change any figure a plan prints.
+const NEGLIGIBLE: f64 = 1e-12;
+
 /// What a design does at one true pass rate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operating {
@@ -80,7 +83,8 @@ pub fn sequential(test: &Sprt, looks: &[u64], p: f64) -> Operating {
     for &calls in looks {
         let step = calls.saturating_sub(previous);
         previous = calls;
-        let batch = binomial::distribution(step, p);
+        let (shift, batch) = binomial::distribution_trimmed(step, p);
+        offset += shift;
         let mut next = vec![0.0; live.len() + batch.len() - 1];
         for (i, a) in live.iter().enumerate() {
             if *a == 0.0 {
@@ -122,6 +126,11 @@ pub fn sequential(test: &Sprt, looks: &[u64], p: f64) -> Operating {
                 live = Vec::new();
                 break;
             }
+        }
+        // What is left undecided no longer changes any figure: stop (it counts as
+        // undecided at this look's calls, not at the maximum's).
+        if live.iter().sum::<f64>() < NEGLIGIBLE {
+            break;
         }
     }
     let undecided: f64 = live.iter().sum();

@@ -174,7 +174,7 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
     lines
 }
 
-/// How many cases the summary lists before pointing at the JSON report.
+/// How many cases (and waves) the summary lists before pointing at the JSON report.
 const MAX_CASES: usize = 50;
 
 /// The statistics of a suite: settings, the waves (adaptive samples) and the cases.
@@ -188,7 +188,14 @@ fn statistics_lines(statistics: &SuiteStatistics) -> Vec<String> {
         lines.push(String::new());
         lines.push("| wave | run | cases | samples | calls | verdict after it |".to_owned());
         lines.push("| --- | --- | --- | --- | --- | --- |".to_owned());
-        for wave in &statistics.waves {
+        // The last waves, where the verdict was reached; every one is in the JSON report.
+        let skipped = statistics.waves.len().saturating_sub(MAX_CASES);
+        if skipped > 0 {
+            lines.push(format!(
+                "| … | {skipped} earlier waves are in the JSON report | | | | |"
+            ));
+        }
+        for wave in statistics.waves.iter().skip(skipped) {
             let run = match (&wave.run_id, &wave.results_url) {
                 (Some(id), Some(url)) => format!("[{}]({url})", cell(id)),
                 (Some(id), None) => cell(id),

@@ -8,6 +8,8 @@ use crate::outcome::{CaseRate, SuiteStatistics};
 
 /// How many cases the terminal lists before pointing at the reports.
 pub const MAX_CASES: usize = 20;
+/// How many waves (the last ones) the terminal lists.
+pub const MAX_WAVES: usize = 30;
 
 /// One line on how rates were judged, e.g. "confidence 95 %, margin 0.1, Clopper-Pearson
 /// intervals, on_inconclusive: fail; adaptive samples 2 to 30 per case and number".
@@ -56,7 +58,11 @@ pub fn write(statistics: &SuiteStatistics, out: &mut dyn Write) -> io::Result<()
     writeln!(out, "  statistics: {}", settings(statistics))?;
     if statistics.adaptive.is_some() {
         writeln!(out, "  waves:")?;
-        for wave in &statistics.waves {
+        let skipped = statistics.waves.len().saturating_sub(MAX_WAVES);
+        if skipped > 0 {
+            writeln!(out, "    … {skipped} earlier waves; see the JSON report")?;
+        }
+        for wave in statistics.waves.iter().skip(skipped) {
             writeln!(
                 out,
                 "    {:>2}  run {}: {} case{} x {} sample{}, {} call{}; then {}",

@@ -366,6 +366,31 @@ mod tests {
         assert!(oc.fail <= 0.025);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Whatever the design and the rate: the chances add up to one, and the chance of a
+        /// decision only grows look by look (a decided path never becomes undecided).
+        #[test]
+        fn chances_add_up_and_decisions_only_accumulate(
+            bar in 0.2f64..1.0,
+            margin in 0.02f64..0.3,
+            confidence in 0.6f64..0.999,
+            first in 1u64..20,
+            step in 1u64..20,
+            max in 1u64..200,
+            p in 0.0f64..=1.0,
+        ) {
+            let Some(test) = Sprt::for_threshold(bar, margin, confidence) else {
+                return Ok(());
+            };
+            let oc = sequential(&test, &looks(first, step, max), p);
+            proptest::prop_assert!((oc.pass + oc.fail + oc.undecided - 1.0).abs() < 1e-9);
+            proptest::prop_assert!(oc.decided_by.windows(2).all(|w| w[1].1 >= w[0].1 - 1e-12));
+            proptest::prop_assert!(oc.expected_calls <= oc.worst_calls as f64 + 1e-9);
+        }
+    }
+
     #[test]
     fn the_detectable_drop_is_where_failing_reaches_the_power() {
         let cuts = cuts(IntervalMethod::ClopperPearson, 0.95, 0.9, 0.1, 100);

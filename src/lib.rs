@@ -18,5 +18,6 @@ pub mod outcome;
 pub mod report;
 pub mod runner;
 pub mod sim;
+pub mod stats;
 pub mod suite;
 pub mod untrusted;

@@ -157,6 +157,7 @@ fn consume(value: &Value) {
         started_at: SystemTime::UNIX_EPOCH,
         elapsed: Duration::from_secs(1),
         case_titles: Default::default(),
+        follow_ups: Vec::new(),
     };
     let judged = gate::judge(observation);
     let outcome = Outcome::new(

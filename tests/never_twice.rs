@@ -170,17 +170,6 @@ async fn a_create_answer_that_names_no_run_is_a_run_that_may_exist() {
     all(drills).await;
 }
 
-/// Polls until the simulator holds `runs` runs (up to 30 s).
-async fn until_runs(sim: &SimHandle, runs: usize) {
-    for _ in 0..3000 {
-        if sim.stored_runs() >= runs {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("the simulator never held {runs} run(s)");
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn kill_9_before_the_create_lets_the_rerun_create_once() {
     // The catalog read that precedes the create is held for 5 s; the runner dies in it.

@@ -89,6 +89,7 @@ pub fn bare_suite(name: &str, timeout: Duration, poll_interval: Duration) -> Res
         phone_numbers: Vec::new(),
         selection: Selection::Tags(Vec::new()),
         samples: 1,
+        adaptive: None,
         max_concurrent_calls: None,
         max_calls: None,
         timeout,
@@ -101,6 +102,7 @@ pub fn bare_suite(name: &str, timeout: Duration, poll_interval: Duration) -> Res
             must_pass_assertions: Vec::new(),
             metrics: Default::default(),
             min_case_pass_rate: None,
+            statistics: None,
         },
         source: SuiteSource::default(),
     }
@@ -182,6 +184,7 @@ pub fn run(mut args: CheckArgs, out: &Output) -> u8 {
         started_at: started,
         elapsed: Duration::ZERO,
         case_titles: Default::default(),
+        follow_ups: Vec::new(),
     };
     let source = args
         .suite_file

@@ -108,6 +108,12 @@ pub fn run(args: CreateArgs, out: &Output) -> u8 {
                     selection.calls,
                     link.map(|u| format!(": {u}")).unwrap_or_default()
                 ));
+                if let Some(plan) = suite.adaptive {
+                    crate::console::err(&format!(
+                        "note: suite `{}` has adaptive samples ({{ min: {}, max: {} }}); this run is its first wave of {} sample(s) per case and number, and only `run` creates the follow-up waves",
+                        suite.name, plan.min, plan.max, plan.min
+                    ));
+                }
                 // The id on stdout is what the calling script captures; if it cannot be
                 // written, the line above still names the run.
                 match crate::console::out(&run.run_id) {

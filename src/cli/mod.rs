@@ -13,6 +13,7 @@ mod output;
 mod outputs;
 mod panic_hook;
 mod plan;
+mod plan_power;
 pub mod report;
 mod run;
 mod runtime;

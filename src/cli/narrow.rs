@@ -67,7 +67,8 @@ pub fn narrow(
     narrowed.previous_run_ids = previous
         .suites
         .iter()
-        .filter_map(|s| s.run_id.clone())
+        .flat_map(|s| s.run_ids())
+        .map(str::to_owned)
         .collect();
     rerun_plan(suites, &previous, path, &mut narrowed);
     if narrowed.run.is_empty() {

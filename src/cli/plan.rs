@@ -8,6 +8,7 @@ use crate::runner::selection::{self, ResolvedSelection};
 use super::connect::{self, ConnectionArgs};
 use super::load_args::LoadArgs;
 use super::output::{Output, error};
+use super::plan_power;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct PlanArgs {
@@ -71,6 +72,24 @@ pub fn run(args: PlanArgs, out: &Output) -> u8 {
         }
         // Tag names and case titles come from the server: printed line by line, made safe.
         let _ = crate::console::out(render(&rows, args.cases).trim_end_matches('\n'));
+        // What each statistical suite can decide, and at what cost; warnings to stderr.
+        for (suite, resolved) in &rows {
+            if suite.thresholds.statistics.is_none() {
+                continue;
+            }
+            let (plans, warnings) = plan_power::assess(
+                suite,
+                Some(resolved.selected_cases).filter(|c| *c > 0),
+                args.max_calls,
+            );
+            let _ = crate::console::out(&format!(
+                "\n{}",
+                plan_power::render(suite, &plans).trim_end_matches('\n')
+            ));
+            for warning in &warnings {
+                crate::console::err_raw(&plan_power::render_warning(suite, warning));
+            }
+        }
         if let Some(sim) = connection.sim {
             sim.shutdown().await;
         }
@@ -92,11 +111,15 @@ fn render(rows: &[(&crate::suite::ResolvedSuite, ResolvedSelection)], cases: boo
     let mut total = 0u64;
     for (suite, resolved) in rows {
         total += resolved.calls;
+        let samples = match suite.adaptive {
+            Some(plan) => format!("{}..{}", plan.min, plan.max),
+            None => suite.samples.to_string(),
+        };
         text.push_str(&format!(
             "{:<name_width$}  {:>5}  {:>7}  {:>7}  {:>6}\n",
             suite.name,
             resolved.selected_cases,
-            suite.samples,
+            samples,
             suite.phone_numbers.len(),
             resolved.calls
         ));
@@ -118,5 +141,10 @@ fn render(rows: &[(&crate::suite::ResolvedSuite, ResolvedSelection)], cases: boo
         "{} suite(s) would place {total} call(s); nothing was placed\n",
         rows.len()
     ));
+    if rows.iter().any(|(s, _)| s.adaptive.is_some()) {
+        text.push_str(
+            "adaptive suites (samples min..max) count their first wave; follow-up waves add calls only for what is undecided (see below)\n",
+        );
+    }
     text
 }

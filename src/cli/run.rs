@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::gate;
-use crate::outcome::{Outcome, Verdict};
+use crate::outcome::Outcome;
 use crate::report::github;
 use crate::runner::state::StateFile;
 use crate::runner::{self, Cancel, Pacing, Progress, RunOptions, cancel};
@@ -261,7 +261,7 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
             },
         };
         let is_failure: Arc<runner::IsFailure> =
-            Arc::new(|obs| gate::judge(obs.clone()).verdict != Verdict::Passed);
+            Arc::new(|obs| gate::judge(obs.clone()).exit_code() != crate::exit::SUCCESS);
         let started = SystemTime::now();
         let mut followed = runner::run_suites(
             &connection.client,

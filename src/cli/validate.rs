@@ -35,6 +35,10 @@ pub fn run(args: &Args, global: Global) -> u8 {
                     plural(suites),
                     plural(selections)
                 ));
+                // Thresholds unlikely to be decided are warnings: the file is valid.
+                for warning in super::plan_power::file_warnings(&loaded, path) {
+                    console::err_raw(&warning.render_warning(global.color));
+                }
                 if global.verbose > 0 {
                     for suite in &loaded.suites {
                         let _ = console::out(&format!(
@@ -43,8 +47,11 @@ pub fn run(args: &Args, global: Global) -> u8 {
                             suite.source.line,
                             suite.phone_numbers.len(),
                             plural(suite.phone_numbers.len()),
-                            suite.samples,
-                            plural(suite.samples as usize)
+                            match suite.adaptive {
+                                Some(plan) => format!("{} to {}", plan.min, plan.max),
+                                None => suite.samples.to_string(),
+                            },
+                            plural(suite.adaptive.map_or(suite.samples, |p| p.max) as usize)
                         ));
                     }
                 }

@@ -161,6 +161,7 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
             started_at: SystemTime::now(),
             elapsed: Duration::ZERO,
             case_titles: Default::default(),
+            follow_ups: Vec::new(),
         };
         let (followed, mut raw) = follow::attach(&ctx, observation, Instant::now()).await;
         // Passed on as the server sent it, but never with a secret in it.

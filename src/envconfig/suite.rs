@@ -59,6 +59,7 @@ impl V2Env {
                 ),
             },
             samples: 1,
+            adaptive: None,
             max_concurrent_calls: None,
             max_calls: None,
             timeout: self.timeout,
@@ -78,6 +79,7 @@ impl V2Env {
             must_pass_assertions: Vec::new(),
             metrics: Default::default(),
             min_case_pass_rate: None,
+            statistics: None,
         }
     }
 

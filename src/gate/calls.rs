@@ -10,13 +10,15 @@ const UNKNOWN_CASE: &str = "unknown";
 
 /// Turns the results' calls into call outcomes. Each call is tied to the number its result
 /// names (`phoneNumber`, else `toNumber`), never to a guessed one, and the calls of each case
-/// at each number are numbered in the order the results list them.
+/// at each number are numbered in the order the results list them. `seen` holds the calls
+/// already numbered per case and number, so a later wave's calls continue the count.
 pub(super) fn call_outcomes(
     results: &[CallResult],
     titles: &IndexMap<String, String>,
     results_url: Option<&str>,
+    seen: &mut IndexMap<(String, Option<String>), u32>,
+    wave: Option<u32>,
 ) -> Vec<CallOutcome> {
-    let mut seen: IndexMap<(String, Option<String>), u32> = IndexMap::new();
     results
         .iter()
         .map(|call| {
@@ -73,6 +75,7 @@ pub(super) fn call_outcomes(
                 recording_url,
                 recording_pending,
                 transcript_url: call.transcription_data_url.clone(),
+                wave,
             }
         })
         .collect()
@@ -194,7 +197,13 @@ mod tests {
     fn outcomes(results: serde_json::Value) -> Vec<CallOutcome> {
         let body: crate::api::wire::ResultsBody =
             serde_json::from_value(json!({ "results": results })).unwrap_or_default();
-        call_outcomes(&body.results, &IndexMap::new(), Some("https://ui/run"))
+        call_outcomes(
+            &body.results,
+            &IndexMap::new(),
+            Some("https://ui/run"),
+            &mut IndexMap::new(),
+            None,
+        )
     }
 
     #[test]

@@ -73,6 +73,7 @@ pub(super) fn check(
         },
         reason: reason.into(),
         test_case_id: None,
+        rate: None,
     }
 }
 
@@ -103,7 +104,7 @@ fn pass_rate(min: f64, calls: &[CallOutcome]) -> ThresholdCheck {
     check("min_test_pass_rate", expected, Some(measured), ok, reason)
 }
 
-fn metric(
+pub(super) fn metric(
     name: &str,
     bound: &MetricBound,
     results: Option<&ResultsBody>,

@@ -8,73 +8,105 @@
 mod assertions;
 mod calls;
 mod checks;
+mod evidence;
 pub mod number;
+pub mod power;
+mod rate;
+mod statistical;
+mod waves;
 
+#[cfg(test)]
+mod statistical_tests;
 #[cfg(test)]
 mod tests;
 
 use std::time::SystemTime;
 
+use indexmap::IndexMap;
+
 use crate::api::wire::RunStatus;
 use crate::outcome::{
-    CheckStatus, Counts, EndKind, RunEnd, RunObservation, SourceRef, SuiteOutcome, Verdict, rfc3339,
+    CallOutcome, CheckStatus, Counts, EndKind, RunEnd, RunObservation, SourceRef, SuiteOutcome,
+    SuiteStatistics, ThresholdCheck, Verdict, WaveOutcome, rfc3339,
 };
 use crate::suite::{ResolvedSuite, Selection};
 
 pub use checks::NO_CALLS;
 use number::num;
 
-/// Judges one suite's run.
-pub fn judge(observation: RunObservation) -> SuiteOutcome {
+/// Judges one suite's run (and, with adaptive samples, its follow-up waves).
+pub fn judge(mut observation: RunObservation) -> SuiteOutcome {
+    let cases_asked = observation.case_titles.len() as u64;
+    let mut waves = waves::of(&mut observation, cases_asked);
     let RunObservation {
         suite,
-        run_id,
-        results_url,
-        last_status,
-        results,
-        end,
         started_at,
         elapsed,
         case_titles,
+        ..
     } = observation;
+    let adaptive = suite.adaptive.is_some();
 
-    let mut calls = calls::call_outcomes(
-        results
-            .as_ref()
-            .map(|r| r.results.as_slice())
-            .unwrap_or_default(),
-        &case_titles,
-        results_url.as_deref(),
-    );
+    // Calls of every wave, numbered per case across the waves.
+    let mut calls: Vec<CallOutcome> = Vec::new();
+    let mut seen = IndexMap::new();
+    for wave in &mut waves {
+        let start = calls.len();
+        calls.extend(calls::call_outcomes(
+            wave.results
+                .as_ref()
+                .map(|r| r.results.as_slice())
+                .unwrap_or_default(),
+            &case_titles,
+            wave.results_url.as_deref(),
+            &mut seen,
+            adaptive.then_some(wave.number),
+        ));
+        wave.calls = start..calls.len();
+    }
     let flaky = calls::mark_flaky(&mut calls);
     let counts = calls::counts(&calls);
     let by_number = calls::by_number(&calls);
+    // The suite ends as its last wave ended: waves stop at the first that does not finish.
+    let last = waves.len() - 1;
+    let end = waves[last].end.clone();
+    let last_status = waves[last].last_status.clone();
     // Without results from a run that never started or could not be followed there is
     // nothing to measure, and failed checks would wrongly blame the agent.
     let started = matches!(
         end,
         RunEnd::Finished | RunEnd::TimedOut | RunEnd::Interrupted
-    ) || results.is_some();
-    let checks = if started {
-        checks::all(&suite.thresholds, results.as_ref(), &calls)
+    ) || waves.iter().any(|w| w.results.is_some());
+    let merged = if waves.len() > 1 {
+        waves::merged_summary(&waves)
     } else {
-        Vec::new()
+        None
+    };
+    let summary_body = merged.as_ref().or(waves[0].results.as_ref());
+    let checks = match (&suite.thresholds.statistics, started) {
+        (_, false) => Vec::new(),
+        (Some(statistics), true) => {
+            statistical::all(&suite, statistics, &waves, &calls, summary_body)
+        }
+        (None, true) => checks::all(&suite.thresholds, waves[0].results.as_ref(), &calls),
     };
     let pass_rate = (counts.total > 0).then(|| counts.passed as f64 / counts.total as f64);
-    let assertion_score = results
-        .as_ref()
+    let assertion_score = summary_body
         .and_then(|r| r.summary.as_ref())
         .and_then(|s| s.assertions.as_ref())
         .filter(|a| !a.none_configured())
         .and_then(|a| a.overall_score)
         .map(|score| score / 100.0);
+    let results = waves[last].results.as_ref();
+    let run_id = waves[0].run_id.clone();
+    let results_url = waves[0].results_url.clone();
+    let last_run_label = waves[last].run_id.clone();
 
     let run_status = last_status
         .as_ref()
         .map(|s| s.as_str().to_owned())
         .or_else(|| {
             results
-                .as_ref()
                 .and_then(|r| r.summary.as_ref())
                 .and_then(|s| s.status.clone())
         });
@@ -84,13 +116,12 @@ pub fn judge(observation: RunObservation) -> SuiteOutcome {
         .clone()
         .or_else(|| {
             results
-                .as_ref()
                 .and_then(|r| r.summary.as_ref())
                 .and_then(|s| s.status.as_deref())
                 .map(RunStatus::parse)
         })
         .filter(|s| matches!(s, RunStatus::Failed | RunStatus::Canceled));
-    let run_label = run_id
+    let run_label = last_run_label
         .as_deref()
         .map(|id| format!("run {id}"))
         .unwrap_or_else(|| "the run".to_owned());
@@ -141,7 +172,31 @@ pub fn judge(observation: RunObservation) -> SuiteOutcome {
                 .filter(|c| c.status == CheckStatus::Failed)
                 .map(|c| c.name.as_str())
                 .collect();
-            if failed.is_empty() {
+            let open = undecided(&checks);
+            if failed.is_empty() && !open.is_empty() {
+                let policy = suite
+                    .thresholds
+                    .statistics
+                    .map(|s| s.on_inconclusive)
+                    .unwrap_or_default();
+                (
+                    EndKind::Finished,
+                    Verdict::Inconclusive,
+                    format!(
+                        "{} of {} threshold check{} inconclusive: {}; no threshold failed ({}); on_inconclusive: {} makes this exit {}",
+                        open.len(),
+                        checks.len(),
+                        if checks.len() == 1 { " is" } else { "s are" },
+                        open.join(", "),
+                        pass_rate_phrase(&counts),
+                        policy.as_str(),
+                        match policy {
+                            crate::suite::OnInconclusive::Fail => crate::exit::GATE_FAILED,
+                            crate::suite::OnInconclusive::Pass => crate::exit::SUCCESS,
+                        }
+                    ),
+                )
+            } else if failed.is_empty() {
                 (
                     EndKind::Finished,
                     Verdict::Passed,
@@ -168,6 +223,16 @@ pub fn judge(observation: RunObservation) -> SuiteOutcome {
         }
     };
 
+    let statistics = suite.thresholds.statistics.map(|s| SuiteStatistics {
+        confidence: s.confidence,
+        margin: s.margin,
+        on_inconclusive: s.on_inconclusive,
+        interval: s.interval,
+        adaptive: suite.adaptive,
+        waves: wave_outcomes(&suite, &s, &waves, &calls, summary_body, verdict),
+        cases: statistical::case_rates(&suite, &s, &calls),
+    });
+
     SuiteOutcome {
         source: source_ref(&suite),
         name: suite.name,
@@ -189,7 +254,67 @@ pub fn judge(observation: RunObservation) -> SuiteOutcome {
         by_number,
         flaky,
         calls,
+        statistics,
     }
+}
+
+/// The names of the checks still undecided, each once.
+fn undecided(checks: &[ThresholdCheck]) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for check in checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Inconclusive)
+    {
+        if !names.contains(&check.name.as_str()) {
+            names.push(&check.name);
+        }
+    }
+    names
+}
+
+/// Each wave with the suite's verdict on the waves up to it: the last wave carries the
+/// final verdict; an earlier one the verdict its rate checks gave at that point.
+fn wave_outcomes(
+    suite: &ResolvedSuite,
+    statistics: &crate::suite::Statistics,
+    waves: &[waves::Wave],
+    calls: &[CallOutcome],
+    summary: Option<&crate::api::wire::ResultsBody>,
+    verdict: Verdict,
+) -> Vec<WaveOutcome> {
+    waves
+        .iter()
+        .enumerate()
+        .map(|(i, wave)| {
+            let running = if i + 1 == waves.len() {
+                verdict
+            } else {
+                let upto = wave.calls.end;
+                let checks =
+                    statistical::all(suite, statistics, &waves[..=i], &calls[..upto], summary);
+                if checks.iter().any(|c| c.status == CheckStatus::Failed) {
+                    Verdict::Failed
+                } else if checks.iter().any(|c| c.status == CheckStatus::Inconclusive) {
+                    Verdict::Inconclusive
+                } else {
+                    Verdict::Passed
+                }
+            };
+            WaveOutcome {
+                wave: wave.number,
+                run_id: wave.run_id.clone(),
+                results_url: wave.results_url.clone(),
+                cases: if wave.cases_asked > 0 {
+                    wave.cases_asked
+                } else {
+                    evidence::by_case(&calls[wave.calls.clone()]).len() as u64
+                },
+                samples: wave.samples,
+                calls: wave.calls.len() as u64,
+                verdict: running,
+            }
+        })
+        .collect()
 }
 
 /// The outcome of a suite that was selected but never started, e.g. after an interruption;
@@ -216,6 +341,7 @@ pub fn not_run(suite: &ResolvedSuite, reason: impl Into<String>, at: SystemTime)
         by_number: Vec::new(),
         flaky: Vec::new(),
         calls: Vec::new(),
+        statistics: None,
     }
 }
 

@@ -19,7 +19,7 @@ fn judged(
     ))
 }
 
-fn check<'a>(outcome: &'a SuiteOutcome, name: &str) -> &'a ThresholdCheck {
+pub(super) fn check<'a>(outcome: &'a SuiteOutcome, name: &str) -> &'a ThresholdCheck {
     outcome
         .checks
         .iter()

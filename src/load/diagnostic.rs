@@ -71,14 +71,27 @@ impl Diagnostic {
         }
     }
 
-    /// Renders this diagnostic, rustc-style.
+    /// Renders this diagnostic as an error, rustc-style.
     pub fn render(&self, color: bool) -> String {
+        self.render_as(color, false)
+    }
+
+    /// Renders this diagnostic as a warning: something that will run, but not as meant.
+    pub fn render_warning(&self, color: bool) -> String {
+        self.render_as(color, true)
+    }
+
+    fn render_as(&self, color: bool, warning: bool) -> String {
         let paint = Paint { color };
         let mut out = String::new();
         let _ = writeln!(
             out,
             "{}: {}",
-            paint.red_bold("error"),
+            if warning {
+                paint.yellow_bold("warning")
+            } else {
+                paint.red_bold("error")
+            },
             paint.bold(&self.title())
         );
         if self.line == 0 {
@@ -118,7 +131,11 @@ impl Diagnostic {
                     out,
                     "{pad} {} {indent}{}",
                     paint.blue("|"),
-                    paint.red_bold(&"^".repeat(width))
+                    if warning {
+                        paint.yellow_bold(&"^".repeat(width))
+                    } else {
+                        paint.red_bold(&"^".repeat(width))
+                    }
                 );
             }
         }
@@ -257,6 +274,9 @@ impl Paint {
     }
     fn red_bold(&self, text: &str) -> String {
         self.wrap("1;31", text)
+    }
+    fn yellow_bold(&self, text: &str) -> String {
+        self.wrap("1;33", text)
     }
     fn bold(&self, text: &str) -> String {
         self.wrap("1", text)

@@ -130,6 +130,23 @@ pub(crate) fn explain(schema: &Value, error: &ValidationError<'_>) -> Vec<Findin
             };
             simple(format!("`{field}` is {instance}; it must be {bound} {limit}"), hint)
         }
+        ValidationErrorKind::ExclusiveMinimum { limit }
+        | ValidationErrorKind::ExclusiveMaximum { limit } => {
+            let bound = if matches!(error.kind(), ValidationErrorKind::ExclusiveMinimum { .. }) {
+                "more than"
+            } else {
+                "less than"
+            };
+            let hint = match last_segment(&pointer).as_str() {
+                "confidence" => "a confidence is a level above 0.5 and below 1, such as 0.9, 0.95 or 0.99",
+                "margin" => "the margin is the smallest drop worth catching, above 0 and below 1, such as 0.05 or 0.1",
+                _ => "choose a value inside the range",
+            };
+            simple(
+                format!("`{field}` is {instance}; it must be {bound} {limit}"),
+                Some(hint.to_owned()),
+            )
+        }
         ValidationErrorKind::Pattern { .. } => pattern(&pointer, &field, instance),
         ValidationErrorKind::PropertyNames { error } => {
             let name = error.instance().as_str().unwrap_or_default().to_owned();
@@ -229,6 +246,19 @@ fn alternatives(
                     Some(one) => types.push(one.clone()),
                     None => {}
                 }
+            }
+            // Quoted digits were meant as the number: name only the numeric alternative,
+            // so the hint can say to remove the quotes.
+            let numeric: Vec<Value> = types
+                .iter()
+                .filter(|t| matches!(t.as_str(), Some("integer" | "number")))
+                .cloned()
+                .collect();
+            let quoted_number = instance
+                .as_str()
+                .is_some_and(|s| s.trim().parse::<f64>().is_ok());
+            if quoted_number && !numeric.is_empty() {
+                types = numeric;
             }
             let expected = expected_type(&Value::Array(types));
             Some(vec![Finding {

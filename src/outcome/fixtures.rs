@@ -8,9 +8,13 @@ use serde_json::{Value, json};
 
 use crate::api::wire::{ResultsBody, RunStatus};
 use crate::gate::judge;
-use crate::outcome::{Outcome, RunEnd, RunObservation, SuiteOutcome, ToolInfo};
+use crate::outcome::{Outcome, RunEnd, RunObservation, SuiteOutcome, ToolInfo, WaveObservation};
+use crate::stats::IntervalMethod;
 use crate::suite::model::{MetricBound, NoAssertions, TestCaseSpec};
-use crate::suite::{ResolvedSuite, ResolvedThresholds, Selection, SuiteSource};
+use crate::suite::{
+    AdaptiveSamples, OnInconclusive, ResolvedSuite, ResolvedThresholds, Selection, Statistics,
+    SuiteSource,
+};
 
 /// A fixed instant, so reports are stable.
 pub fn epoch() -> SystemTime {
@@ -26,6 +30,7 @@ pub fn thresholds() -> ResolvedThresholds {
         must_pass_assertions: Vec::new(),
         metrics: IndexMap::new(),
         min_case_pass_rate: None,
+        statistics: None,
     }
 }
 
@@ -46,6 +51,7 @@ pub fn suite(name: &str, thresholds: ResolvedThresholds) -> ResolvedSuite {
         phone_numbers: vec!["+14155550100".to_owned()],
         selection: Selection::TestCases(vec![case("case_refund"), case("case_billing")]),
         samples: 1,
+        adaptive: None,
         max_concurrent_calls: None,
         max_calls: None,
         timeout: Duration::from_secs(900),
@@ -105,6 +111,7 @@ pub fn observation(
             ("case_refund".to_owned(), "Refund request".to_owned()),
             ("case_billing".to_owned(), "Billing question".to_owned()),
         ]),
+        follow_ups: Vec::new(),
     }
 }
 
@@ -302,4 +309,97 @@ pub fn interrupted() -> Outcome {
         epoch(),
     );
     outcome(vec![interrupted, skipped])
+}
+
+/// `confidence: 0.95`, `margin: 0.1`, the exact interval, `on_inconclusive: fail`.
+pub fn statistics() -> Statistics {
+    Statistics {
+        confidence: 0.95,
+        margin: 0.1,
+        on_inconclusive: OnInconclusive::Fail,
+        interval: IntervalMethod::ClopperPearson,
+    }
+}
+
+/// Calls of one case: `passed` passes, then `failed` failures.
+pub fn calls_of(case: &str, passed: usize, failed: usize) -> Vec<Value> {
+    let mut calls = vec![call(case, "PASSED", &[]); passed];
+    calls.extend(vec![call(case, "FAILED", &[]); failed]);
+    calls
+}
+
+/// Follow-up wave `wave` (2 or more), finished with these results.
+pub fn follow_up(wave: u32, body: ResultsBody, cases: &[&str], samples: u32) -> WaveObservation {
+    WaveObservation {
+        run_id: Some(format!("cmrun{wave:020}")),
+        results_url: None,
+        last_status: Some(RunStatus::Completed),
+        results: Some(body),
+        end: RunEnd::Finished,
+        elapsed: Duration::from_secs(60),
+        cases: cases.iter().map(|c| (*c).to_owned()).collect(),
+        samples,
+    }
+}
+
+/// A suite judged with `confidence` on five samples per case: 9 of 10 calls passed, which is
+/// neither confidently below 0.9 nor confidently at or above 0.8.
+pub fn inconclusive() -> Outcome {
+    let mut suite = suite(
+        "voice",
+        ResolvedThresholds {
+            min_test_pass_rate: 0.9,
+            statistics: Some(statistics()),
+            ..thresholds()
+        },
+    );
+    suite.samples = 5;
+    let mut calls = calls_of("case_refund", 5, 0);
+    calls.extend(calls_of("case_billing", 4, 1));
+    let body = results(summary(0.0, json!([])), calls);
+    outcome(vec![judge(observation(
+        suite,
+        Some(body),
+        RunEnd::Finished,
+    ))])
+}
+
+/// A suite with `t` but a bar of 0.8, `confidence: 0.95` and a margin of 0.3, so that eight
+/// straight passes decide the sequential test (8 × ln(0.8/0.5) ≥ ln 39).
+pub fn wide_margin_suite(name: &str, t: ResolvedThresholds) -> ResolvedSuite {
+    suite(
+        name,
+        ResolvedThresholds {
+            min_test_pass_rate: 0.8,
+            statistics: Some(Statistics {
+                margin: 0.3,
+                ..statistics()
+            }),
+            ..t
+        },
+    )
+}
+
+/// An adaptive suite (bar 0.8, margin 0.3) decided by the sequential test after its third
+/// wave, with a flaky case.
+pub fn adaptive() -> Outcome {
+    let mut suite = wide_margin_suite("adaptive", thresholds());
+    suite.samples = 2;
+    suite.adaptive = Some(AdaptiveSamples {
+        min: 2,
+        max: 10,
+        wave: None,
+    });
+    let both = ["case_refund", "case_billing"];
+    let wave = |refund: (usize, usize), billing: (usize, usize)| {
+        let mut calls = calls_of("case_refund", refund.0, refund.1);
+        calls.extend(calls_of("case_billing", billing.0, billing.1));
+        results(summary(0.0, json!([])), calls)
+    };
+    let mut first = observation(suite, Some(wave((2, 0), (2, 0))), RunEnd::Finished);
+    first.follow_ups = vec![
+        follow_up(2, wave((2, 0), (1, 1)), &both, 2),
+        follow_up(3, wave((2, 0), (2, 0)), &both, 2),
+    ];
+    outcome(vec![judge(first)])
 }

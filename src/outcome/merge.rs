@@ -85,12 +85,13 @@ pub fn merge(reports: Vec<(PathBuf, Outcome)>) -> Result<Outcome, MergeError> {
             .into_iter()
             .chain(super::model::suite_codes(&suites)),
     );
-    let verdict = suites
-        .iter()
-        .map(|s| s.verdict)
-        .find(|v| v.exit_code() == exit_code)
-        .unwrap_or_else(|| worst_verdict(&suites));
+    let verdict = if suites.iter().any(|s| s.exit_code() == exit_code) {
+        super::model::worst_verdict(&suites, exit_code)
+    } else {
+        worst_verdict(&suites)
+    };
     let mut merged = Outcome {
+        schema_version: super::model::schema_version_for(&suites),
         suites,
         verdict,
         exit_code,
@@ -114,12 +115,8 @@ pub fn in_file_order(suites: &mut [SuiteOutcome]) {
 }
 
 fn worst_verdict(suites: &[SuiteOutcome]) -> Verdict {
-    let code = exit::worst(suites.iter().map(|s| s.verdict.exit_code()));
-    suites
-        .iter()
-        .map(|s| s.verdict)
-        .find(|v| v.exit_code() == code)
-        .unwrap_or(Verdict::Passed)
+    let code = exit::worst(suites.iter().map(SuiteOutcome::exit_code));
+    super::model::worst_verdict(suites, code)
 }
 
 #[cfg(test)]

@@ -6,16 +6,20 @@ mod merge;
 mod model;
 mod observation;
 pub mod scrub;
+pub mod statistics;
 pub mod verify;
 
 pub use merge::{MergeError, in_file_order, merge};
 pub use model::{
     AssertionOutcome, CallOutcome, CheckStatus, Counts, EndKind, FlakyCase, NUMBER_UNKNOWN,
-    NumberCounts, Outcome, SCHEMA_VERSION, SourceRef, SuiteOutcome, ThresholdCheck, ToolInfo,
-    Verdict, rfc3339,
+    NumberCounts, OLDEST_SCHEMA_VERSION, Outcome, SCHEMA_VERSION, SourceRef, SuiteOutcome,
+    ThresholdCheck, ToolInfo, Verdict, rfc3339, schema_version_for, worst_verdict,
 };
-pub use observation::{RunEnd, RunObservation};
+pub use observation::{RunEnd, RunObservation, WaveObservation};
 pub use scrub::{ScrubError, Scrubbed, scrub};
+pub use statistics::{
+    CaseRate, PassK, RateEstimate, SequentialEvidence, SuiteStatistics, WaveOutcome,
+};
 pub use verify::recheck;
 
 #[cfg(test)]

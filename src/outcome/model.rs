@@ -9,10 +9,17 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::statistics::{RateEstimate, SuiteStatistics};
 use crate::exit;
+use crate::suite::OnInconclusive;
 
-/// The version of the JSON report's shape that this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The version of the JSON report's shape that this build writes. Version 2 added the
+/// statistical gate (`inconclusive`, intervals, waves, per-case rates); a report that uses
+/// none of it is written as version 1, which it then is, so older readers still read it.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The oldest report version this build reads.
+pub const OLDEST_SCHEMA_VERSION: u32 = 1;
 
 /// The result of one `hamming-runner` invocation: every suite it judged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -62,13 +69,9 @@ impl Outcome {
         suites: Vec<SuiteOutcome>,
     ) -> Self {
         let exit_code = exit::worst(suite_codes(&suites));
-        let verdict = suites
-            .iter()
-            .map(|s| s.verdict)
-            .find(|v| v.exit_code() == exit_code)
-            .unwrap_or(Verdict::Passed);
+        let verdict = worst_verdict(&suites, exit_code);
         Self {
-            schema_version: SCHEMA_VERSION,
+            schema_version: schema_version_for(&suites),
             tool: ToolInfo::current(),
             started_at: rfc3339(started_at),
             finished_at: rfc3339(finished_at),
@@ -91,7 +94,33 @@ pub fn suite_codes(suites: &[SuiteOutcome]) -> impl Iterator<Item = u8> + '_ {
     suites
         .iter()
         .filter(|s| s.verdict != Verdict::NotRun)
-        .map(|s| s.verdict.exit_code())
+        .map(SuiteOutcome::exit_code)
+}
+
+/// The verdict of a set of suites that maps to `exit_code`: the first suite's with that code,
+/// preferring a definite one (`failed` over `inconclusive` at exit 1) and an `inconclusive`
+/// over `passed` at exit 0, so an undecided suite is never summarised as a plain pass.
+pub fn worst_verdict(suites: &[SuiteOutcome], exit_code: u8) -> Verdict {
+    let with_code = || suites.iter().filter(move |s| s.exit_code() == exit_code);
+    with_code()
+        .map(|s| s.verdict)
+        .find(|v| !matches!(v, Verdict::Inconclusive | Verdict::Passed))
+        .or_else(|| {
+            with_code()
+                .map(|s| s.verdict)
+                .find(|v| *v == Verdict::Inconclusive)
+        })
+        .or_else(|| with_code().map(|s| s.verdict).next())
+        .unwrap_or(Verdict::Passed)
+}
+
+/// The report version the suites need: 2 when any of them carries statistics, else 1.
+pub fn schema_version_for(suites: &[SuiteOutcome]) -> u32 {
+    if suites.iter().any(SuiteOutcome::uses_statistics) {
+        SCHEMA_VERSION
+    } else {
+        OLDEST_SCHEMA_VERSION
+    }
 }
 
 /// A timestamp as RFC 3339 in UTC, to the second.
@@ -116,15 +145,19 @@ pub enum Verdict {
     Interrupted,
     /// The suite was selected but never started (for example after an interruption).
     NotRun,
+    /// The run completed, no threshold failed, but at least one rate could not be decided
+    /// at the suite's confidence. Exit 1, or 0 with `on_inconclusive: pass`.
+    Inconclusive,
 }
 
 impl Verdict {
     /// The exit code of a suite with this verdict. A suite that never ran is not a pass: it
-    /// maps to the platform code, since nothing could be judged.
+    /// maps to the platform code, since nothing could be judged. An inconclusive suite maps
+    /// to a gate failure here; `SuiteOutcome::exit_code` applies its `on_inconclusive`.
     pub fn exit_code(self) -> u8 {
         match self {
             Self::Passed => exit::SUCCESS,
-            Self::Failed => exit::GATE_FAILED,
+            Self::Failed | Self::Inconclusive => exit::GATE_FAILED,
             Self::Error | Self::NotRun => exit::PLATFORM,
             Self::TimedOut => exit::TIMEOUT,
             Self::Interrupted => exit::INTERRUPTED,
@@ -140,6 +173,7 @@ impl Verdict {
             Self::TimedOut => "timed_out",
             Self::Interrupted => "interrupted",
             Self::NotRun => "not_run",
+            Self::Inconclusive => "inconclusive",
         }
     }
 
@@ -152,6 +186,7 @@ impl Verdict {
             Self::TimedOut => "timed out",
             Self::Interrupted => "interrupted",
             Self::NotRun => "not run",
+            Self::Inconclusive => "inconclusive",
         }
     }
 }
@@ -217,11 +252,50 @@ pub struct SuiteOutcome {
     pub by_number: Vec<NumberCounts>,
     /// Cases whose calls both passed and failed (or errored).
     pub flaky: Vec<FlakyCase>,
-    /// Every call, in the order the results list them.
+    /// Every call, in the order the results list them (wave after wave).
     pub calls: Vec<CallOutcome>,
+    /// With `thresholds.confidence`: how the rates were judged, the waves and each case's
+    /// rate. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<SuiteStatistics>,
 }
 
 impl SuiteOutcome {
+    /// The exit code this suite contributes: its verdict's, except that an inconclusive
+    /// suite with `on_inconclusive: pass` contributes 0.
+    pub fn exit_code(&self) -> u8 {
+        let passes = self
+            .statistics
+            .as_ref()
+            .is_some_and(|s| s.on_inconclusive == OnInconclusive::Pass);
+        if self.verdict == Verdict::Inconclusive && passes {
+            exit::SUCCESS
+        } else {
+            self.verdict.exit_code()
+        }
+    }
+
+    /// Whether the suite carries anything of report version 2.
+    pub fn uses_statistics(&self) -> bool {
+        self.statistics.is_some()
+            || self.verdict == Verdict::Inconclusive
+            || self.checks.iter().any(|c| c.rate.is_some())
+            || self.calls.iter().any(|c| c.wave.is_some())
+    }
+
+    /// The ids of every run of the suite: the first, then each later wave's.
+    pub fn run_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self.run_id.as_deref().into_iter().collect();
+        if let Some(statistics) = &self.statistics {
+            for id in statistics.waves.iter().filter_map(|w| w.run_id.as_deref()) {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        ids
+    }
+
     /// The failed threshold checks.
     pub fn failed_checks(&self) -> impl Iterator<Item = &ThresholdCheck> {
         self.checks
@@ -282,6 +356,9 @@ pub struct ThresholdCheck {
     pub reason: String,
     /// The test case the check is about, when it is about one.
     pub test_case_id: Option<String>,
+    /// With `thresholds.confidence`, for a rate: the rate with its interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<RateEstimate>,
 }
 
 /// The result of a threshold check.
@@ -292,6 +369,8 @@ pub enum CheckStatus {
     Failed,
     /// Not judged, and said so (e.g. `no_assertions: skip` on a run without assertions).
     Skipped,
+    /// A rate neither confidently below its bar nor confidently at or above `bar − margin`.
+    Inconclusive,
 }
 
 impl CheckStatus {
@@ -300,6 +379,7 @@ impl CheckStatus {
             Self::Passed => "passed",
             Self::Failed => "failed",
             Self::Skipped => "skipped",
+            Self::Inconclusive => "inconclusive",
         }
     }
 }
@@ -357,6 +437,9 @@ pub struct CallOutcome {
     pub transcript_url: Option<String>,
     /// The best page to look at this call: the transcript, else the run's results page.
     pub link: Option<String>,
+    /// With adaptive samples: the wave (1-based) the call belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wave: Option<u32>,
 }
 
 impl CallOutcome {

@@ -23,6 +23,24 @@ pub struct RunObservation {
     pub elapsed: Duration,
     /// Test case id → title, from the catalog (may be empty).
     pub case_titles: IndexMap<String, String>,
+    /// With adaptive samples: the runs after the first, one per follow-up wave, in order.
+    /// The fields above describe the first run.
+    pub follow_ups: Vec<WaveObservation>,
+}
+
+/// One follow-up wave of an adaptive suite: a run created for the cases still undecided.
+#[derive(Debug, Clone)]
+pub struct WaveObservation {
+    pub run_id: Option<String>,
+    pub results_url: Option<String>,
+    pub last_status: Option<RunStatus>,
+    pub results: Option<ResultsBody>,
+    pub end: RunEnd,
+    pub elapsed: Duration,
+    /// The cases the wave asked for.
+    pub cases: Vec<String>,
+    /// Samples per case and number the wave asked for.
+    pub samples: u32,
 }
 
 impl RunObservation {
@@ -32,14 +50,15 @@ impl RunObservation {
     /// never created, or whose end was not seen (timed out, interrupted, unreadable).
     pub fn observed_end(&self) -> Option<&str> {
         self.run_id.as_ref()?;
-        let status = self.last_status.as_ref()?.as_str();
-        match status {
-            "FAILED" | "CANCELED" | "SCORING_FAILED" => Some(status),
-            "COMPLETED" | "FINISHED" if self.end == RunEnd::Finished && self.results.is_some() => {
-                Some(status)
-            }
-            _ => None,
+        let first = seen_end(self.last_status.as_ref(), &self.end, self.results.is_some())?;
+        // With adaptive samples the suite has ended only when every wave's run was seen to
+        // end: a wave still going (timed out, interrupted) is re-attached by the next attempt,
+        // which therefore must not start the suite over. A wave never created has no run.
+        let mut last = first;
+        for wave in self.follow_ups.iter().filter(|w| w.run_id.is_some()) {
+            last = seen_end(wave.last_status.as_ref(), &wave.end, wave.results.is_some())?;
         }
+        Some(last)
     }
 }
 
@@ -56,4 +75,14 @@ pub enum RunEnd {
     PlatformError { message: String },
     /// The run could not be created at all.
     NotStarted { message: String },
+}
+
+/// The status a run was seen to end with, if its end was observed.
+fn seen_end<'a>(status: Option<&'a RunStatus>, end: &RunEnd, has_results: bool) -> Option<&'a str> {
+    let status = status?.as_str();
+    match status {
+        "FAILED" | "CANCELED" | "SCORING_FAILED" => Some(status),
+        "COMPLETED" | "FINISHED" if *end == RunEnd::Finished && has_results => Some(status),
+        _ => None,
+    }
 }

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::files::ReportFiles;
-use crate::outcome::{CheckStatus, Outcome, SuiteOutcome, Verdict};
+use crate::outcome::{CheckStatus, Outcome, SuiteOutcome, ThresholdCheck, Verdict};
 use crate::untrusted::{lines, one_line};
 
 /// Whether the process runs under GitHub Actions.
@@ -129,17 +129,12 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
                     .iter()
                     .filter(|c| c.status == CheckStatus::Failed)
                 {
+                    let (title, message) = check_text(suite, check, "failed");
                     add(
                         Level::Error,
                         at(check.test_case_id.as_deref()),
-                        format!("suite {}: {} failed", suite.name, check.name),
-                        format!(
-                            "{} (measured {}, expected {}){}",
-                            check.reason,
-                            check.measured.as_deref().unwrap_or("nothing"),
-                            check.expected,
-                            link_suffix(suite)
-                        ),
+                        title,
+                        message,
                     );
                 }
                 // Each explicitly listed case that failed gets its own annotation on its
@@ -177,6 +172,22 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
                     );
                 }
             }
+            Verdict::Inconclusive => {
+                // An undecided rate blocks the gate unless `on_inconclusive: pass`.
+                let level = if suite.exit_code() == crate::exit::SUCCESS {
+                    Level::Warning
+                } else {
+                    Level::Error
+                };
+                for check in suite
+                    .checks
+                    .iter()
+                    .filter(|c| c.status == CheckStatus::Inconclusive)
+                {
+                    let (title, message) = check_text(suite, check, "inconclusive");
+                    add(level, at(check.test_case_id.as_deref()), title, message);
+                }
+            }
             Verdict::Error | Verdict::TimedOut | Verdict::Interrupted | Verdict::NotRun => add(
                 if suite.verdict == Verdict::NotRun {
                     Level::Warning
@@ -207,6 +218,20 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
         }
     }
     notes
+}
+
+/// The title and message of an annotation about one check that `what` (failed, …).
+fn check_text(suite: &SuiteOutcome, check: &ThresholdCheck, what: &str) -> (String, String) {
+    (
+        format!("suite {}: {} {what}", suite.name, check.name),
+        format!(
+            "{} (measured {}, expected {}){}",
+            check.reason,
+            check.measured.as_deref().unwrap_or("nothing"),
+            check.expected,
+            link_suffix(suite)
+        ),
+    )
 }
 
 fn link_suffix(suite: &SuiteOutcome) -> String {
@@ -240,7 +265,7 @@ pub fn outputs(outcome: &Outcome, paths: &ReportFiles) -> Vec<(String, String)> 
             outcome
                 .suites
                 .iter()
-                .filter_map(|s| s.run_id.as_deref())
+                .flat_map(SuiteOutcome::run_ids)
                 .collect::<Vec<_>>()
                 .join(","),
         ),

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::outcome::{Outcome, SCHEMA_VERSION};
+use crate::outcome::{OLDEST_SCHEMA_VERSION, Outcome, SCHEMA_VERSION};
 
 /// Where the published schema lives.
 pub const SCHEMA_ID: &str = "https://raw.githubusercontent.com/hamming-runner/hamming-runner/main/schemas/hamming-report.schema.json";
@@ -42,7 +42,7 @@ pub enum ReadError {
     #[error("{path} is not a hamming-runner JSON report: it has no `schema_version`")]
     NotAReport { path: PathBuf },
     #[error(
-        "report {path} has schema version {found}, but this hamming-runner reads version {expected}; re-render it with the hamming-runner version that wrote it{writer}"
+        "report {path} has schema version {found}, but this hamming-runner reads versions 1 to {expected}; re-render it with the hamming-runner version that wrote it{writer}"
     )]
     UnknownVersion {
         path: PathBuf,
@@ -58,7 +58,8 @@ pub enum ReadError {
     },
 }
 
-/// Reads a saved JSON report, rejecting versions this build does not know.
+/// Reads a saved JSON report, rejecting versions this build does not know. Version 1
+/// reports read as they are: everything version 2 added is optional.
 pub fn read_outcome(path: &Path) -> Result<Outcome, ReadError> {
     let text = std::fs::read_to_string(path).map_err(|source| ReadError::Io {
         path: path.to_owned(),
@@ -79,7 +80,9 @@ pub fn parse_outcome(path: &Path, text: &str) -> Result<Outcome, ReadError> {
             path: path.to_owned(),
         });
     };
-    if version.as_u64() != Some(u64::from(SCHEMA_VERSION)) {
+    let known = (u64::from(OLDEST_SCHEMA_VERSION)..=u64::from(SCHEMA_VERSION))
+        .contains(&version.as_u64().unwrap_or(0));
+    if !known {
         let writer = value
             .pointer("/tool/version")
             .and_then(|v| v.as_str())

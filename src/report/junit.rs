@@ -82,6 +82,38 @@ fn test_suite(suite: &SuiteOutcome, elapsed: Duration) -> TestSuite {
     if let Some(score) = suite.assertion_score {
         ts.add_property(Property::new("assertion_score", score.to_string()));
     }
+    if let Some(statistics) = &suite.statistics {
+        ts.add_property(Property::new(
+            "confidence",
+            statistics.confidence.to_string(),
+        ));
+        ts.add_property(Property::new("margin", statistics.margin.to_string()));
+        if let Some(rate) = suite
+            .checks
+            .iter()
+            .find(|c| c.name == "min_test_pass_rate")
+            .and_then(|c| c.rate.as_ref())
+        {
+            ts.add_property(Property::new("pass_rate_interval", rate.display()));
+        }
+        if statistics.adaptive.is_some() {
+            ts.add_property(Property::new("waves", statistics.waves.len().to_string()));
+            ts.add_property(Property::new("run_ids", suite.run_ids().join(",")));
+            for wave in &statistics.waves {
+                ts.add_property(Property::new(
+                    format!("wave_{}", wave.wave),
+                    format!(
+                        "run {}: {} cases x {} samples, {} calls; then {}",
+                        wave.run_id.as_deref().unwrap_or("(none)"),
+                        wave.cases,
+                        wave.samples,
+                        wave.calls,
+                        wave.verdict.as_str()
+                    ),
+                ));
+            }
+        }
+    }
     if !suite.flaky.is_empty() {
         let ids: Vec<&str> = suite
             .flaky
@@ -220,6 +252,41 @@ fn thresholds_case(suite: &SuiteOutcome) -> TestCase {
                 .set_message(line(&format!("gate failed: {}", failed.join("; "))))
                 .set_type("gate");
             status.set_description(text(&description));
+            status
+        }
+        Verdict::Inconclusive => {
+            let open: Vec<String> = suite
+                .checks
+                .iter()
+                .filter(|c| c.status == CheckStatus::Inconclusive)
+                .map(|c| {
+                    format!(
+                        "{} {}",
+                        c.name,
+                        c.measured.as_deref().unwrap_or("not measured")
+                    )
+                })
+                .collect();
+            // With `on_inconclusive: pass` the gate lets it through: shown as skipped, never
+            // as a plain pass.
+            let lets_through = suite.exit_code() == crate::exit::SUCCESS;
+            let mut status = if lets_through {
+                TestCaseStatus::skipped()
+            } else {
+                TestCaseStatus::non_success(NonSuccessKind::Failure)
+            };
+            status
+                .set_message(format!(
+                    "inconclusive: {}{}",
+                    open.join("; "),
+                    if lets_through {
+                        " (on_inconclusive: pass)"
+                    } else {
+                        ""
+                    }
+                ))
+                .set_type("inconclusive");
+            status.set_description(description.clone());
             status
         }
         Verdict::NotRun => {

@@ -9,7 +9,7 @@
 
 use std::io::{self, Write};
 
-use crate::outcome::{CallOutcome, CheckStatus, Outcome, SuiteOutcome, Verdict};
+use crate::outcome::{CallOutcome, CheckStatus, Outcome, SuiteOutcome, SuiteStatistics, Verdict};
 use crate::untrusted::one_line;
 
 /// GitHub rejects a step summary above 1 MiB; stay clearly below it.
@@ -64,6 +64,7 @@ fn icon(verdict: Verdict) -> &'static str {
         Verdict::Failed | Verdict::Error => "❌",
         Verdict::TimedOut | Verdict::Interrupted => "⏱️",
         Verdict::NotRun => "⏭️",
+        Verdict::Inconclusive => "❔",
     }
 }
 
@@ -76,17 +77,24 @@ fn head(outcome: &Outcome) -> String {
     text.push_str("| suite | verdict | pass rate | assertion score | calls | flaky | run |\n");
     text.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
     for suite in &outcome.suites {
-        let pass_rate = suite
-            .pass_rate
-            .map(|r| {
-                format!(
-                    "{:.1}% ({}/{})",
-                    r * 100.0,
-                    suite.counts.passed,
-                    suite.counts.total
-                )
-            })
-            .unwrap_or_else(|| "–".to_owned());
+        let interval = suite
+            .checks
+            .iter()
+            .find(|c| c.name == "min_test_pass_rate")
+            .and_then(|c| c.rate.as_ref());
+        let pass_rate = match (suite.pass_rate, interval) {
+            // The counts the interval is over (with waves, those when the rate was decided).
+            (Some(_), Some(rate)) => {
+                format!("{} ({}/{})", rate.display(), rate.successes, rate.trials)
+            }
+            (Some(r), None) => format!(
+                "{:.1}% ({}/{})",
+                r * 100.0,
+                suite.counts.passed,
+                suite.counts.total
+            ),
+            (None, _) => "–".to_owned(),
+        };
         let score = suite
             .assertion_score
             .map(|s| format!("{:.1}%", s * 100.0))
@@ -129,6 +137,7 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
                 CheckStatus::Passed => "✅ passed".to_owned(),
                 CheckStatus::Failed => format!("❌ {}", cell(&check.reason)),
                 CheckStatus::Skipped => format!("⏭️ {}", cell(&check.reason)),
+                CheckStatus::Inconclusive => format!("❔ {}", cell(&check.reason)),
             };
             lines.push(format!(
                 "| {} | {} | {} | {result} |",
@@ -155,6 +164,9 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
             ));
         }
     }
+    if let Some(statistics) = &suite.statistics {
+        lines.extend(statistics_lines(statistics));
+    }
     let failing: Vec<&CallOutcome> = suite.failing_calls().collect();
     if !failing.is_empty() {
         lines.push(String::new());
@@ -179,6 +191,75 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
                 case.calls,
                 case.failed,
                 case.errored
+            ));
+        }
+    }
+    lines
+}
+
+/// How many cases (and waves) the summary lists before pointing at the JSON report.
+const MAX_CASES: usize = 50;
+
+/// The statistics of a suite: settings, the waves (adaptive samples) and the cases.
+fn statistics_lines(statistics: &SuiteStatistics) -> Vec<String> {
+    use super::statistics_text::{case_name, cases_by_rate, pass_k, settings};
+    let mut lines = vec![
+        String::new(),
+        format!("Statistics: {}.", text(&settings(statistics))),
+    ];
+    if statistics.adaptive.is_some() {
+        lines.push(String::new());
+        lines.push("| wave | run | cases | samples | calls | verdict after it |".to_owned());
+        lines.push("| --- | --- | --- | --- | --- | --- |".to_owned());
+        // The last waves, where the verdict was reached; every one is in the JSON report.
+        let skipped = statistics.waves.len().saturating_sub(MAX_CASES);
+        if skipped > 0 {
+            lines.push(format!(
+                "| … | {skipped} earlier waves are in the JSON report | | | | |"
+            ));
+        }
+        for wave in statistics.waves.iter().skip(skipped) {
+            let run = match (&wave.run_id, &wave.results_url) {
+                (Some(id), Some(url)) => link(&cell(id), url).unwrap_or_else(|| cell(id)),
+                (Some(id), None) => cell(id),
+                _ => "–".to_owned(),
+            };
+            lines.push(format!(
+                "| {} | {run} | {} | {} | {} | {} {} |",
+                wave.wave,
+                wave.cases,
+                wave.samples,
+                wave.calls,
+                icon(wave.verdict),
+                wave.verdict.label()
+            ));
+        }
+    }
+    if !statistics.cases.is_empty() {
+        let cases = cases_by_rate(statistics);
+        lines.push(String::new());
+        lines.push("| case (lowest pass rate first) | passed | pass rate | pass^k |".to_owned());
+        lines.push("| --- | --- | --- | --- |".to_owned());
+        for case in cases.iter().take(MAX_CASES) {
+            let consistency = pass_k(case);
+            lines.push(format!(
+                "| {} | {}/{} | {} | {} |",
+                cell(&case_name(case)),
+                case.passed,
+                case.calls,
+                case.rate.display(),
+                if consistency.is_empty() {
+                    "–".to_owned()
+                } else {
+                    consistency
+                }
+            ));
+        }
+        if cases.len() > MAX_CASES {
+            lines.push(String::new());
+            lines.push(format!(
+                "{} more cases are in the JSON report.",
+                cases.len() - MAX_CASES
             ));
         }
     }

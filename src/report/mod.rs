@@ -10,6 +10,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod setup;
+pub mod statistics_text;
 pub mod terminal;
 
 #[cfg(test)]

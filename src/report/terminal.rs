@@ -82,7 +82,9 @@ impl Paint {
         match verdict {
             Verdict::Passed => self.green(&text),
             Verdict::Failed | Verdict::Error => self.red(&text),
-            Verdict::TimedOut | Verdict::Interrupted | Verdict::NotRun => self.yellow(&text),
+            Verdict::TimedOut | Verdict::Interrupted | Verdict::NotRun | Verdict::Inconclusive => {
+                self.yellow(&text)
+            }
         }
     }
 }
@@ -146,11 +148,19 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
             .max()
             .unwrap_or(0)
             .min(MAX_COLUMN);
+        // "inconclusive" widens the mark column only in suites that have one.
+        let mark_width = suite
+            .checks
+            .iter()
+            .map(|c| mark_text(c.status).len())
+            .max()
+            .unwrap_or(4);
         for check in &suite.checks {
+            let text = format!("{:<mark_width$}", mark_text(check.status));
             let mark = match check.status {
-                CheckStatus::Passed => paint.green("pass"),
-                CheckStatus::Failed => paint.red("FAIL"),
-                CheckStatus::Skipped => paint.yellow("skip"),
+                CheckStatus::Passed => paint.green(&text),
+                CheckStatus::Failed => paint.red(&text),
+                CheckStatus::Skipped | CheckStatus::Inconclusive => paint.yellow(&text),
             };
             writeln!(
                 out,
@@ -160,9 +170,18 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
                 t(&check.expected)
             )?;
             if check.status != CheckStatus::Passed {
-                writeln!(out, "          {}", t(&check.reason))?;
+                writeln!(
+                    out,
+                    "{:width$}{}",
+                    "",
+                    t(&check.reason),
+                    width = mark_width + 6
+                )?;
             }
         }
+    }
+    if let Some(statistics) = &suite.statistics {
+        super::statistics_text::write(statistics, out)?;
     }
 
     let failing: Vec<&CallOutcome> = suite.failing_calls().collect();
@@ -205,6 +224,15 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
         }
     }
     Ok(())
+}
+
+fn mark_text(status: CheckStatus) -> &'static str {
+    match status {
+        CheckStatus::Passed => "pass",
+        CheckStatus::Failed => "FAIL",
+        CheckStatus::Skipped => "skip",
+        CheckStatus::Inconclusive => "inconclusive",
+    }
 }
 
 fn measured(check: &crate::outcome::ThresholdCheck) -> &str {

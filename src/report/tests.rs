@@ -18,6 +18,8 @@ fn fixtures() -> Vec<(&'static str, Outcome)> {
         ("timeout", fixtures::timeout()),
         ("platform_error", fixtures::platform_error()),
         ("interrupted", fixtures::interrupted()),
+        ("inconclusive", fixtures::inconclusive()),
+        ("adaptive", fixtures::adaptive()),
     ]
 }
 
@@ -206,7 +208,7 @@ fn unknown_schema_versions_are_rejected_clearly() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "report old.json has schema version 7, but this hamming-runner reads version 1; re-render it with the hamming-runner version that wrote it (9.0.0)"
+        "report old.json has schema version 7, but this hamming-runner reads versions 1 to 2; re-render it with the hamming-runner version that wrote it (9.0.0)"
     );
     let err = json::parse_outcome(path, r#"{"suites": []}"#).unwrap_err();
     assert_eq!(
@@ -361,4 +363,21 @@ proptest::proptest! {
             .replace("%25", "%");
         proptest::prop_assert_eq!(back, text);
     }
+}
+
+#[test]
+fn an_inconclusive_suite_let_through_is_skipped_in_junit_and_a_warning_on_github() {
+    let mut outcome = fixtures::inconclusive();
+    if let Some(statistics) = outcome.suites[0].statistics.as_mut() {
+        statistics.on_inconclusive = crate::suite::OnInconclusive::Pass;
+    }
+    let junit = render(junit::write_junit, &outcome);
+    assert!(
+        junit.contains(r#"<skipped message="inconclusive: min_test_pass_rate 0.90 [0.55, 1.00] 95 % (9/10 calls passed) (on_inconclusive: pass)" type="inconclusive">"#),
+        "{junit}"
+    );
+    let notes = github::annotations(&outcome);
+    assert!(notes.iter().any(|n| n.level == github::Level::Warning
+        && n.title.ends_with("min_test_pass_rate inconclusive")));
+    assert!(!notes.iter().any(|n| n.level == github::Level::Error));
 }

@@ -164,6 +164,7 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
         started_at,
         elapsed: Duration::ZERO,
         case_titles: Default::default(),
+        follow_ups: Vec::new(),
     };
     let name = obs.suite.name.clone();
 

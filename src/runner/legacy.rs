@@ -38,6 +38,7 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite, dataset: String) ->
         started_at: SystemTime::now(),
         elapsed: Duration::ZERO,
         case_titles: IndexMap::new(),
+        follow_ups: Vec::new(),
     };
     let name = obs.suite.name.clone();
     let mut usage_error = false;

@@ -12,6 +12,8 @@ pub mod selection;
 pub mod start;
 pub mod state;
 pub mod ticker;
+pub mod wave_plan;
+pub mod waves;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -87,6 +89,9 @@ pub async fn run_suites(
                     let dataset = dataset.clone();
                     legacy::follow(&ctx, suite, dataset).await
                 }
+                _ if suite.adaptive.is_some() => {
+                    waves::follow(&ctx, suite, options.max_calls).await
+                }
                 _ => follow::follow(&ctx, suite).await,
             };
             if options.fail_fast && (followed.usage_error || is_failure(&followed.observation)) {
@@ -125,6 +130,7 @@ fn skipped(suite: ResolvedSuite) -> Followed {
             started_at: std::time::SystemTime::now(),
             elapsed: std::time::Duration::ZERO,
             case_titles: Default::default(),
+            follow_ups: Vec::new(),
         },
         usage_error: false,
         skipped: Some(SKIPPED_BY_FAIL_FAST.into()),

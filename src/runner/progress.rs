@@ -65,9 +65,41 @@ impl Progress {
         calls: u64,
         timeout: Duration,
     ) {
+        self.created_line(suite, "", run_id, url, calls, timeout);
+    }
+
+    /// A follow-up wave of an adaptive suite was created.
+    pub fn created_wave(
+        &self,
+        suite: &str,
+        wave: u32,
+        run_id: &str,
+        url: Option<&str>,
+        calls: u64,
+        timeout: Duration,
+    ) {
+        self.created_line(
+            suite,
+            &format!("wave {wave}: "),
+            run_id,
+            url,
+            calls,
+            timeout,
+        );
+    }
+
+    fn created_line(
+        &self,
+        suite: &str,
+        what: &str,
+        run_id: &str,
+        url: Option<&str>,
+        calls: u64,
+        timeout: Duration,
+    ) {
         let link = url.map(|u| format!(" {u}")).unwrap_or_default();
         let plural = if calls == 1 { "" } else { "s" };
-        let line = format!("{suite}: created run {run_id} ({calls} call{plural}){link}");
+        let line = format!("{suite}: {what}created run {run_id} ({calls} call{plural}){link}");
         match self {
             Self::Bars { multi, bars } => {
                 let _ = multi.println(safe(&line));

@@ -119,11 +119,32 @@ pub async fn start_recorded(
         }
         .into());
     }
+    let started = create_run(
+        client,
+        suite,
+        resolved.configurations.clone(),
+        suite.samples,
+        state,
+    )
+    .await?;
+    Ok((started, resolved))
+}
+
+/// Sends the create POST for these configurations and samples, recorded as pending in
+/// `state` first. Every run of a suite goes through here: the first, and each follow-up wave
+/// of an adaptive suite.
+pub async fn create_run(
+    client: &Client,
+    suite: &ResolvedSuite,
+    configurations: Vec<crate::api::wire::TestConfiguration>,
+    samples: u32,
+    state: Option<&StateFile>,
+) -> Result<StartedRun, StartError> {
     let body = CreateTestRun {
         agent_id: suite.agent_id.clone(),
         phone_numbers: suite.phone_numbers.clone(),
-        test_configurations: resolved.configurations.clone(),
-        sampling_count: Some(suite.samples),
+        test_configurations: configurations,
+        sampling_count: Some(samples),
         max_concurrent_calls: suite.max_concurrent_calls,
     };
     if let Some(state) = state {
@@ -155,13 +176,10 @@ pub async fn start_recorded(
             results_url: created.results_url,
         });
     }
-    Ok((
-        StartedRun {
-            run_id,
-            results_url: created.results_url,
-        },
-        resolved,
-    ))
+    Ok(StartedRun {
+        run_id,
+        results_url: created.results_url,
+    })
 }
 
 /// Drops a pending create the server refused. If that cannot be written, the entry stays,

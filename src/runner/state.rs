@@ -43,6 +43,9 @@ pub struct RecordedRun {
     /// reported; absent while its end was never observed. Older state files lack it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended: Option<String>,
+    /// With adaptive samples: the follow-up waves created after this (first) run, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waves: Vec<RecordedWave>,
 }
 
 /// A create that was sent, or about to be, and whose run was never recorded.
@@ -66,6 +69,21 @@ impl PendingCreate {
             state_path.display()
         )
     }
+}
+
+/// A follow-up wave of an adaptive suite.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedWave {
+    /// 1-based; the first follow-up is wave 2.
+    pub wave: u32,
+    pub run_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results_url: Option<String>,
+    /// When the run was created (RFC 3339).
+    pub created_at: String,
+    /// The cases the wave asked for, and samples per case and number.
+    pub cases: Vec<String>,
+    pub samples: u32,
 }
 
 /// The file's content.
@@ -354,9 +372,36 @@ impl StateFile {
                     .to_string(),
                 fingerprint: fingerprint(suite),
                 ended: None,
+                waves: Vec::new(),
             },
         );
-        write_atomic(&self.path, &doc).map_err(|source| StateError::Write {
+        self.write(&doc)
+    }
+
+    /// The follow-up wave `wave` recorded for the suite's recorded run, if any.
+    pub fn recorded_wave(&self, suite: &ResolvedSuite, wave: u32) -> Option<RecordedWave> {
+        let recorded = self.recorded(suite)?;
+        recorded.waves.into_iter().find(|w| w.wave == wave)
+    }
+
+    /// Records a follow-up wave under the suite's first run and writes the file at once,
+    /// atomically, before the wave is polled (like `record`).
+    pub fn record_wave(&self, suite: &ResolvedSuite, wave: RecordedWave) -> Result<(), StateError> {
+        let Ok(mut doc) = self.doc.lock() else {
+            return Ok(());
+        };
+        let Some(run) = doc.runs.get_mut(&suite.name) else {
+            return Ok(());
+        };
+        run.waves.retain(|w| w.wave != wave.wave);
+        run.waves.push(wave);
+        // The wave's create is answered: it is no longer pending.
+        doc.pending.shift_remove(&suite.name);
+        self.write(&doc)
+    }
+
+    fn write(&self, doc: &StateDoc) -> Result<(), StateError> {
+        write_atomic(&self.path, doc).map_err(|source| StateError::Write {
             path: self.path.display().to_string(),
             source,
         })
@@ -391,14 +436,29 @@ pub fn fingerprint(suite: &ResolvedSuite) -> String {
         Selection::Dataset(dataset) => serde_json::json!({ "dataset": dataset }),
         Selection::TestCases(cases) => serde_json::json!({ "test_cases": cases }),
     };
-    let canonical = serde_json::json!({
+    let mut canonical = serde_json::json!({
         "agent_id": suite.agent_id,
         "phone_numbers": suite.phone_numbers,
         "selection": selection,
         "samples": suite.samples,
         "max_concurrent_calls": suite.max_concurrent_calls,
-    })
-    .to_string();
+    });
+    // An adaptive suite's waves depend on its plan and on how rates are judged; a fixed
+    // suite's fingerprint stays what it always was, so existing state files stay valid.
+    if let (Some(plan), Some(object)) = (&suite.adaptive, canonical.as_object_mut()) {
+        let statistics = suite.thresholds.statistics.map(|s| {
+            serde_json::json!({
+                "confidence": s.confidence,
+                "margin": s.margin,
+                "interval": s.interval,
+            })
+        });
+        object.insert(
+            "adaptive".into(),
+            serde_json::json!({ "plan": plan, "statistics": statistics }),
+        );
+    }
+    let canonical = canonical.to_string();
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in canonical.bytes() {
         hash ^= u64::from(byte);
@@ -410,9 +470,11 @@ pub fn fingerprint(suite: &ResolvedSuite) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outcome::fixtures::{statistics, suite, thresholds};
+    use crate::suite::{AdaptiveSamples, ResolvedThresholds};
 
-    fn suite() -> ResolvedSuite {
-        crate::outcome::fixtures::suite("smoke", crate::outcome::fixtures::thresholds())
+    fn smoke() -> ResolvedSuite {
+        suite("smoke", thresholds())
     }
 
     #[test]
@@ -424,16 +486,16 @@ mod tests {
             "runs": { "smoke": {
                 "run_id": "run-1",
                 "created_at": "2026-01-01T00:00:00Z",
-                "fingerprint": fingerprint(&suite()),
+                "fingerprint": fingerprint(&smoke()),
             } }
         });
         std::fs::write(&path, old.to_string()).expect("write");
         let state = StateFile::open(&path, false).expect("old files still read");
         assert_eq!(
-            state.recorded(&suite()).map(|r| r.run_id),
+            state.recorded(&smoke()).map(|r| r.run_id),
             Some("run-1".into())
         );
-        assert!(state.new_attempt_note(&suite()).is_none());
+        assert!(state.new_attempt_note(&smoke()).is_none());
     }
 
     #[test]
@@ -441,15 +503,15 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("state.json");
         let state = StateFile::open(&path, false).expect("open");
-        state.record(&suite(), "run-1", None).expect("record");
+        state.record(&smoke(), "run-1", None).expect("record");
         // A mark for another run of the suite changes nothing.
         let other = [("smoke".to_owned(), "run-0".to_owned(), "FAILED".to_owned())];
         state.mark_ended(&other).expect("mark");
-        assert!(state.recorded(&suite()).is_some());
+        assert!(state.recorded(&smoke()).is_some());
         let ends = [("smoke".to_owned(), "run-1".to_owned(), "FAILED".to_owned())];
         state.mark_ended(&ends).expect("mark");
-        assert!(state.recorded(&suite()).is_none());
-        let note = state.new_attempt_note(&suite()).expect("a note");
+        assert!(state.recorded(&smoke()).is_none());
+        let note = state.new_attempt_note(&smoke()).expect("a note");
         assert!(note.contains("run run-1"), "{note}");
         assert!(
             note.contains("ended FAILED in an earlier attempt"),
@@ -458,11 +520,71 @@ mod tests {
 
         // The mark is on disk: a later process does not re-attach either.
         let reopened = StateFile::open(&path, false).expect("reopen");
-        assert!(reopened.recorded(&suite()).is_none());
-        reopened.record(&suite(), "run-2", None).expect("record");
+        assert!(reopened.recorded(&smoke()).is_none());
+        reopened.record(&smoke(), "run-2", None).expect("record");
         assert_eq!(
-            reopened.recorded(&suite()).map(|r| r.run_id),
+            reopened.recorded(&smoke()).map(|r| r.run_id),
             Some("run-2".into())
         );
+    }
+
+    #[test]
+    fn a_fixed_suite_keeps_its_fingerprint_and_an_adaptive_one_adds_its_plan() {
+        let fixed = suite("s", thresholds());
+        // FNV-1a of the canonical rendering every state file written so far holds for it:
+        // {"agent_id":…,"phone_numbers":[…],"selection":{"test_cases":[…]},"samples":1,
+        // "max_concurrent_calls":null}.
+        assert_eq!(fingerprint(&fixed), "7f5a9c269fd9c9a5");
+        let judged = suite(
+            "s",
+            ResolvedThresholds {
+                statistics: Some(statistics()),
+                ..thresholds()
+            },
+        );
+        assert_eq!(fingerprint(&judged), fingerprint(&fixed));
+        let mut adaptive = judged.clone();
+        adaptive.adaptive = Some(AdaptiveSamples {
+            min: 1,
+            max: 10,
+            wave: None,
+        });
+        let mut longer = adaptive.clone();
+        longer.adaptive = Some(AdaptiveSamples {
+            min: 1,
+            max: 20,
+            wave: None,
+        });
+        assert_ne!(fingerprint(&adaptive), fingerprint(&fixed));
+        assert_ne!(fingerprint(&adaptive), fingerprint(&longer));
+    }
+
+    #[test]
+    fn waves_are_recorded_under_their_suite_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let mut s = suite("s", thresholds());
+        s.adaptive = Some(AdaptiveSamples {
+            min: 1,
+            max: 10,
+            wave: None,
+        });
+        let state = StateFile::open(&path, false).unwrap();
+        state.record(&s, "cmrun1", None).unwrap();
+        let wave = RecordedWave {
+            wave: 2,
+            run_id: "cmrun2".into(),
+            results_url: None,
+            created_at: "2026-01-01T00:00:00Z".into(),
+            cases: vec!["case_refund".into()],
+            samples: 1,
+        };
+        state.record_wave(&s, wave.clone()).unwrap();
+        let reopened = StateFile::open(&path, false).unwrap();
+        assert_eq!(reopened.recorded_wave(&s, 2), Some(wave));
+        assert_eq!(reopened.recorded_wave(&s, 3), None);
+        // A new first run starts the waves over.
+        reopened.record(&s, "cmrun9", None).unwrap();
+        assert_eq!(reopened.recorded_wave(&s, 2), None);
     }
 }

@@ -5,15 +5,20 @@ pub mod duration;
 mod ids;
 pub mod model;
 pub mod resolve;
+pub mod samples;
 pub mod shard;
+pub mod statistics;
 pub mod tags;
 pub mod workspace_schema;
 
 pub use duration::HumanDuration;
 pub use model::{
-    MetricBound, NoAssertions, Persona, SuiteFile, SuiteName, SuiteSpec, TestCaseSpec, Thresholds,
+    IntervalKind, MetricBound, NoAssertions, OnInconclusive, Persona, SuiteFile, SuiteName,
+    SuiteSpec, TestCaseSpec, Thresholds,
 };
 pub use resolve::{Problem, ResolvedSuite, ResolvedThresholds, Selection, SuiteSource, resolve};
+pub use samples::{AdaptiveSamples, Samples};
+pub use statistics::Statistics;
 pub use tags::{TagExpression, TagSelector};
 
 /// The JSON Schema of the suite file, as published under `schemas/`.

@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::duration::HumanDuration;
+use super::samples::Samples;
 use super::tags::TagSelector;
 
 /// A `hamming-runner` suite file: named suites of Hamming voice-agent tests, with shared
@@ -102,11 +103,14 @@ pub struct SuiteSpec {
     #[schemars(length(min = 1), example = &"cmc1dataset00000000000001")]
     pub dataset: Option<String>,
 
-    /// Calls placed per selected case and phone number (Hamming's `samplingCount`). More
-    /// samples reveal flaky cases. Default 1.
+    /// Calls placed per selected case and phone number (Hamming's `samplingCount`): a number
+    /// (1–50), or an adaptive plan `{ min: 2, max: 30 }` that runs a first wave of `min`
+    /// samples and follow-up waves only for the cases still undecided, until every rate
+    /// threshold is decided (needs `thresholds.confidence`). More samples reveal flaky cases.
+    /// Default 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = 50), example = 3)]
-    pub samples: Option<u32>,
+    #[schemars(example = 3, example = adaptive_samples_example())]
+    pub samples: Option<Samples>,
 
     /// How many calls Hamming places at once for this run. Default: the server's (10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -149,6 +153,10 @@ pub struct TestCaseSpec {
     /// The simulated caller for this run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persona: Option<Persona>,
+}
+
+fn adaptive_samples_example() -> serde_json::Value {
+    serde_json::json!({ "min": 2, "max": 30 })
 }
 
 fn tags_expression_example() -> serde_json::Value {
@@ -225,6 +233,71 @@ pub struct Thresholds {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0.0, max = 1.0), example = 0.66)]
     pub min_case_pass_rate: Option<f64>,
+
+    /// Judge every rate threshold on the data rather than the point: with a confidence
+    /// interval at this level, a rate fails when it is confidently below its bar, passes when
+    /// it is confidently at or above `bar − margin`, and is inconclusive otherwise. Each wrong
+    /// verdict then happens at most `(1 − confidence) / 2` of the time. Any level above 0.5
+    /// and below 1, e.g. 0.95. Not set: rates are compared with their bars as points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("exclusiveMinimum" = 0.5, "exclusiveMaximum" = 1.0), example = 0.95)]
+    pub confidence: Option<f64>,
+
+    /// The smallest drop below a bar worth catching, with `confidence` (0–1, exclusive).
+    /// A rate passes once it is confidently at or above `bar − margin`. Default 0.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("exclusiveMinimum" = 0.0, "exclusiveMaximum" = 1.0), example = 0.1)]
+    pub margin: Option<f64>,
+
+    /// What an inconclusive suite does to the exit code, with `confidence`: `fail` (default,
+    /// exit 1: never a silent pass) or `pass` (exit 0). Reports say "inconclusive" either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_inconclusive: Option<OnInconclusive>,
+
+    /// The interval, with `confidence`: `clopper_pearson` (exact, default) or `wilson`
+    /// (score; narrower, coverage close to the level on average).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<IntervalKind>,
+}
+
+/// What an inconclusive suite does to the exit code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OnInconclusive {
+    /// Exit 1, as a failed gate: an undecided rate is never a silent pass.
+    #[default]
+    Fail,
+    /// Exit 0; the reports still say inconclusive.
+    Pass,
+}
+
+impl OnInconclusive {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fail => "fail",
+            Self::Pass => "pass",
+        }
+    }
+}
+
+/// Which confidence interval judges a rate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IntervalKind {
+    /// Exact (Clopper & Pearson 1934): never covers less than the confidence.
+    #[default]
+    ClopperPearson,
+    /// Score (Wilson 1927): narrower; coverage close to the confidence on average.
+    Wilson,
+}
+
+impl IntervalKind {
+    pub fn method(self) -> crate::stats::IntervalMethod {
+        match self {
+            Self::ClopperPearson => crate::stats::IntervalMethod::ClopperPearson,
+            Self::Wilson => crate::stats::IntervalMethod::Wilson,
+        }
+    }
 }
 
 fn categories_example() -> serde_json::Value {

@@ -10,6 +10,8 @@ use std::time::Duration;
 use indexmap::IndexMap;
 
 use super::model::{NoAssertions, SuiteFile, SuiteSpec, TestCaseSpec, Thresholds};
+use super::samples::AdaptiveSamples;
+use super::statistics::{self, Statistics};
 use super::tags::{TagExpression, TagSelector};
 
 /// Default per-suite deadline, the same as Hamming's own CI scripts (900 s).
@@ -69,6 +71,9 @@ pub struct ResolvedThresholds {
     pub must_pass_assertions: Vec<String>,
     pub metrics: IndexMap<String, super::model::MetricBound>,
     pub min_case_pass_rate: Option<f64>,
+    /// Set with `confidence`: rates are judged by intervals (or, with adaptive samples, by a
+    /// sequential test). `None`: rates are compared with their bars as points.
+    pub statistics: Option<Statistics>,
 }
 
 /// A suite with every value decided.
@@ -79,7 +84,10 @@ pub struct ResolvedSuite {
     pub agent_id: String,
     pub phone_numbers: Vec<String>,
     pub selection: Selection,
+    /// Samples per case and number of the (first) run; with an adaptive plan, its `min`.
     pub samples: u32,
+    /// The adaptive plan, when `samples` is `{ min, max }`.
+    pub adaptive: Option<AdaptiveSamples>,
     pub max_concurrent_calls: Option<u32>,
     pub max_calls: Option<u32>,
     pub timeout: Duration,
@@ -190,7 +198,7 @@ fn resolve_one(
         }
     };
     let legacy = matches!(selection, Some(Selection::Dataset(_)));
-    if legacy && let Some(samples) = spec.samples.filter(|s| *s > 1) {
+    if legacy && let Some(samples) = spec.samples.filter(|s| s.more_than_one()) {
         problems.push(problem(
             "samples",
             format!("`samples` is {samples}, but a `dataset` calls each case once (Hamming's legacy flow)"),
@@ -265,6 +273,19 @@ fn resolve_one(
     );
 
     let thresholds = merge_thresholds(defaults.thresholds.as_ref(), spec.thresholds.as_ref());
+    statistics::check_orphans(name, pointer, spec, defaults, problems);
+    let adaptive = if legacy {
+        None
+    } else {
+        statistics::adaptive(
+            name,
+            pointer,
+            spec,
+            defaults,
+            thresholds.statistics.as_ref(),
+            problems,
+        )
+    };
     for (metric, bound) in &thresholds.metrics {
         if let (Some(min), Some(max)) = (bound.min, bound.max)
             && min > max
@@ -304,8 +325,11 @@ fn resolve_one(
         samples: if legacy {
             1
         } else {
-            spec.samples.or(defaults.samples).unwrap_or(1)
+            spec.samples
+                .or(defaults.samples)
+                .map_or(1, |samples| samples.first_run())
         },
+        adaptive,
         max_concurrent_calls: spec.max_concurrent_calls.or(defaults.max_concurrent_calls),
         max_calls: spec.max_calls.or(defaults.max_calls),
         timeout: timeout?,
@@ -495,6 +519,7 @@ fn merge_thresholds(defaults: Option<&Thresholds>, own: Option<&Thresholds>) -> 
             .unwrap_or_default(),
         metrics,
         min_case_pass_rate: o.min_case_pass_rate.or(d.min_case_pass_rate),
+        statistics: statistics::of(d, o),
     }
 }
 

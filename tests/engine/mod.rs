@@ -541,3 +541,14 @@ fn files_below(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// Polls until the simulator holds `runs` runs (up to 30 s).
+pub async fn until_runs(sim: &SimHandle, runs: usize) {
+    for _ in 0..3000 {
+        if sim.stored_runs() >= runs {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the simulator never held {runs} run(s)");
+}

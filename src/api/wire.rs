@@ -835,5 +835,7 @@ pub fn read_legacy_answer(text: &str, html: bool) -> Result<LegacyRunCreated, Cr
     Ok(serde_json::from_value(Value::Object(object)).unwrap_or_default())
 }
 
+mod transcript;
+
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 
 use crate::api::wire::{CallResult, CallStatus};
-use crate::outcome::{AssertionOutcome, CallOutcome, Counts, FlakyCase, NumberCounts};
+use crate::outcome::{AssertionOutcome, CallOutcome, Counts, FlakyCase, NumberCounts, Transcript};
 
 /// The key under which a call without a `testCaseId` is grouped.
 const UNKNOWN_CASE: &str = "unknown";
@@ -76,6 +76,10 @@ pub(super) fn call_outcomes(
                 recording_pending,
                 transcript_url: call.transcription_data_url.clone(),
                 wave,
+                // Only the calls a reader will look into keep their words.
+                transcript: (status != CallStatus::Passed)
+                    .then(|| Transcript::bounded(call.transcript_messages()))
+                    .flatten(),
             }
         })
         .collect()

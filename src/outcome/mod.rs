@@ -7,6 +7,7 @@ mod model;
 mod observation;
 pub mod scrub;
 pub mod statistics;
+pub mod transcript;
 pub mod verify;
 
 pub use merge::{MergeError, in_file_order, merge};
@@ -20,6 +21,7 @@ pub use scrub::{ScrubError, Scrubbed, scrub};
 pub use statistics::{
     CaseRate, PassK, RateEstimate, SequentialEvidence, SuiteStatistics, WaveOutcome,
 };
+pub use transcript::{Transcript, TranscriptMessage};
 pub use verify::recheck;
 
 #[cfg(test)]

@@ -440,6 +440,12 @@ pub struct CallOutcome {
     /// With adaptive samples: the wave (1-based) the call belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wave: Option<u32>,
+    /// The transcript of a call that did not pass, bounded, for the HTML report. Never part
+    /// of the JSON report: its shape stays as published, and a report re-rendered from JSON
+    /// links to the transcript instead.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub transcript: Option<super::transcript::Transcript>,
 }
 
 impl CallOutcome {

@@ -8,7 +8,8 @@
 
 use serde_json::Value;
 
-use super::model::Outcome;
+use super::model::{CallOutcome, Outcome};
+use super::transcript::Transcript;
 use crate::untrusted::{LinkPolicy, Redactor};
 
 /// Why an outcome could not be scrubbed (it then must not be written).
@@ -49,13 +50,46 @@ pub fn scrub(
     redactor: &Redactor,
     links: &LinkPolicy,
 ) -> Result<Scrubbed, ScrubError> {
-    let mut value = serde_json::to_value(&*outcome).map_err(|e| ScrubError(e.to_string()))?;
+    // Transcripts are not serialized, so the walk below would neither see nor keep them:
+    // they are taken out, redacted on their own and put back.
+    let mut transcripts: Vec<Option<Transcript>> =
+        calls(outcome).map(|call| call.transcript.take()).collect();
     let mut scrubbed = Scrubbed::default();
-    walk(&mut value, None, redactor, links, &mut scrubbed);
-    if scrubbed != Scrubbed::default() {
+    for text in transcripts
+        .iter_mut()
+        .flatten()
+        .flat_map(Transcript::strings_mut)
+    {
+        if let std::borrow::Cow::Owned(clean) = redactor.redact(text) {
+            *text = clean;
+            scrubbed.redacted += 1;
+        }
+    }
+    let walked = walk_outcome(outcome, redactor, links, &mut scrubbed);
+    for (call, transcript) in calls(outcome).zip(transcripts) {
+        call.transcript = transcript;
+    }
+    walked.map(|()| scrubbed)
+}
+
+fn calls(outcome: &mut Outcome) -> impl Iterator<Item = &mut CallOutcome> {
+    outcome.suites.iter_mut().flat_map(|s| s.calls.iter_mut())
+}
+
+/// The walk over the serialized outcome; the outcome is replaced only when it changed.
+fn walk_outcome(
+    outcome: &mut Outcome,
+    redactor: &Redactor,
+    links: &LinkPolicy,
+    scrubbed: &mut Scrubbed,
+) -> Result<(), ScrubError> {
+    let before = *scrubbed;
+    let mut value = serde_json::to_value(&*outcome).map_err(|e| ScrubError(e.to_string()))?;
+    walk(&mut value, None, redactor, links, scrubbed);
+    if *scrubbed != before {
         *outcome = serde_json::from_value(value).map_err(|e| ScrubError(e.to_string()))?;
     }
-    Ok(scrubbed)
+    Ok(())
 }
 
 fn is_link_field(key: &str) -> bool {
@@ -179,5 +213,31 @@ mod tests {
             Some("https://app.hamming.ai/t/1")
         );
         assert_eq!(outcome.verdict, fixtures::gate_failure().verdict);
+    }
+
+    #[test]
+    fn transcripts_are_redacted_and_survive_the_walk() {
+        let redactor = Redactor::new(vec![KEY.into()]);
+        let mut outcome = fixtures::gate_failure();
+        // Something else to redact too, so the walk replaces the outcome.
+        outcome.suites[0].reason.push_str(&format!(" {KEY}"));
+        outcome.suites[0].calls[1].transcript = Transcript::bounded([
+            (Some(format!("user {KEY}")), format!("my key is {KEY}")),
+            (None, "fine".to_owned()),
+        ]);
+        let done = scrub(&mut outcome, &redactor, &LinkPolicy::SAVED).unwrap();
+        assert!(done.redacted >= 3, "{done:?}");
+        let transcript = outcome.suites[0].calls[1].transcript.as_ref().unwrap();
+        assert_eq!(transcript.messages.len(), 2);
+        assert!(!transcript.messages[0].text.contains(&KEY[8..]));
+        assert!(
+            !transcript.messages[0]
+                .role
+                .as_deref()
+                .unwrap()
+                .contains(&KEY[8..])
+        );
+        assert_eq!(transcript.messages[1].text, "fine");
+        assert!(!outcome.suites[0].reason.contains(&KEY[8..]));
     }
 }

@@ -229,6 +229,23 @@ async fn hostile_server_text_cannot_steer_the_terminal_the_ci_log_or_the_reports
     }
     let junit = run.text("reports/junit.xml");
     assert_eq!(raw_controls(&junit), Vec::<char>::new(), "junit.xml");
+    // The HTML report shows the text as text: no tag or link of the server's survives.
+    let page = run.text("reports/report.html");
+    let lower = page.to_ascii_lowercase();
+    assert!(page.contains("injected"), "report.html");
+    for live in ["<script", "<img", "<iframe", "href=\"javascript:"] {
+        assert!(!lower.contains(live), "report.html has `{live}`:\n{page}");
+    }
+    assert_eq!(raw_controls(&page), Vec::<char>::new(), "report.html");
+    let unescaped = page.replace("&#x2f;", "/");
+    for (at, _) in unescaped.match_indices(" href=\"") {
+        let target = &unescaped[at + 7..];
+        assert!(
+            target.starts_with('#') || target.starts_with("http://127.0.0.1:"),
+            "report.html links elsewhere: {}",
+            &target[..target.len().min(80)]
+        );
+    }
     assert_eq!(
         foreign_commands(&run.text("gh-output")),
         Vec::<String>::new()

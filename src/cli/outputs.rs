@@ -15,8 +15,8 @@ use super::output::{Output, error};
 /// The report files a run or a check can write.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ReportArgs {
-    /// Write every report into this directory (report.json, junit.xml, summary.md), unless
-    /// its own flag names another path.
+    /// Write every report into this directory (report.json, junit.xml, summary.md,
+    /// report.html), unless its own flag names another path.
     #[arg(long = "report-dir", value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
@@ -31,6 +31,10 @@ pub struct ReportArgs {
     /// Write the Markdown summary (also appended to $GITHUB_STEP_SUMMARY under GitHub Actions).
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
+
+    /// Write the HTML report: one self-contained page with the case x sample grid and charts.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 impl ReportArgs {
@@ -41,6 +45,7 @@ impl ReportArgs {
                 .get_or_insert_with(|| dir.join("report.json"));
             self.junit.get_or_insert_with(|| dir.join("junit.xml"));
             self.summary.get_or_insert_with(|| dir.join("summary.md"));
+            self.html.get_or_insert_with(|| dir.join("report.html"));
         }
     }
 
@@ -49,6 +54,7 @@ impl ReportArgs {
             json: self.report_json.clone(),
             junit: self.junit.clone(),
             summary: self.summary.clone(),
+            html: self.html.clone(),
         }
     }
 }
@@ -118,6 +124,7 @@ pub fn preflight(reports: &ReportArgs) -> Result<(), String> {
         ("JSON report", &files.json),
         ("JUnit report", &files.junit),
         ("Markdown summary", &files.summary),
+        ("HTML report", &files.html),
     ] {
         let Some(path) = path else { continue };
         let fail = |e: &dyn std::fmt::Display| {

@@ -1,25 +1,31 @@
-//! `hamming-runner report FILE.json`: re-renders the reports of a saved JSON report, with no
+//! `hamming-runner report FILE.json…`: re-renders the reports of a saved JSON report, with no
 //! network. Each suite's verdict and the exit code are recomputed from what the report
 //! records (a hand-edited `exit_code: 0` over a failed suite does not pass), and it exits
 //! with that code, so a failing run re-rendered in a later CI step still fails; a file that
 //! cannot be read or written exits 2.
+//!
+//! Given several reports (say, the nightly artifacts), `--html` draws their trend: pass rate
+//! and latency per suite over the reports. Everything else (the summary printed, `--junit`,
+//! `--summary`, `--report-json`) and the exit code are those of the newest report.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use crate::exit;
-use crate::outcome::{recheck, scrub};
+use crate::outcome::{Outcome, recheck, scrub};
 use crate::report::files::{self, ReportFiles};
 use crate::report::json::read_outcome;
 use crate::report::terminal::{self, TerminalOptions};
+use crate::report::{atomic, html};
 use crate::untrusted::{LinkPolicy, redact};
 
 /// Arguments of `report`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReportArgs {
-    /// A JSON report written by `run --report-json`.
-    #[arg(value_name = "FILE.json")]
-    pub file: PathBuf,
+    /// JSON reports written by `run --report-json`; with several, `--html` draws their trend
+    /// and the other reports are the newest one's.
+    #[arg(value_name = "FILE.json", required = true)]
+    pub files: Vec<PathBuf>,
     /// Write JUnit XML to this file.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
@@ -29,6 +35,10 @@ pub struct ReportArgs {
     /// Write the JSON report again (in this tool's format) to this file.
     #[arg(long = "report-json", value_name = "FILE")]
     pub report_json: Option<PathBuf>,
+    /// Write the HTML report to this file; with several reports, their trend (pass rate and
+    /// latency per suite over the reports).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 /// Runs `report`, printing the summary on stdout; returns the exit code.
@@ -36,43 +46,109 @@ pub fn run(args: ReportArgs, global: &super::Global) -> u8 {
     run_to(args, global, &mut std::io::stdout().lock())
 }
 
-/// Runs `report`, printing the summary to `out`.
-fn run_to(args: ReportArgs, global: &super::Global, out: &mut dyn Write) -> u8 {
-    let mut outcome = match read_outcome(&args.file) {
-        Ok(outcome) => outcome,
-        Err(err) => {
-            crate::console::err(&format!("error: {err}"));
-            return exit::USAGE;
-        }
-    };
+/// Reads, re-judges and scrubs one saved report.
+fn read(path: &std::path::Path) -> Result<Outcome, u8> {
+    let mut outcome = read_outcome(path).map_err(|err| {
+        crate::console::err(&format!("error: {err}"));
+        exit::USAGE
+    })?;
     // A saved report is not trusted for its conclusions, nor for what it would print.
     for note in recheck(&mut outcome) {
-        crate::console::err(&format!("warning: {}: {note}", args.file.display()));
+        crate::console::err(&format!("warning: {}: {note}", path.display()));
     }
-    if let Err(e) = scrub(&mut outcome, &redact::current(), &LinkPolicy::SAVED) {
+    scrub(&mut outcome, &redact::current(), &LinkPolicy::SAVED).map_err(|e| {
         crate::console::err(&format!("error: {e}"));
-        return exit::PLATFORM;
+        exit::PLATFORM
+    })?;
+    Ok(outcome)
+}
+
+/// Runs `report`, printing the summary to `out`.
+fn run_to(args: ReportArgs, global: &super::Global, out: &mut dyn Write) -> u8 {
+    let mut outcomes = Vec::new();
+    for path in &args.files {
+        match read(path) {
+            Ok(outcome) => outcomes.push((path.clone(), outcome)),
+            Err(code) => return code,
+        }
     }
+    // Oldest first; a start time that does not read sorts first, in the order given.
+    outcomes.sort_by_key(|(_, o)| humantime::parse_rfc3339_weak(&o.started_at).ok());
+    let trend = outcomes.len() > 1;
+    if trend {
+        note_several(&outcomes);
+    }
+    let Some((_, newest)) = outcomes.last() else {
+        return exit::USAGE;
+    };
     let options = TerminalOptions {
         color: global.color_stdout,
         github_groups: false,
     };
     // A closed stdout (e.g. piped into `head`) must not stop the report files being written.
-    let _ = terminal::write_terminal_with(&outcome, out, options);
+    let _ = terminal::write_terminal_with(newest, out, options);
     let _ = out.flush();
     let targets = ReportFiles {
         json: args.report_json,
         junit: args.junit,
         summary: args.summary,
+        html: if trend { None } else { args.html.clone() },
     };
-    let failures = files::write_all(&outcome, &targets);
+    let mut failures = files::write_all(newest, &targets);
+    if let Some(path) = args.html.filter(|_| trend) {
+        let reports: Vec<Outcome> = outcomes.iter().map(|(_, o)| o.clone()).collect();
+        if let Err(source) = files::create_parent(&path)
+            .and_then(|()| atomic::write_atomic(&path, |w| html::write_trend(&reports, w)))
+        {
+            failures.push(files::WriteError {
+                format: "HTML trend",
+                path,
+                source,
+            });
+        }
+    }
     for failure in &failures {
         crate::console::err(&format!("error: {failure}"));
     }
     if failures.is_empty() {
-        outcome.exit_code
+        newest.exit_code
     } else {
         exit::USAGE
+    }
+}
+
+/// Says which report the outputs other than the trend come from, and warns when the reports
+/// are of different suite files (their suites are matched by name).
+fn note_several(outcomes: &[(PathBuf, Outcome)]) {
+    let Some((path, newest)) = outcomes.last() else {
+        return;
+    };
+    crate::console::err(&format!(
+        "note: {} reports; the summary, --junit, --summary, --report-json and the exit code are those of the newest, {} (started {})",
+        outcomes.len(),
+        path.display(),
+        newest.started_at
+    ));
+    let mut files: Vec<&str> = Vec::new();
+    for (_, outcome) in outcomes {
+        if !files.contains(&outcome.suite_file.as_str()) {
+            files.push(&outcome.suite_file);
+        }
+    }
+    if files.len() > 1 {
+        crate::console::err(&format!(
+            "warning: the reports are of different suite files ({}); the trend matches suites by name",
+            files.join(", ")
+        ));
+    }
+    let unread = outcomes
+        .iter()
+        .filter(|(_, o)| humantime::parse_rfc3339_weak(&o.started_at).is_err())
+        .count();
+    if unread > 0 {
+        crate::console::err(&format!(
+            "warning: {unread} report(s) have a start time that is not RFC 3339; they are drawn first"
+        ));
     }
 }
 
@@ -93,10 +169,11 @@ mod tests {
 
     fn args(file: PathBuf) -> ReportArgs {
         ReportArgs {
-            file,
+            files: vec![file],
             junit: None,
             summary: None,
             report_json: None,
+            html: None,
         }
     }
 

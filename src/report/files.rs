@@ -4,7 +4,8 @@
 use std::io;
 use std::path::PathBuf;
 
-use super::{atomic, json, junit, markdown};
+use super::markdown_layout::Pointers;
+use super::{atomic, github, html, json, junit, markdown};
 use crate::outcome::Outcome;
 
 /// The report files to write; `None` skips a format.
@@ -16,6 +17,23 @@ pub struct ReportFiles {
     pub junit: Option<PathBuf>,
     /// The Markdown summary (`--summary`).
     pub summary: Option<PathBuf>,
+    /// The HTML report (`--html`).
+    pub html: Option<PathBuf>,
+}
+
+impl ReportFiles {
+    /// Where the Markdown summary sends its readers: the HTML report written beside it, and
+    /// under GitHub Actions the run whose artifacts hold it.
+    pub fn pointers(&self) -> Pointers {
+        Pointers {
+            html: self
+                .html
+                .as_deref()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned()),
+            artifacts: github::run_url(),
+        }
+    }
 }
 
 /// A report file that could not be written.
@@ -29,11 +47,16 @@ pub struct WriteError {
 
 /// Writes every requested report file; returns the failures (empty when all were written).
 pub fn write_all(outcome: &Outcome, files: &ReportFiles) -> Vec<WriteError> {
-    type Render = fn(&Outcome, &mut dyn io::Write) -> io::Result<()>;
-    let targets: [(&'static str, &Option<PathBuf>, Render); 3] = [
-        ("JSON", &files.json, json::write_json),
-        ("JUnit", &files.junit, junit::write_junit),
-        ("Markdown summary", &files.summary, markdown::write_markdown),
+    let pointers = files.pointers();
+    let summary = |outcome: &Outcome, out: &mut dyn io::Write| {
+        markdown::write_markdown_with(outcome, &pointers, out)
+    };
+    type Render<'a> = &'a dyn Fn(&Outcome, &mut dyn io::Write) -> io::Result<()>;
+    let targets: [(&'static str, &Option<PathBuf>, Render); 4] = [
+        ("JSON", &files.json, &json::write_json),
+        ("JUnit", &files.junit, &junit::write_junit),
+        ("Markdown summary", &files.summary, &summary),
+        ("HTML", &files.html, &html::write_html),
     ];
     targets
         .into_iter()

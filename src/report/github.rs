@@ -10,6 +10,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::files::ReportFiles;
+use super::markdown_layout::{Limit, Pointers, STEP_SUMMARY};
 use crate::outcome::{CheckStatus, Outcome, SuiteOutcome, ThresholdCheck, Verdict};
 use crate::untrusted::{lines, one_line};
 
@@ -295,6 +296,7 @@ pub fn outputs(outcome: &Outcome, paths: &ReportFiles) -> Vec<(String, String)> 
         ("report_json", &paths.json),
         ("report_junit", &paths.junit),
         ("report_summary", &paths.summary),
+        ("report_html", &paths.html),
     ] {
         if let Some(path) = path {
             pairs.push((name.to_owned(), path.display().to_string()));
@@ -347,7 +349,7 @@ pub fn publish(outcome: &Outcome, files: &ReportFiles, out: &mut dyn Write) -> i
 /// The step outputs and the step summary, appended to the files the environment names.
 pub fn append_files(outcome: &Outcome, files: &ReportFiles) -> io::Result<()> {
     append_outputs(outcome, files)?;
-    append_step_summary(outcome)?;
+    append_step_summary(outcome, &files.pointers())?;
     Ok(())
 }
 
@@ -359,16 +361,38 @@ pub fn append_outputs(outcome: &Outcome, paths: &ReportFiles) -> io::Result<bool
 
 /// Appends the Markdown summary to the file `$GITHUB_STEP_SUMMARY` names, trimmed so the
 /// file stays under GitHub's limit; `Ok(false)` when it is unset.
-pub fn append_step_summary(outcome: &Outcome) -> io::Result<bool> {
+pub fn append_step_summary(outcome: &Outcome, pointers: &Pointers) -> io::Result<bool> {
     let Some(path) = env_path("GITHUB_STEP_SUMMARY") else {
         return Ok(false);
     };
     let existing = std::fs::metadata(&path)
         .map(|m| m.len() as usize)
         .unwrap_or(0);
-    let budget = super::markdown::SUMMARY_LIMIT.saturating_sub(existing);
-    append(&path, &super::markdown::render(outcome, budget))?;
+    let limit = Limit {
+        bytes: STEP_SUMMARY.bytes.saturating_sub(existing),
+        ..STEP_SUMMARY
+    };
+    append(
+        &path,
+        &super::markdown::render_with(outcome, limit, pointers),
+    )?;
     Ok(true)
+}
+
+/// The page of this workflow run on GitHub, whose artifacts hold the reports it uploads;
+/// `None` outside GitHub Actions or when the environment does not name it.
+pub fn run_url() -> Option<String> {
+    if !detected() {
+        return None;
+    }
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let url = format!(
+        "{}/{}/actions/runs/{}",
+        var("GITHUB_SERVER_URL")?.trim_end_matches('/'),
+        var("GITHUB_REPOSITORY")?,
+        var("GITHUB_RUN_ID")?
+    );
+    crate::untrusted::LinkPolicy::SAVED.vet(&url)
 }
 
 fn env_path(var: &str) -> Option<PathBuf> {

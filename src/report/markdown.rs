@@ -1,6 +1,9 @@
-//! The Markdown summary (GitHub's step summary): a table of suites, then per suite its
-//! thresholds, the calls that did not pass with the judge's reason and links, and flaky
-//! cases. Trimmed to stay under GitHub's 1 MiB step-summary limit, with a note saying so.
+//! The Markdown summary (GitHub's step summary, and the pull-request comment): a table of
+//! suites, then per suite a pass-rate bar, the calls that did not pass with the judge's
+//! reason and links, its thresholds and flaky cases; suites that did not pass come first,
+//! passed ones are folded into `<details>`, and long lists are cut with a count and a
+//! pointer to the HTML report (see `markdown_layout`). Trimmed to a size limit, with a note
+//! saying so.
 //!
 //! Every value is escaped so that it renders as the text it is: HTML (`<script>`, `<img>`)
 //! and Markdown syntax (links, emphasis, headings, table pipes) from a server or a suite
@@ -9,24 +12,51 @@
 
 use std::io::{self, Write};
 
+use super::markdown_layout::{
+    self as layout, COMMENT, Limit, MAX_ITEMS, Pointers, STEP_SUMMARY, more_line,
+};
 use crate::outcome::{CallOutcome, CheckStatus, Outcome, SuiteOutcome, SuiteStatistics, Verdict};
 use crate::untrusted::one_line;
 
 /// GitHub rejects a step summary above 1 MiB; stay clearly below it.
-pub const SUMMARY_LIMIT: usize = 1024 * 1024 - 16 * 1024;
+pub const SUMMARY_LIMIT: usize = STEP_SUMMARY.bytes;
 
 /// The longest text put in one table cell or list item before it is cut.
 const MAX_TEXT: usize = 500;
 
-/// Writes the summary, trimmed to `SUMMARY_LIMIT` bytes.
+/// Writes the summary file, trimmed to fit a pull-request comment, with no pointers.
 pub fn write_markdown(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(render(outcome, SUMMARY_LIMIT).as_bytes())
+    write_markdown_with(outcome, &Pointers::default(), out)
 }
 
-/// Renders the summary in at most `limit` bytes (the head is always kept).
+/// Writes the summary file, trimmed to fit a pull-request comment (the reusable workflow
+/// posts it as one).
+pub fn write_markdown_with(
+    outcome: &Outcome,
+    pointers: &Pointers,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    out.write_all(render_with(outcome, COMMENT, pointers).as_bytes())
+}
+
+/// Renders the summary in at most `limit` bytes of the step summary (the head is always
+/// kept).
 pub fn render(outcome: &Outcome, limit: usize) -> String {
+    let limit = Limit {
+        bytes: limit,
+        ..STEP_SUMMARY
+    };
+    render_with(outcome, limit, &Pointers::default())
+}
+
+/// Renders the summary within `limit` (the head is always kept).
+pub fn render_with(outcome: &Outcome, limit: Limit, pointers: &Pointers) -> String {
     let head = head(outcome);
-    let footer = format!(
+    let mut footer = String::new();
+    if let Some(line) = pointers.closing_line() {
+        footer.push_str(&format!("\n{line}\n"));
+    }
+    footer.push_str(&format!(
         "\n<sub>{} {} · exit {} ({}) · {} to {}</sub>\n",
         outcome.tool.name,
         outcome.tool.version,
@@ -34,28 +64,59 @@ pub fn render(outcome: &Outcome, limit: usize) -> String {
         super::exit_meaning(outcome.exit_code),
         outcome.started_at,
         outcome.finished_at
-    );
-    let body: Vec<String> = outcome.suites.iter().flat_map(suite_lines).collect();
+    ));
+    // Suites that did not pass first, in file order; passed ones after them, folded.
+    let (passed, others): (Vec<&SuiteOutcome>, Vec<&SuiteOutcome>) = outcome
+        .suites
+        .iter()
+        .partition(|s| s.verdict == Verdict::Passed);
+    let body: Vec<String> = others
+        .into_iter()
+        .flat_map(|suite| suite_lines(suite, pointers))
+        .chain(passed.into_iter().flat_map(|suite| folded(suite, pointers)))
+        .collect();
 
-    let mut text = head;
     // Room for the footer and the trimming note, so adding them never crosses the limit.
-    let reserve = footer.len() + 400;
-    let mut left_out = 0usize;
-    for (i, line) in body.iter().enumerate() {
-        if text.len() + line.len() + 1 + reserve > limit {
-            left_out = body.len() - i;
-            break;
-        }
-        text.push_str(line);
-        text.push('\n');
-    }
+    let reserve = footer.len() + 600;
+    let mut text = layout::cut_head(&head, limit.bytes.saturating_sub(reserve), pointers);
+    let left_out = layout::fill(&mut text, &body, limit.bytes, reserve);
     if left_out > 0 {
+        let everything = match &pointers.html {
+            Some(_) => format!(
+                "The JSON and JUnit reports have every call, and so does {}.",
+                pointers.full_report()
+            ),
+            None => "The JSON and JUnit reports have every call.".to_owned(),
+        };
         text.push_str(&format!(
-            "\n> [!NOTE]\n> This summary was trimmed to stay under GitHub's 1 MiB step-summary limit: {left_out} lines were left out. The JSON and JUnit reports have every call.\n"
+            "\n> [!NOTE]\n> This summary was trimmed to stay under {}: {left_out} lines were left out. {everything}\n",
+            limit.name
         ));
     }
     text.push_str(&footer);
     text
+}
+
+/// A passed suite, folded: its verdict and pass-rate bar on the one line that shows.
+fn folded(suite: &SuiteOutcome, pointers: &Pointers) -> Vec<String> {
+    let bar = layout::pass_rate_bar(suite)
+        .map(|b| format!(" · {b}"))
+        .unwrap_or_default();
+    let mut lines = vec![
+        String::new(),
+        "<details>".to_owned(),
+        format!(
+            "<summary>{} <code>{}</code>: {}{bar}</summary>",
+            icon(suite.verdict),
+            layout::html_text(&suite.name),
+            suite.verdict.label()
+        ),
+    ];
+    // The heading and the bar are in the summary line already.
+    lines.extend(suite_lines(suite, pointers).into_iter().skip(4));
+    lines.push(String::new());
+    lines.push("</details>".to_owned());
+    lines
 }
 
 fn icon(verdict: Verdict) -> &'static str {
@@ -116,7 +177,7 @@ fn head(outcome: &Outcome) -> String {
     text
 }
 
-fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
+fn suite_lines(suite: &SuiteOutcome, pointers: &Pointers) -> Vec<String> {
     let mut lines = vec![
         String::new(),
         format!(
@@ -126,8 +187,29 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
             suite.verdict.label()
         ),
         String::new(),
+        layout::pass_rate_bar(suite).unwrap_or_default(),
+        String::new(),
         paragraph(&suite.reason),
     ];
+    let failing: Vec<&CallOutcome> = suite.failing_calls().collect();
+    if !failing.is_empty() {
+        lines.push(String::new());
+        lines.push(format!("**Calls that did not pass ({})**", failing.len()));
+        lines.push(String::new());
+        lines.extend(
+            failing
+                .iter()
+                .take(MAX_ITEMS)
+                .map(|call| call_line(suite, call)),
+        );
+        if failing.len() > MAX_ITEMS {
+            lines.push(more_line(
+                failing.len() - MAX_ITEMS,
+                "calls that did not pass",
+                pointers,
+            ));
+        }
+    }
     if !suite.checks.is_empty() {
         lines.push(String::new());
         lines.push("| threshold | expected | measured | result |".to_owned());
@@ -165,20 +247,13 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
         }
     }
     if let Some(statistics) = &suite.statistics {
-        lines.extend(statistics_lines(statistics));
-    }
-    let failing: Vec<&CallOutcome> = suite.failing_calls().collect();
-    if !failing.is_empty() {
-        lines.push(String::new());
-        lines.push(format!("**Calls that did not pass ({})**", failing.len()));
-        lines.push(String::new());
-        lines.extend(failing.iter().map(|call| call_line(suite, call)));
+        lines.extend(statistics_lines(statistics, pointers));
     }
     if !suite.flaky.is_empty() {
         lines.push(String::new());
         lines.push(format!("**Flaky cases ({})**", suite.flaky.len()));
         lines.push(String::new());
-        for case in &suite.flaky {
+        for case in suite.flaky.iter().take(MAX_ITEMS) {
             let title = case
                 .title
                 .as_deref()
@@ -193,15 +268,22 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
                 case.errored
             ));
         }
+        if suite.flaky.len() > MAX_ITEMS {
+            lines.push(more_line(
+                suite.flaky.len() - MAX_ITEMS,
+                "flaky cases",
+                pointers,
+            ));
+        }
     }
     lines
 }
 
-/// How many cases (and waves) the summary lists before pointing at the JSON report.
-const MAX_CASES: usize = 50;
+/// How many cases (and waves) the summary lists before pointing at the full reports.
+const MAX_CASES: usize = 20;
 
 /// The statistics of a suite: settings, the waves (adaptive samples) and the cases.
-fn statistics_lines(statistics: &SuiteStatistics) -> Vec<String> {
+fn statistics_lines(statistics: &SuiteStatistics, pointers: &Pointers) -> Vec<String> {
     use super::statistics_text::{case_name, cases_by_rate, pass_k, settings};
     let mut lines = vec![
         String::new(),
@@ -215,7 +297,8 @@ fn statistics_lines(statistics: &SuiteStatistics) -> Vec<String> {
         let skipped = statistics.waves.len().saturating_sub(MAX_CASES);
         if skipped > 0 {
             lines.push(format!(
-                "| … | {skipped} earlier waves are in the JSON report | | | | |"
+                "| … | {skipped} earlier waves: see {} | | | | |",
+                pointers.full_report()
             ));
         }
         for wave in statistics.waves.iter().skip(skipped) {
@@ -257,10 +340,7 @@ fn statistics_lines(statistics: &SuiteStatistics) -> Vec<String> {
         }
         if cases.len() > MAX_CASES {
             lines.push(String::new());
-            lines.push(format!(
-                "{} more cases are in the JSON report.",
-                cases.len() - MAX_CASES
-            ));
+            lines.push(more_line(cases.len() - MAX_CASES, "cases", pointers));
         }
     }
     lines
@@ -387,7 +467,7 @@ fn cell(value: &str) -> String {
 /// A name as inline code: printable, one line; a value that holds a backtick (which would
 /// end the span early) is written as escaped text instead. Pipes are escaped even in code,
 /// as GitHub's tables require.
-fn code(value: &str) -> String {
+pub(crate) fn code(value: &str) -> String {
     let printable = one_line(value);
     let one_line = printable.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.is_empty() || one_line.contains('`') || one_line.chars().count() > MAX_TEXT {
@@ -398,7 +478,7 @@ fn code(value: &str) -> String {
 
 /// A Markdown link, for `http:` and `https:` addresses only; characters that would end the
 /// link early are percent-encoded.
-fn link(label: &str, url: &str) -> Option<String> {
+pub(crate) fn link(label: &str, url: &str) -> Option<String> {
     let lower = url.trim().to_ascii_lowercase();
     if !(lower.starts_with("https://") || lower.starts_with("http://")) {
         return None;

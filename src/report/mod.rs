@@ -6,9 +6,11 @@
 pub mod atomic;
 pub mod files;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod markdown_layout;
 pub mod setup;
 pub mod statistics_text;
 pub mod terminal;

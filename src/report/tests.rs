@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::outcome::Outcome;
 use crate::outcome::fixtures;
-use crate::outcome::{Outcome, SuiteOutcome};
 
 use super::{github, json, junit, markdown, terminal};
 
@@ -97,6 +97,7 @@ fn github_snapshots() {
             json: Some(PathBuf::from("reports/hamming.json")),
             junit: Some(PathBuf::from("reports/junit.xml")),
             summary: None,
+            html: Some(PathBuf::from("reports/report.html")),
         };
         let mut n = 0;
         let outputs = github::format_outputs(&github::outputs(&outcome, &paths), || {
@@ -223,46 +224,99 @@ fn unknown_schema_versions_are_rejected_clearly() {
     );
 }
 
-/// An outcome with thousands of failing calls, each with a long reason.
+/// An outcome of thousands of suites, half of them failing with many calls, each with a long
+/// reason; the other half passed.
 fn huge() -> Outcome {
-    let mut outcome = fixtures::gate_failure();
-    let suite: &mut SuiteOutcome = &mut outcome.suites[0];
-    let template = suite.calls[1].clone();
-    for i in 0..5000 {
+    let mut failing = fixtures::gate_failure().suites.remove(0);
+    let template = failing.calls[1].clone();
+    for i in 0..40 {
         let mut call = template.clone();
         call.index = i + 2;
         call.reason = Some(format!(
             "the call FAILED: {}",
             "the agent wandered off script ".repeat(10)
         ));
-        suite.calls.push(call);
+        failing.calls.push(call);
     }
-    outcome
+    let passed = fixtures::passing().suites.remove(0);
+    let mut suites = Vec::new();
+    for i in 0..1500 {
+        let mut a = failing.clone();
+        a.name = format!("failing-{i}");
+        suites.push(a);
+        let mut b = passed.clone();
+        b.name = format!("passed-{i}");
+        suites.push(b);
+    }
+    fixtures::outcome(suites)
 }
 
 #[test]
 fn the_markdown_summary_is_trimmed_under_the_step_summary_limit() {
     let outcome = huge();
-    let text = render(markdown::write_markdown, &outcome);
+    let step = markdown::render(&outcome, markdown::SUMMARY_LIMIT);
     assert!(
-        text.len() <= markdown::SUMMARY_LIMIT,
+        step.len() <= markdown::SUMMARY_LIMIT,
         "{} bytes",
-        text.len()
+        step.len()
     );
     assert!(
-        text.len() > markdown::SUMMARY_LIMIT - 10_000,
+        step.len() > markdown::SUMMARY_LIMIT - 10_000,
         "trimmed far too much: {} bytes",
-        text.len()
+        step.len()
     );
     assert!(
-        text.contains("This summary was trimmed to stay under GitHub's 1 MiB step-summary limit")
+        step.contains("This summary was trimmed to stay under GitHub's 1 MiB step-summary limit")
     );
-    assert!(text.starts_with("## ❌ hamming-runner: gate failed"));
-    assert!(text.trim_end().ends_with("</sub>"));
+    assert!(step.starts_with("## ❌ hamming-runner: gate failed"));
+    assert!(step.trim_end().ends_with("</sub>"));
+
+    // The file, which a pull-request comment is made from, fits in one.
+    let file = render(markdown::write_markdown, &outcome);
+    assert!(file.len() <= 60 * 1024, "{} bytes", file.len());
+    assert!(file.contains("trimmed to stay under the size of a pull-request comment"));
 
     let small = markdown::render(&outcome, 4_000);
     assert!(small.len() <= 4_000, "{} bytes", small.len());
     assert!(!render(markdown::write_markdown, &fixtures::gate_failure()).contains("trimmed"));
+}
+
+#[test]
+fn a_trimmed_summary_closes_every_folded_suite() {
+    let mut outcome = huge();
+    outcome
+        .suites
+        .retain(|s| s.verdict == crate::outcome::Verdict::Passed);
+    for limit in [3_000, 3_500, 4_000, 20_000] {
+        let text = markdown::render(&outcome, limit);
+        assert!(text.len() <= limit, "{} bytes", text.len());
+        assert!(text.contains("were left out"), "{text}");
+        assert_eq!(
+            text.matches("<details>").count(),
+            text.matches("</details>").count(),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn long_lists_point_at_the_html_report_and_the_run_artifacts() {
+    let mut outcome = fixtures::gate_failure();
+    let template = outcome.suites[0].calls[1].clone();
+    for i in 0..14 {
+        let mut call = template.clone();
+        call.index = i + 2;
+        outcome.suites[0].calls.push(call);
+    }
+    let pointers = super::markdown_layout::Pointers {
+        html: Some("report.html".to_owned()),
+        artifacts: Some("https://github.com/o/r/actions/runs/7".to_owned()),
+    };
+    let text = markdown::render_with(&outcome, super::markdown_layout::COMMENT, &pointers);
+    insta::assert_snapshot!("markdown_long_lists", text);
+    assert!(text.contains(
+        "- … and 5 more calls that did not pass: see the HTML report `report.html` ([in this run's artifacts](https://github.com/o/r/actions/runs/7))."
+    ));
 }
 
 #[test]

@@ -14,7 +14,7 @@ pub mod printable;
 pub mod redact;
 
 pub use links::{HttpLinks, LinkPolicy};
-pub use printable::{lines, one_line};
+pub use printable::{lines, one_line, visible};
 pub use redact::{Redactor, redact};
 
 /// A server's text made safe for an error message: redacted, on one line, and cut to `max`

@@ -59,6 +59,25 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text for a page (the HTML report): line breaks and tabs kept, every other control
+/// character and bidi control shown as an escape, so a file that is printed to a terminal
+/// cannot steer it and a page cannot reorder what it shows.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    let hazard = |c: char| is_hazard(c) && !matches!(c, '\n' | '\t');
+    if !text.chars().any(hazard) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hazard(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Text of several lines (a message the runner wrote, with untrusted parts in it), each line
 /// made safe as `one_line` makes a value.
 pub fn lines(text: &str) -> Cow<'_, str> {
@@ -116,6 +135,15 @@ mod tests {
         assert_eq!(
             lines("one\n::error::x\r\n\u{7}"),
             "one\n: :error::x\n\\u{7}"
+        );
+    }
+
+    #[test]
+    fn visible_text_keeps_its_lines_and_shows_its_controls() {
+        assert_eq!(visible("a\nb\tc"), Cow::Borrowed("a\nb\tc"));
+        assert_eq!(
+            visible("x\u{1b}[31my\u{202e}z\r"),
+            "x\\u{1b}[31my\\u{202e}z\\u{d}"
         );
     }
 }

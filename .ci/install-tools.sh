@@ -6,6 +6,9 @@ apt_packages=()
 command -v xmllint >/dev/null 2>&1 || apt_packages+=(libxml2-utils)
 command -v shellcheck >/dev/null 2>&1 || apt_packages+=(shellcheck)
 command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
+# Headless Chromium opens the HTML report in tests/html_report.rs (Debian's package; no
+# browser is downloaded by any test).
+command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   sudo_cmd=()
   if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi

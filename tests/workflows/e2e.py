@@ -275,6 +275,8 @@ def green_calls(env):
     example = env.report(out["report_artifact"], 101)
     expect([s["name"] for s in example["suites"]] == ["smoke", "billing"], f"example suites: {example['suites']}")
     expect(out["test_run_ids"] == ",".join(s["run_id"] for s in example["suites"]), f"run ids: {out['test_run_ids']}")
+    page = (env.artifact(out["report_artifact"], 101) / "report.html").read_text()
+    expect('data-suite="smoke"' in page and 'data-suite="billing"' in page, "the artifact holds the HTML report of both suites")
 
     # The `init` starter, its agent given through `env`.
     out = job("starter")
@@ -303,7 +305,7 @@ def green_calls(env):
     # The composite action on its own: every output it declares is set.
     expect(needs["action"]["result"] == "success", f"action job: {needs['action']}")
     outputs = json.loads((env.tmp / "action-outputs.json").read_text())
-    declared = ["verdict", "passed", "exit_code", "test_run_id", "test_run_ids", "results_urls", "report_json", "report_junit", "report_summary", "suite_file", "skipped", "version", "report_name"]
+    declared = ["verdict", "passed", "exit_code", "test_run_id", "test_run_ids", "results_urls", "report_json", "report_junit", "report_summary", "report_html", "suite_file", "skipped", "version", "report_name"]
     expect(all(outputs.get(name) for name in declared), f"the action left outputs unset: {outputs}")
     expect(outputs["report_json"] == "action-reports/report.json" and outputs["passed"] == "true", f"action outputs: {outputs}")
 
@@ -333,6 +335,7 @@ def red_calls(env):
     failing = env.report(name, 102)
     expect(failing["verdict"] == "failed" and failing["suites"][0]["run_id"] == out["test_run_id"], f"failing report: {failing['verdict']}, outputs {out}")
     expect((env.artifact(name, 102) / "junit.xml").exists(), "the failing call uploaded junit.xml")
+    expect("Calls that did not pass" in (env.artifact(name, 102) / "report.html").read_text(), "the failing call uploaded the HTML report with its failing calls")
     creates = env.creates("record-red.jsonl")
     expect(len(creates) == 1 and creates[0]["body"]["agentId"] == "agent-e2e", f"only the failing call created a run: {creates}")
     expect("::error file=failing.yaml,line=8," in run.log, "the failed gate is annotated at the suite's line")
@@ -343,6 +346,7 @@ def red_calls(env):
     expect("::error file=broken.yaml,line=9,col=5,title=invalid suite file (suite smoke)::unknown key `treshold`" in run.log, "the suite-file error is annotated at broken.yaml:9:5")
     name = run.outputs("broken", "name")["artifact"]
     summary = (env.artifact(name, 102) / "summary.md").read_text()
+    expect(not (env.artifact(name, 102) / "report.html").exists(), "no HTML report for a run that never started")
     expect("nothing was run" in summary and "`broken.yaml:9:5`" in summary, f"broken summary.md: {summary}")
     step_summary = run.summaries.get("broken", "")
     expect("`broken.yaml:9:5`: unknown key `treshold`" in step_summary, f"broken step summary: {step_summary}")

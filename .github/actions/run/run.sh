@@ -43,7 +43,7 @@ if [ -z "$suite_file" ]; then
 fi
 echo "suite_file=$suite_file" >> "$GITHUB_OUTPUT"
 
-# --report-dir writes report.json, junit.xml and summary.md there, and keeps state.json there
+# --report-dir writes report.json, junit.xml, summary.md and report.html there, and keeps state.json there
 # too, so a re-run of the job re-attaches to its runs instead of placing the calls again.
 args=(run "$suite_file" --jobs "${JOBS:-1}" --report-dir "$REPORT_DIR")
 if [ -n "${SUITES:-}" ]; then

@@ -438,3 +438,115 @@ async fn the_readme_picture_is_made_by_this_harness() {
         std::fs::write(&path, &visit.screenshot).expect("write the picture");
     }
 }
+
+/// Every command that writes reports writes the page: `run` (above), `check` of a run (with
+/// the transcripts, read from the results), `merge` and `report` of saved reports (which
+/// carry no transcript, so the page links to it); `report` of several reports draws their
+/// trend and otherwise acts as the newest report.
+#[tokio::test(flavor = "multi_thread")]
+async fn check_merge_and_report_write_the_page_too() {
+    let sim = start_sim(&workspace()).await;
+    let file = suite("tags: [failing]");
+    let (run, _) = render(&sim, &file, &[], 1).await;
+    let id = run.json("report.json")["suites"][0]["run_id"]
+        .as_str()
+        .expect("run id")
+        .to_owned();
+    let from_run = run.text("report.html");
+    assert!(
+        from_run.contains("<details class=\"transcript\">"),
+        "run shows transcripts"
+    );
+
+    let checked = Runner::new(&sim)
+        .in_dir(&run)
+        .args_only(&["check", &id, "--html", "checked.html"])
+        .run()
+        .await;
+    checked.assert_code(1);
+    assert!(
+        checked
+            .text("checked.html")
+            .contains("<details class=\"transcript\">")
+    );
+
+    let merged = Runner::offline()
+        .in_dir(&run)
+        .args_only(&["merge", "report.json", "--html", "merged/page.html"])
+        .run()
+        .await;
+    merged.assert_code(1);
+    let page = merged.text("merged/page.html");
+    assert!(page.contains("data-suite=\"s\"") && !page.contains("<details class=\"transcript\">"));
+    assert!(
+        page.contains(">transcript</a>"),
+        "the page links to the transcript"
+    );
+
+    let rendered = Runner::offline()
+        .in_dir(&run)
+        .args_only(&["report", "report.json", "--html", "again.html"])
+        .run()
+        .await;
+    rendered.assert_code(1);
+    assert!(
+        rendered
+            .text("again.html")
+            .contains("data-chart=\"pass-rate\"")
+    );
+
+    // A later, passing report of the same file: the trend, and the newest report's exit code.
+    let (later, _) = render(&sim, &suite("tags: [smoke]"), &[], 0).await;
+    // Started a day later, whatever second the two runs began in.
+    let mut newer = later.json("report.json");
+    newer["started_at"] = "2099-01-02T00:00:00Z".into();
+    std::fs::write(run.path("later.json"), newer.to_string()).expect("write");
+    let trend = Runner::offline()
+        .in_dir(&run)
+        .args_only(&[
+            "report",
+            "later.json",
+            "report.json",
+            "--html",
+            "trend.html",
+            "--summary",
+            "newest.md",
+        ])
+        .run()
+        .await;
+    trend.assert_code(0);
+    assert!(
+        trend.stderr.contains("note: 2 reports;"),
+        "{}",
+        trend.stderr
+    );
+    let page = trend.text("trend.html");
+    assert!(page.contains("Trend of <code>suite.yaml</code>"), "{page}");
+    assert!(page.contains("data-chart=\"trend-pass-rate\""));
+    assert!(
+        trend
+            .text("newest.md")
+            .starts_with("## ✅ hamming-runner: passed")
+    );
+
+    // A page that cannot be written is an error, and the others are still written.
+    let blocked = Runner::offline()
+        .in_dir(&run)
+        .args_only(&[
+            "report",
+            "report.json",
+            "--html",
+            "report.json/page.html",
+            "--summary",
+            "still.md",
+        ])
+        .run()
+        .await;
+    blocked.assert_code(2);
+    assert!(
+        blocked.stderr.contains("cannot write the HTML report"),
+        "{}",
+        blocked.stderr
+    );
+    assert!(blocked.path("still.md").exists());
+}

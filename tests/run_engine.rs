@@ -396,7 +396,14 @@ async fn ctrl_c_fetches_partial_results_writes_reports_and_exits_130() {
     let sim = start_sim(WORKSPACE).await;
     let child = Runner::new(&sim)
         .suite(&suite("tags: [hang]\n    timeout: 10m"))
-        .args(&["--report-json", "report.json", "--junit", "junit.xml"])
+        .args(&[
+            "--report-json",
+            "report.json",
+            "--junit",
+            "junit.xml",
+            "--html",
+            "report.html",
+        ])
         .spawn();
     let child = child.wait_for_stderr("created run").await;
     child.signal("INT");
@@ -406,6 +413,10 @@ async fn ctrl_c_fetches_partial_results_writes_reports_and_exits_130() {
     assert_eq!(report["suites"][0]["verdict"], "interrupted");
     assert_eq!(report["suites"][0]["counts"]["total"], 2);
     assert!(run.path("junit.xml").exists());
+    assert!(
+        run.text("report.html")
+            .contains("data-verdict=\"interrupted\"")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -403,3 +403,17 @@ pub fn adaptive() -> Outcome {
     ];
     outcome(vec![judge(first)])
 }
+
+/// Every outcome above, by the name its snapshots carry.
+pub fn all() -> Vec<(&'static str, Outcome)> {
+    vec![
+        ("pass", passing()),
+        ("gate_failure", gate_failure()),
+        ("flaky", flaky()),
+        ("timeout", timeout()),
+        ("platform_error", platform_error()),
+        ("interrupted", interrupted()),
+        ("inconclusive", inconclusive()),
+        ("adaptive", adaptive()),
+    ]
+}

@@ -11,6 +11,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod markdown_layout;
+mod markdown_text;
 pub mod setup;
 pub mod statistics_text;
 pub mod terminal;

@@ -11,16 +11,7 @@ use crate::outcome::fixtures;
 use super::{github, json, junit, markdown, terminal};
 
 fn fixtures() -> Vec<(&'static str, Outcome)> {
-    vec![
-        ("pass", fixtures::passing()),
-        ("gate_failure", fixtures::gate_failure()),
-        ("flaky", fixtures::flaky()),
-        ("timeout", fixtures::timeout()),
-        ("platform_error", fixtures::platform_error()),
-        ("interrupted", fixtures::interrupted()),
-        ("inconclusive", fixtures::inconclusive()),
-        ("adaptive", fixtures::adaptive()),
-    ]
+    fixtures::all()
 }
 
 fn render(

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::columns::case_markers;
-use super::view::{Marker, StatusView, short};
+use super::view::{Marker, StatusView, call_detail, short};
 use crate::outcome::{CallOutcome, SuiteOutcome};
 
 /// The most rows drawn; the rest are counted.
@@ -130,18 +130,7 @@ fn row(
 
 fn cell(suite: &SuiteOutcome, call: &CallOutcome, anchor: Option<String>) -> Cell {
     let mut detail = vec![call.status.clone()];
-    if let Some(seconds) = call.duration_seconds.filter(|s| s.is_finite()) {
-        detail.push(format!("{seconds:.1}s"));
-    }
-    if let Some(wave) = call.wave {
-        detail.push(format!("wave {wave}"));
-    }
-    if let Some(note) = suite.unknown_number_note(call) {
-        detail.push(note.to_owned());
-    }
-    if call.flaky {
-        detail.push("flaky case".to_owned());
-    }
+    detail.extend(call_detail(suite, call));
     Cell {
         status: StatusView::of(&call.status),
         name: call.display_name(),

@@ -14,6 +14,7 @@ mod categories;
 mod columns;
 mod grid;
 mod latency;
+mod line_chart;
 mod meter;
 mod page;
 mod scale;
@@ -74,6 +75,7 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
         _ => minijinja::escape_formatter(out, state, value),
     });
     env.add_template("style.css", include_str!("style.css"))?;
+    env.add_template("base.html", include_str!("base.html"))?;
     env.add_template("macros.html", include_str!("macros.html"))?;
     env.add_template("report.html", include_str!("report.html"))?;
     env.add_template("trend.html", include_str!("trend.html"))?;

@@ -290,19 +290,7 @@ fn numbers(suite: &SuiteOutcome) -> Vec<NumberRow> {
 }
 
 fn call_view(suite: &SuiteOutcome, call: &CallOutcome, anchor: String) -> CallView {
-    let mut detail = Vec::new();
-    if let Some(seconds) = call.duration_seconds.filter(|s| s.is_finite()) {
-        detail.push(format!("{seconds:.1}s"));
-    }
-    if let Some(wave) = call.wave {
-        detail.push(format!("wave {wave}"));
-    }
-    if let Some(note) = suite.unknown_number_note(call) {
-        detail.push(note.to_owned());
-    }
-    if call.flaky {
-        detail.push("flaky case".to_owned());
-    }
+    let detail = view::call_detail(suite, call);
     let mut links: Vec<Link> = [
         view::link("transcript", call.transcript_url.as_deref()),
         view::link("recording", call.recording_url.as_deref()),

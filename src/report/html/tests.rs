@@ -12,19 +12,6 @@ fn html(outcome: &Outcome) -> String {
     String::from_utf8(out).unwrap()
 }
 
-fn all() -> Vec<(&'static str, Outcome)> {
-    vec![
-        ("pass", fixtures::passing()),
-        ("gate_failure", fixtures::gate_failure()),
-        ("flaky", fixtures::flaky()),
-        ("timeout", fixtures::timeout()),
-        ("platform_error", fixtures::platform_error()),
-        ("interrupted", fixtures::interrupted()),
-        ("inconclusive", fixtures::inconclusive()),
-        ("adaptive", fixtures::adaptive()),
-    ]
-}
-
 /// How many times `needle` occurs in `haystack`.
 fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
@@ -32,7 +19,7 @@ fn count(haystack: &str, needle: &str) -> usize {
 
 #[test]
 fn every_fixture_renders_a_self_contained_page() {
-    for (name, outcome) in all() {
+    for (name, outcome) in fixtures::all() {
         let page = html(&outcome);
         assert!(page.starts_with("<!DOCTYPE html>"), "{name}");
         assert!(

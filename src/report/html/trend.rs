@@ -7,18 +7,13 @@ use serde::Serialize;
 
 use super::CSP;
 use super::latency::is_latency;
-use super::scale::{self, Linear, Tick};
+use super::line_chart::{
+    BOTTOM, DASHES, HorizontalMark, LEFT, LineChart, RIGHT, Series, TOP, TrendPoint, frame, point,
+    series, spread_labels, x_ticks,
+};
+use super::scale::{self, Linear};
 use super::view::{self, Link, VerdictView};
 use crate::outcome::{Outcome, SuiteOutcome};
-
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 220.0;
-const LEFT: f64 = 56.0;
-const RIGHT: f64 = 540.0;
-const TOP: f64 = 16.0;
-const BOTTOM: f64 = 180.0;
-/// Dash patterns told apart without colour, one per series.
-const DASHES: &[&str] = &["", "6 3", "2 3", "8 3 2 3"];
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TrendPage {
@@ -57,49 +52,6 @@ pub struct TrendRow {
     /// The median of each metric in `SuiteTrend::metrics`, or a dash.
     pub medians: Vec<String>,
     pub link: Option<Link>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct LineChart {
-    pub title: String,
-    pub width: f64,
-    pub height: f64,
-    pub left: f64,
-    pub right: f64,
-    pub top: f64,
-    pub bottom: f64,
-    pub y_ticks: Vec<Tick>,
-    pub x_ticks: Vec<Tick>,
-    pub series: Vec<Series>,
-    pub bounds: Vec<HorizontalMark>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Series {
-    pub name: String,
-    pub dash: &'static str,
-    /// The line's path, from numbers only.
-    pub path: String,
-    pub points: Vec<TrendPoint>,
-    /// Where the series' name is written, after its last point.
-    pub label: Option<(f64, f64)>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TrendPoint {
-    pub x: f64,
-    pub y: f64,
-    /// `circle` (passed), `cross` (failed or error), `diamond` (anything else).
-    pub shape: &'static str,
-    pub tone: &'static str,
-    pub interval: Option<(f64, f64)>,
-    pub title: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct HorizontalMark {
-    pub y: f64,
-    pub label: String,
 }
 
 impl TrendPage {
@@ -250,13 +202,26 @@ fn suite_trend(name: &str, position: usize, reports: &[Outcome], labels: &[Strin
                 Some((m.clone(), high?))
             })
             .collect();
+        // At most as many lines as there are dash patterns: the bounded metrics first, then
+        // the others as they first appear. The table below lists every metric.
+        let mut drawn: Vec<&String> = metrics
+            .iter()
+            .filter(|m| bounds.iter().any(|(b, _)| b == *m))
+            .chain(
+                metrics
+                    .iter()
+                    .filter(|m| !bounds.iter().any(|(b, _)| b == *m)),
+            )
+            .take(DASHES.len())
+            .collect();
+        drawn.sort_by_key(|m| metrics.iter().position(|n| n == *m));
         let largest = medians
             .iter()
-            .flat_map(|m| m.values().copied())
+            .flat_map(|m| drawn.iter().filter_map(|name| m.get(*name)).copied())
             .chain(bounds.iter().map(|(_, b)| *b))
             .fold(0.0, f64::max);
         let y = Linear::new(scale::nice_max(largest), BOTTOM, TOP);
-        let series_list = metrics
+        let mut series_list: Vec<Series> = drawn
             .iter()
             .enumerate()
             .map(|(k, metric)| {
@@ -264,7 +229,7 @@ fn suite_trend(name: &str, position: usize, reports: &[Outcome], labels: &[Strin
                     .iter()
                     .enumerate()
                     .filter_map(|(i, suite)| {
-                        let value = *medians[i].get(metric)?;
+                        let value = *medians[i].get(metric.as_str())?;
                         Some((
                             i,
                             point(
@@ -280,6 +245,7 @@ fn suite_trend(name: &str, position: usize, reports: &[Outcome], labels: &[Strin
                 series(metric, k, points)
             })
             .collect();
+        spread_labels(&mut series_list);
         LineChart {
             title: "latency (median of the calls)".to_owned(),
             y_ticks: y.ticks(view::num),
@@ -339,87 +305,6 @@ fn suite_trend(name: &str, position: usize, reports: &[Outcome], labels: &[Strin
         latency,
         metrics,
         rows,
-    }
-}
-
-/// The frame every trend chart shares.
-fn frame() -> LineChart {
-    LineChart {
-        title: String::new(),
-        width: WIDTH,
-        height: HEIGHT,
-        left: LEFT,
-        right: RIGHT,
-        top: TOP,
-        bottom: BOTTOM,
-        y_ticks: Vec::new(),
-        x_ticks: Vec::new(),
-        series: Vec::new(),
-        bounds: Vec::new(),
-    }
-}
-
-/// At most six dates under the axis, the newest always among them.
-fn x_ticks(labels: &[String], x: &impl Fn(usize) -> f64) -> Vec<Tick> {
-    let step = labels.len().div_ceil(6).max(1);
-    labels
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| (labels.len() - 1 - i).is_multiple_of(step))
-        .map(|(i, label)| Tick {
-            at: x(i),
-            // `01-31 02:00` under the axis; the year is in the table.
-            label: match label.get(5..) {
-                Some(short) if label.len() == 16 => short.to_owned(),
-                _ => view::short(label, 12),
-            },
-        })
-        .collect()
-}
-
-fn point(
-    x: f64,
-    y: f64,
-    suite: &SuiteOutcome,
-    title: String,
-    interval: Option<(f64, f64)>,
-) -> TrendPoint {
-    let verdict = VerdictView::of(suite.verdict);
-    TrendPoint {
-        x,
-        y,
-        shape: match verdict.tone {
-            "good" => "circle",
-            "bad" => "cross",
-            _ => "diamond",
-        },
-        tone: verdict.tone,
-        interval,
-        title,
-    }
-}
-
-/// A series through its points, broken where a report lacks the suite.
-fn series(name: &str, index: usize, points: Vec<(usize, TrendPoint)>) -> Series {
-    let mut path = String::new();
-    let mut previous: Option<usize> = None;
-    for (i, p) in &points {
-        let joined = previous.is_some_and(|prev| prev + 1 == *i);
-        path.push_str(&format!(
-            "{}{} {} ",
-            if joined { "L" } else { "M" },
-            p.x,
-            p.y
-        ));
-        previous = Some(*i);
-    }
-    let label = points.last().map(|(_, p)| (p.x + 8.0, p.y + 4.0));
-    Series {
-        name: name.to_owned(),
-        dash: DASHES[index % DASHES.len()],
-        path: path.trim_end().to_owned(),
-        points: points.into_iter().map(|(_, p)| p).collect(),
-        label,
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::outcome::{CheckStatus, Verdict};
+use crate::outcome::{CallOutcome, CheckStatus, SuiteOutcome, Verdict};
 use crate::untrusted::LinkPolicy;
 
 /// A verdict as the page shows it.
@@ -132,4 +132,22 @@ pub fn short(text: &str, max: usize) -> String {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_owned(),
     }
+}
+
+/// A call's circumstances in a few words: duration, wave, an unknown number, a flaky case.
+pub fn call_detail(suite: &SuiteOutcome, call: &CallOutcome) -> Vec<String> {
+    let mut detail = Vec::new();
+    if let Some(seconds) = call.duration_seconds.filter(|s| s.is_finite()) {
+        detail.push(format!("{seconds:.1}s"));
+    }
+    if let Some(wave) = call.wave {
+        detail.push(format!("wave {wave}"));
+    }
+    if let Some(note) = suite.unknown_number_note(call) {
+        detail.push(note.to_owned());
+    }
+    if call.flaky {
+        detail.push("flaky case".to_owned());
+    }
+    detail
 }

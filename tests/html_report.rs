@@ -37,6 +37,7 @@ fn workspace() -> String {
     transcript:
       - {{ role: user, content: "<script>alert(1)</script>" }}
       - {{ role: "<b>agent</b>", content: "<a href='javascript:alert(4)'>click</a>" }}
+      - {{ role: user, content: "my key is {KEY}" }}
   - id: case-book
     title: Books an appointment
     agent_ids: [agent-1]
@@ -249,6 +250,11 @@ async fn the_html_report_opens_offline_and_shows_every_suite_and_chart() {
         if !text.contains(shown_as_text) {
             more.push(format!("failing: `{shown_as_text}` is not shown as text"));
         }
+    }
+    // A secret in a transcript is redacted like every other string.
+    run.assert_no_key();
+    if !text.contains("my key is <redacted>") {
+        more.push("failing: the key in the transcript is not redacted".to_owned());
     }
     let page = run.text("report.html");
     if !page.contains("&lt;script&gt;alert(1)") || page.to_ascii_lowercase().contains("<script") {

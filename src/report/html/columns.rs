@@ -87,13 +87,13 @@ fn pass_rate(suite: &SuiteOutcome) -> Cell {
         .iter()
         .find(|c| c.name == "min_test_pass_rate")
         .and_then(|c| c.rate.as_ref());
+    // As the Markdown summary writes it: with an interval, the counts it is over.
     let text = match interval {
         Some(estimate) => format!(
-            "{} {} ({}/{})",
-            view::percent(rate),
-            estimate.interval_text(),
-            suite.counts.passed,
-            suite.counts.total
+            "{} ({}/{})",
+            estimate.display(),
+            estimate.successes,
+            estimate.trials
         ),
         None => format!(
             "{} ({}/{})",

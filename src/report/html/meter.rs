@@ -109,7 +109,11 @@ impl Meter {
             view::percent(share)
         );
         if let Some(r) = rate {
-            caption.push_str(&format!(", interval {}", r.interval_text()));
+            caption.push_str(&format!(
+                ", interval {} {}",
+                r.interval_text(),
+                crate::outcome::statistics::percent(r.confidence)
+            ));
         }
         if let Some(t) = threshold {
             caption.push_str(&format!("; the bar is {}", view::percent(t)));

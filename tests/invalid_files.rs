@@ -48,7 +48,7 @@ fn every_invalid_file_is_rejected_with_located_errors() {
             "{name} leaked the key"
         );
         assert!(
-            stderr.contains(&format!("tests/invalid/{name}:")) || stderr.contains(" --> "),
+            stderr.contains(&format!("tests/invalid/{name}:")) || stderr.contains("--> "),
             "{name}: no location in {stderr}"
         );
         insta::with_settings!({ snapshot_path => "snapshots/invalid", prepend_module_to_snapshot => false }, {

@@ -9,65 +9,72 @@ use std::path::PathBuf;
 
 use crate::exit;
 use crate::outcome::{recheck, scrub};
-use crate::report::files::{self, ReportFiles};
+use crate::report::files;
 use crate::report::json::read_outcome;
 use crate::report::terminal::{self, TerminalOptions};
 use crate::untrusted::{LinkPolicy, redact};
 
+use super::output::{Output, error, warning};
+use super::outputs::ReportArgs;
+
 /// Arguments of `report`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct ReportArgs {
+pub struct Args {
     /// A JSON report written by `run --report-json`.
     #[arg(value_name = "FILE.json")]
     pub file: PathBuf,
-    /// Write JUnit XML to this file.
-    #[arg(long, value_name = "FILE")]
-    pub junit: Option<PathBuf>,
-    /// Write the Markdown summary to this file.
-    #[arg(long, value_name = "FILE")]
-    pub summary: Option<PathBuf>,
-    /// Write the JSON report again (in this tool's format) to this file.
-    #[arg(long = "report-json", value_name = "FILE")]
-    pub report_json: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
-/// Runs `report`, printing the summary on stdout; returns the exit code.
-pub fn run(args: ReportArgs, global: &super::Global) -> u8 {
-    run_to(args, global, &mut std::io::stdout().lock())
+/// Runs `report`, printing the summary on stdout (on stderr when a report goes to stdout);
+/// returns the exit code.
+pub fn run(mut args: Args, global: &Output) -> u8 {
+    if let Err(code) = args.reports.resolve_or_report(global) {
+        return code;
+    }
+    if crate::console::stdout_carries_a_report() {
+        let mut summary = Vec::new();
+        let code = run_to(args, global, &mut summary, global.color);
+        crate::console::err_raw(&String::from_utf8_lossy(&summary));
+        return code;
+    }
+    run_to(
+        args,
+        global,
+        &mut std::io::stdout().lock(),
+        global.color_stdout,
+    )
 }
 
 /// Runs `report`, printing the summary to `out`.
-fn run_to(args: ReportArgs, global: &super::Global, out: &mut dyn Write) -> u8 {
+fn run_to(args: Args, global: &Output, out: &mut dyn Write, color: bool) -> u8 {
     let mut outcome = match read_outcome(&args.file) {
         Ok(outcome) => outcome,
         Err(err) => {
-            crate::console::err(&format!("error: {err}"));
+            error(global, &err.to_string());
             return exit::USAGE;
         }
     };
     // A saved report is not trusted for its conclusions, nor for what it would print.
     for note in recheck(&mut outcome) {
-        crate::console::err(&format!("warning: {}: {note}", args.file.display()));
+        warning(global, &format!("{}: {note}", args.file.display()));
     }
     if let Err(e) = scrub(&mut outcome, &redact::current(), &LinkPolicy::SAVED) {
-        crate::console::err(&format!("error: {e}"));
+        error(global, &e.to_string());
         return exit::PLATFORM;
     }
     let options = TerminalOptions {
-        color: global.color_stdout,
+        color,
         github_groups: false,
     };
     // A closed stdout (e.g. piped into `head`) must not stop the report files being written.
     let _ = terminal::write_terminal_with(&outcome, out, options);
     let _ = out.flush();
-    let targets = ReportFiles {
-        json: args.report_json,
-        junit: args.junit,
-        summary: args.summary,
-    };
-    let failures = files::write_all(&outcome, &targets);
+    let failures = files::write_all(&outcome, &args.reports.files());
     for failure in &failures {
-        crate::console::err(&format!("error: {failure}"));
+        error(global, &failure.to_string());
     }
     if failures.is_empty() {
         outcome.exit_code
@@ -82,21 +89,23 @@ mod tests {
     use crate::outcome::fixtures;
     use crate::report::json::write_json;
 
-    fn run_plain(args: ReportArgs) -> u8 {
-        let global = crate::cli::Global {
-            verbose: 0,
-            color: false,
-            color_stdout: false,
-        };
-        run_to(args, &global, &mut Vec::new())
+    fn run_plain(args: Args) -> u8 {
+        run_to(args, &Output::default(), &mut Vec::new(), false)
     }
 
-    fn args(file: PathBuf) -> ReportArgs {
-        ReportArgs {
+    fn args(file: PathBuf) -> Args {
+        Args {
             file,
-            junit: None,
-            summary: None,
-            report_json: None,
+            reports: ReportArgs::default(),
+        }
+    }
+
+    fn to(json: Option<PathBuf>, junit: Option<PathBuf>, summary: Option<PathBuf>) -> ReportArgs {
+        ReportArgs {
+            dir: None,
+            report_json: json,
+            junit,
+            summary,
         }
     }
 
@@ -111,10 +120,12 @@ mod tests {
         std::fs::create_dir(dir.path().join("out")).unwrap();
         let summary = dir.path().join("out/summary.md");
         let again = dir.path().join("out/again.json");
-        let code = run_plain(ReportArgs {
-            junit: Some(junit.clone()),
-            summary: Some(summary.clone()),
-            report_json: Some(again.clone()),
+        let code = run_plain(Args {
+            reports: to(
+                Some(again.clone()),
+                Some(junit.clone()),
+                Some(summary.clone()),
+            ),
             ..args(saved)
         });
         assert_eq!(code, exit::GATE_FAILED);
@@ -158,9 +169,8 @@ mod tests {
         std::fs::write(&saved, &text).unwrap();
         let summary = dir.path().join("summary.md");
         // A path below a regular file can never be created.
-        let code = run_plain(ReportArgs {
-            junit: Some(saved.join("junit.xml")),
-            summary: Some(summary.clone()),
+        let code = run_plain(Args {
+            reports: to(None, Some(saved.join("junit.xml")), Some(summary.clone())),
             ..args(saved)
         });
         assert_eq!(code, exit::USAGE);

@@ -98,9 +98,10 @@ fn zero_calls_are_a_platform_error_not_a_pass() {
     let outcome = judged(thresholds(), json!({ "status": "COMPLETED" }), vec![]);
     assert_eq!(outcome.verdict, Verdict::Error);
     assert_eq!(outcome.reason, NO_CALLS);
+    // A run that cannot be judged judges no threshold: none may read as passed or failed.
     assert_eq!(
         check(&outcome, "min_test_pass_rate").status,
-        CheckStatus::Failed
+        CheckStatus::NotEvaluated
     );
     let no_body = judge(observation(
         suite("s", thresholds()),

@@ -62,11 +62,7 @@ impl Outcome {
         suites: Vec<SuiteOutcome>,
     ) -> Self {
         let exit_code = exit::worst(suite_codes(&suites));
-        let verdict = suites
-            .iter()
-            .map(|s| s.verdict)
-            .find(|v| v.exit_code() == exit_code)
-            .unwrap_or(Verdict::Passed);
+        let verdict = verdict_for(&suites, exit_code);
         Self {
             schema_version: SCHEMA_VERSION,
             tool: ToolInfo::current(),
@@ -83,15 +79,71 @@ impl Outcome {
     pub fn passed(&self) -> bool {
         self.exit_code == exit::SUCCESS
     }
+
+    /// Each kind of verdict present, the most actionable first (as the exit code ranks
+    /// them), for the headline of a report: only `passed` when every suite passed.
+    pub fn kinds(&self) -> Vec<Verdict> {
+        let codes = suite_codes_all(&self.suites);
+        let mut kinds: Vec<(Verdict, u8)> = Vec::new();
+        for (suite, code) in self.suites.iter().zip(codes) {
+            if suite.verdict != Verdict::Passed && !kinds.iter().any(|(v, _)| *v == suite.verdict) {
+                kinds.push((suite.verdict, code.unwrap_or(exit::SUCCESS)));
+            }
+        }
+        // Most actionable first; a stable sort keeps the order of first appearance on ties.
+        kinds.sort_by_key(|(_, code)| std::cmp::Reverse(rank(*code)));
+        if kinds.is_empty() {
+            return vec![Verdict::Passed];
+        }
+        kinds.into_iter().map(|(v, _)| v).collect()
+    }
+}
+
+/// How actionable an exit code is (`exit::worst`'s order), as a number.
+fn rank(code: u8) -> u8 {
+    [
+        exit::GATE_FAILED,
+        exit::TIMEOUT,
+        exit::PLATFORM,
+        exit::USAGE,
+        exit::INTERRUPTED,
+    ]
+    .iter()
+    .position(|c| *c == code)
+    .map_or(0, |at| at as u8 + 1)
 }
 
 /// The exit codes the suites contribute. A suite that was never started (`not_run`, kept
-/// back by `--fail-fast`) contributes none: what stopped the run carries the code.
+/// back by `--fail-fast`) contributes none: what stopped the run carries the code. A
+/// refused suite contributes 2 (nothing was run) only when every contributing suite was
+/// refused; once any other suite ran (or tried to), a refusal is a suite that could not be
+/// judged, 3, and never claims that nothing was run.
 pub fn suite_codes(suites: &[SuiteOutcome]) -> impl Iterator<Item = u8> + '_ {
+    suite_codes_all(suites).into_iter().flatten()
+}
+
+/// `suite_codes`, one entry per suite (`None` for a suite that contributes none).
+fn suite_codes_all(suites: &[SuiteOutcome]) -> Vec<Option<u8>> {
+    let contributing = || suites.iter().filter(|s| s.verdict != Verdict::NotRun);
+    let only_refusals = contributing().all(|s| s.verdict == Verdict::Refused);
     suites
         .iter()
-        .filter(|s| s.verdict != Verdict::NotRun)
-        .map(|s| s.verdict.exit_code())
+        .map(|s| match s.verdict {
+            Verdict::NotRun => None,
+            Verdict::Refused if !only_refusals => Some(exit::PLATFORM),
+            verdict => Some(verdict.exit_code()),
+        })
+        .collect()
+}
+
+/// The verdict that stands for the whole outcome: that of the first suite whose code is the
+/// outcome's exit code, else `passed`.
+pub fn verdict_for(suites: &[SuiteOutcome], exit_code: u8) -> Verdict {
+    suites
+        .iter()
+        .zip(suite_codes_all(suites))
+        .find(|(_, code)| *code == Some(exit_code))
+        .map_or(Verdict::Passed, |(suite, _)| suite.verdict)
 }
 
 /// A timestamp as RFC 3339 in UTC, to the second.
@@ -110,6 +162,9 @@ pub enum Verdict {
     /// The run could not be judged: it was not created, ended FAILED or CANCELED, had no
     /// calls, or could not be followed.
     Error,
+    /// The suite was refused before its run was created, for a reason of its own: an
+    /// unknown agent, tag or test case, an empty selection, `max_calls`. Nothing was placed.
+    Refused,
     /// The deadline passed; the calls that had finished were judged and reported.
     TimedOut,
     /// Ctrl-C or SIGTERM; the calls that had finished were judged and reported.
@@ -126,6 +181,9 @@ impl Verdict {
             Self::Passed => exit::SUCCESS,
             Self::Failed => exit::GATE_FAILED,
             Self::Error | Self::NotRun => exit::PLATFORM,
+            // Alone, a refusal means nothing was run; beside a suite that ran it is a 3
+            // (see `suite_codes`).
+            Self::Refused => exit::USAGE,
             Self::TimedOut => exit::TIMEOUT,
             Self::Interrupted => exit::INTERRUPTED,
         }
@@ -137,6 +195,7 @@ impl Verdict {
             Self::Passed => "passed",
             Self::Failed => "failed",
             Self::Error => "error",
+            Self::Refused => "refused",
             Self::TimedOut => "timed_out",
             Self::Interrupted => "interrupted",
             Self::NotRun => "not_run",
@@ -149,6 +208,7 @@ impl Verdict {
             Self::Passed => "passed",
             Self::Failed => "gate failed",
             Self::Error => "platform error",
+            Self::Refused => "refused",
             Self::TimedOut => "timed out",
             Self::Interrupted => "interrupted",
             Self::NotRun => "not run",
@@ -292,6 +352,9 @@ pub enum CheckStatus {
     Failed,
     /// Not judged, and said so (e.g. `no_assertions: skip` on a run without assertions).
     Skipped,
+    /// Not judged because the run cannot be judged at all (it ended FAILED or CANCELED, or
+    /// could not be followed): the measured value is shown, but it neither passes nor fails.
+    NotEvaluated,
 }
 
 impl CheckStatus {
@@ -300,6 +363,7 @@ impl CheckStatus {
             Self::Passed => "passed",
             Self::Failed => "failed",
             Self::Skipped => "skipped",
+            Self::NotEvaluated => "not_evaluated",
         }
     }
 }

@@ -31,7 +31,7 @@ pub fn render(outcome: &Outcome, limit: usize) -> String {
         outcome.tool.name,
         outcome.tool.version,
         outcome.exit_code,
-        super::exit_meaning(outcome.exit_code),
+        super::exit_reason(outcome),
         outcome.started_at,
         outcome.finished_at
     );
@@ -61,7 +61,7 @@ pub fn render(outcome: &Outcome, limit: usize) -> String {
 fn icon(verdict: Verdict) -> &'static str {
     match verdict {
         Verdict::Passed => "✅",
-        Verdict::Failed | Verdict::Error => "❌",
+        Verdict::Failed | Verdict::Error | Verdict::Refused => "❌",
         Verdict::TimedOut | Verdict::Interrupted => "⏱️",
         Verdict::NotRun => "⏭️",
     }
@@ -71,7 +71,7 @@ fn head(outcome: &Outcome) -> String {
     let mut text = format!(
         "## {} hamming-runner: {}\n\n",
         icon(outcome.verdict),
-        outcome.verdict.label()
+        super::headline(outcome).to_lowercase()
     );
     text.push_str("| suite | verdict | pass rate | assertion score | calls | flaky | run |\n");
     text.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
@@ -129,6 +129,7 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
                 CheckStatus::Passed => "✅ passed".to_owned(),
                 CheckStatus::Failed => format!("❌ {}", cell(&check.reason)),
                 CheckStatus::Skipped => format!("⏭️ {}", cell(&check.reason)),
+                CheckStatus::NotEvaluated => "➖ not evaluated".to_owned(),
             };
             lines.push(format!(
                 "| {} | {} | {} | {result} |",

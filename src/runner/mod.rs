@@ -89,7 +89,7 @@ pub async fn run_suites(
                 }
                 _ => follow::follow(&ctx, suite).await,
             };
-            if options.fail_fast && (followed.usage_error || is_failure(&followed.observation)) {
+            if options.fail_fast && is_failure(&followed.observation) {
                 stop_new.store(true, Ordering::SeqCst);
             }
             drop(permit);
@@ -126,7 +126,6 @@ fn skipped(suite: ResolvedSuite) -> Followed {
             elapsed: std::time::Duration::ZERO,
             case_titles: Default::default(),
         },
-        usage_error: false,
         skipped: Some(SKIPPED_BY_FAIL_FAST.into()),
     }
 }
@@ -142,18 +141,3 @@ fn crashed(suite: ResolvedSuite) -> Followed {
 }
 
 const SKIPPED_BY_FAIL_FAST: &str = "not run: an earlier suite failed and --fail-fast is set";
-
-/// The closest candidate to a misspelt name, if one is close enough to be a likely typo.
-pub fn suggest(wanted: &str, candidates: &[String]) -> Option<String> {
-    candidates
-        .iter()
-        .map(|c| {
-            (
-                strsim::jaro_winkler(&wanted.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
-        })
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c.clone())
-}

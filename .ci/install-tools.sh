@@ -6,6 +6,12 @@ apt_packages=()
 command -v xmllint >/dev/null 2>&1 || apt_packages+=(libxml2-utils)
 command -v shellcheck >/dev/null 2>&1 || apt_packages+=(shellcheck)
 command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
+# The shells and the man-page linter that check the generated completions and manual pages
+# (.ci/check-completions.sh); PowerShell is checked where pwsh is already installed.
+for shell in zsh fish elvish; do
+  command -v "$shell" >/dev/null 2>&1 || apt_packages+=("$shell")
+done
+command -v mandoc >/dev/null 2>&1 || apt_packages+=(mandoc)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   sudo_cmd=()
   if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi

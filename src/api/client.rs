@@ -432,6 +432,7 @@ impl Client {
             })?;
         self.refuse_key(path, &url, body.as_deref())?;
         let mut visited = vec![url.clone()];
+        let sent = body.as_deref();
         loop {
             let started = Instant::now();
             let mut request = self
@@ -448,20 +449,13 @@ impl Client {
             let response = match request.send().await {
                 Ok(response) => response,
                 Err(e) => {
-                    self.log(&method, path, "error", started, body.as_deref(), None);
+                    self.log(&method, path, "error", started, sent, None);
                     return Err(transport_error(&shown, &e, self.options.request_timeout));
                 }
             };
             let status = response.status();
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
-                self.log(
-                    &method,
-                    path,
-                    status.as_str(),
-                    started,
-                    body.as_deref(),
-                    None,
-                );
+                self.log(&method, path, status.as_str(), started, sent, None);
                 let target = response
                     .headers()
                     .get(reqwest::header::LOCATION)
@@ -506,14 +500,8 @@ impl Client {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| parse_retry_after(v, SystemTime::now()));
             let bytes = read_body(response, &shown, self.options.request_timeout).await;
-            self.log(
-                &method,
-                path,
-                status.as_str(),
-                started,
-                body.as_deref(),
-                bytes.as_deref().ok(),
-            );
+            let received = bytes.as_deref().ok();
+            self.log(&method, path, status.as_str(), started, sent, received);
             return Ok(Reply {
                 status,
                 content_type,

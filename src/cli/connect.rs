@@ -83,7 +83,9 @@ impl ConnectionArgs {
     ) -> Result<Connection, u8> {
         self.connect(out.verbose).map_err(|e| {
             let help = match &e {
-                ConnectError::Key(api::key::KeyError::Missing) => without_key,
+                ConnectError::Key(api::key::KeyError::Missing | api::key::KeyError::Empty) => {
+                    without_key
+                }
                 _ => None,
             };
             super::output::error_with_help(out, &e.to_string(), help);

@@ -42,6 +42,9 @@ pub use global::{ColorChoice, Global, GlobalArgs};
 #[derive(Debug, Parser)]
 #[command(
     name = "hamming-runner",
+    // The version names the manual page; `-V` is this command's own flag, so that
+    // `--version --verbose` can say more.
+    version,
     disable_version_flag = true,
     disable_help_flag = true,
     after_help = exit::help(exit::ALL) + "\n\nEach command's --help lists the codes it returns."

@@ -475,4 +475,64 @@ mod tests {
         assert_eq!(Verdict::TimedOut.exit_code(), exit::TIMEOUT);
         assert_eq!(Verdict::NotRun.exit_code(), exit::PLATFORM);
     }
+
+    fn with_verdicts(verdicts: &[Verdict]) -> Outcome {
+        let at = SystemTime::UNIX_EPOCH;
+        let suites = verdicts
+            .iter()
+            .enumerate()
+            .map(|(i, verdict)| {
+                let mut suite = crate::outcome::fixtures::passing().suites[0].clone();
+                suite.name = format!("s{i}");
+                suite.verdict = *verdict;
+                suite
+            })
+            .collect();
+        Outcome::new("suites.yaml", at, at, suites)
+    }
+
+    /// 2 means that nothing was run: a refusal alone (or beside suites kept back) is a 2, a
+    /// refusal beside a suite that ran is a 3, and the outcome's verdict follows the code.
+    #[test]
+    fn a_refusal_claims_nothing_was_run_only_when_nothing_was() {
+        let alone = with_verdicts(&[Verdict::Refused, Verdict::NotRun]);
+        assert_eq!(
+            (alone.exit_code, alone.verdict),
+            (exit::USAGE, Verdict::Refused)
+        );
+        let beside = with_verdicts(&[Verdict::Failed, Verdict::Refused]);
+        assert_eq!(
+            (beside.exit_code, beside.verdict),
+            (exit::PLATFORM, Verdict::Refused)
+        );
+        let passed = with_verdicts(&[Verdict::Passed, Verdict::Refused]);
+        assert_eq!(passed.exit_code, exit::PLATFORM);
+        let interrupted = with_verdicts(&[Verdict::Refused, Verdict::Interrupted]);
+        assert_eq!(interrupted.exit_code, exit::INTERRUPTED);
+    }
+
+    #[test]
+    fn the_kinds_present_are_named_most_actionable_first() {
+        let outcome = with_verdicts(&[
+            Verdict::Passed,
+            Verdict::Failed,
+            Verdict::NotRun,
+            Verdict::Refused,
+            Verdict::Failed,
+            Verdict::TimedOut,
+        ]);
+        assert_eq!(
+            outcome.kinds(),
+            vec![
+                Verdict::Refused,
+                Verdict::TimedOut,
+                Verdict::Failed,
+                Verdict::NotRun
+            ]
+        );
+        assert_eq!(
+            with_verdicts(&[Verdict::Passed]).kinds(),
+            vec![Verdict::Passed]
+        );
+    }
 }

@@ -94,6 +94,7 @@ mod tests {
             fixtures::timeout(),
             fixtures::platform_error(),
             fixtures::interrupted(),
+            fixtures::refused(),
         ] {
             let mut read = fixture.clone();
             assert_eq!(recheck(&mut read), Vec::<String>::new(), "{fixture:#?}");

@@ -90,7 +90,7 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
 /// date is not recorded.
 fn from_vcs_info(dir: &Path) -> Option<(String, String)> {
     let path = dir.join(".cargo_vcs_info.json");
-    println!("cargo:rerun-if-changed={}", path.display());
+    watch(&path);
     let text = std::fs::read_to_string(path).ok()?;
     let after = &text[text.find("\"sha1\"")? + "\"sha1\"".len()..];
     let start = after.find('"')? + 1;

@@ -77,6 +77,10 @@ pub fn run(args: Args, out: &Output) -> u8 {
     if let Err(code) = env_config::load_dotenv(&args.dotenv, false, out) {
         return code;
     }
+    if args.format == Format::Json {
+        // The JSON is all that goes to stdout; annotations go to stderr.
+        console::give_stdout_to_a_report();
+    }
     let options = args.load.options();
     let mut files = Vec::new();
     for path in &args.files {
@@ -94,7 +98,7 @@ pub fn run(args: Args, out: &Output) -> u8 {
                         messages: Vec::new(),
                     };
                     for note in annotations(&failure) {
-                        let _ = console::out_raw(&note.command());
+                        let _ = console::workflow_commands(&note.command());
                     }
                 }
                 invalid(path, diagnostics.iter())

@@ -306,52 +306,9 @@ pub async fn attach(
     };
     let timeout = ctx.pacing.timeout_for(&obs.suite);
     let raw = poll(ctx, &mut obs, &run_id, began, timeout, first_look).await;
-    let summary = end_summary(&obs, &run_id, began.elapsed());
+    let summary = super::progress::end_line(&obs, &run_id, began.elapsed());
     ctx.progress.finished(&obs.suite.name, &summary);
     (finish(obs, began), raw)
-}
-
-/// One line on how following a run ended, with the calls finished out of the calls the
-/// results list, and, when the runner stops before the run does, that it goes on.
-pub(super) fn end_summary(obs: &RunObservation, run_id: &str, elapsed: Duration) -> String {
-    let waited = crate::suite::duration::format(Duration::from_secs(elapsed.as_secs()));
-    let calls = obs
-        .results
-        .as_ref()
-        .map(|r| {
-            let finished = r
-                .results
-                .iter()
-                .filter(|c| {
-                    c.status.as_deref().is_some_and(|s| {
-                        ["PASSED", "FAILED", "ERROR"]
-                            .iter()
-                            .any(|done| s.eq_ignore_ascii_case(done))
-                    })
-                })
-                .count();
-            format!("; {finished} of {} calls finished", r.results.len())
-        })
-        .unwrap_or_default();
-    let link = obs
-        .results_url
-        .as_deref()
-        .map(|u| format!(": {u}"))
-        .unwrap_or_default();
-    let goes_on = format!(
-        "; run {run_id} goes on on Hamming, where its calls are still placed (and billed){link}"
-    );
-    match &obs.end {
-        RunEnd::Finished => {
-            let status = obs.last_status.as_ref().map_or("ENDED", RunStatus::as_str);
-            format!("{status} after {waited}{calls}")
-        }
-        RunEnd::TimedOut => format!("timed out after {waited}{calls}{goes_on}"),
-        RunEnd::Interrupted => format!("interrupted after {waited}{calls}{goes_on}"),
-        RunEnd::PlatformError { message }
-        | RunEnd::NotStarted { message }
-        | RunEnd::Refused { message } => format!("could not be followed: {message}"),
-    }
 }
 
 async fn poll(

@@ -106,7 +106,7 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite, dataset: String) ->
         return finish(obs, began);
     };
     poll(ctx, &mut obs, &id, began, first_look).await;
-    let summary = super::follow::end_summary(&obs, &id, began.elapsed());
+    let summary = super::progress::end_line(&obs, &id, began.elapsed());
     ctx.progress.finished(&name, &summary);
     finish(obs, began)
 }

@@ -3,6 +3,7 @@
 //! after the first failure. Async lives here, in `api` and in `sim`; nothing here prints a
 //! report.
 
+pub mod agents;
 pub mod cancel;
 pub mod follow;
 pub mod legacy;

@@ -10,6 +10,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::api::wire::RunStatus;
 use crate::console;
+use crate::outcome::{RunEnd, RunObservation};
 use crate::suite::duration;
 use crate::untrusted::{lines, one_line, redact};
 
@@ -190,4 +191,47 @@ fn timestamp() -> String {
         (secs / 60) % 60,
         secs % 60
     )
+}
+
+/// One line on how following a run ended, with the calls finished out of the calls the
+/// results list, and, when the runner stops before the run does, that it goes on.
+pub fn end_line(obs: &RunObservation, run_id: &str, elapsed: Duration) -> String {
+    let waited = crate::suite::duration::format(Duration::from_secs(elapsed.as_secs()));
+    let calls = obs
+        .results
+        .as_ref()
+        .map(|r| {
+            let finished = r
+                .results
+                .iter()
+                .filter(|c| {
+                    c.status.as_deref().is_some_and(|s| {
+                        ["PASSED", "FAILED", "ERROR"]
+                            .iter()
+                            .any(|done| s.eq_ignore_ascii_case(done))
+                    })
+                })
+                .count();
+            format!("; {finished} of {} calls finished", r.results.len())
+        })
+        .unwrap_or_default();
+    let link = obs
+        .results_url
+        .as_deref()
+        .map(|u| format!(": {u}"))
+        .unwrap_or_default();
+    let goes_on = format!(
+        "; run {run_id} goes on on Hamming, where its calls are still placed (and billed){link}"
+    );
+    match &obs.end {
+        RunEnd::Finished => {
+            let status = obs.last_status.as_ref().map_or("ENDED", RunStatus::as_str);
+            format!("{status} after {waited}{calls}")
+        }
+        RunEnd::TimedOut => format!("timed out after {waited}{calls}{goes_on}"),
+        RunEnd::Interrupted => format!("interrupted after {waited}{calls}{goes_on}"),
+        RunEnd::PlatformError { message }
+        | RunEnd::NotStarted { message }
+        | RunEnd::Refused { message } => format!("could not be followed: {message}"),
+    }
 }

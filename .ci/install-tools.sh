@@ -9,6 +9,12 @@ command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
 # Headless Chromium opens the HTML report in tests/html_report.rs (Debian's package; no
 # browser is downloaded by any test).
 command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
+# The shells and the man-page linter that check the generated completions and manual pages
+# (.ci/check-completions.sh); PowerShell is checked where pwsh is already installed.
+for shell in zsh fish elvish; do
+  command -v "$shell" >/dev/null 2>&1 || apt_packages+=("$shell")
+done
+command -v mandoc >/dev/null 2>&1 || apt_packages+=(mandoc)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   sudo_cmd=()
   if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi

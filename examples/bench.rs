@@ -251,7 +251,7 @@ fn requests_per_run(log: &[sim::RecordedRequest]) {
         .and_then(ts);
     println!(
         "requests for one run: {} catalog, {} create, {} status polls, {} results",
-        count("/test-tags") + count("/test-cases"),
+        count("/agents") + count("/test-tags") + count("/test-cases"),
         log.iter().filter(|r| r.method == "POST").count(),
         count("/status"),
         count("/results")

@@ -471,11 +471,12 @@ async fn soak() {
     let failed = gets.iter().filter(|r| r.status != Some(200)).count();
     // No paid call placed twice: exactly one create per suite, none of them faulted.
     assert_eq!(posts, suites);
-    // Each suite needs two catalog reads, a few status polls (its run takes about 0.1 s at
-    // this speed, polled every 100 ms: allow 3) and one results read: at most 6 reads. Each
-    // read fails with probability about 0.1, so it takes 1/0.9 ≈ 1.11 attempts on average;
-    // the budget allows 1.5, plus the one create.
-    let budget = suites * (1 + 9);
+    // Each suite needs three catalog reads (its agent, tags, test cases), a few status polls
+    // (its run takes about 0.1 s at this speed, polled every 100 ms: allow 3) and one
+    // results read: at most 7 reads. Each read fails with probability about 0.1, so it takes
+    // 1/0.9 ≈ 1.11 attempts on average; the budget allows 1.5 (10.5, so 11), plus the one
+    // create.
+    let budget = suites * (1 + 11);
     let total = requests.len();
     eprintln!(
         "soak: {suites} suites in {wall:?}; {total} requests ({posts} creates, {} reads, {failed} faulted); budget {budget}; peak RSS {} KiB",

@@ -44,7 +44,7 @@ async fn a_key_a_server_echoes_reaches_no_output_and_no_file() {
                     .suite(&suite("tags: [smoke]"))
                     .github()
                     .args(&[
-                        "-vv",
+                        "-vvv",
                         "--request-timeout",
                         "300ms",
                         "--retry-scale",

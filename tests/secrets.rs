@@ -7,14 +7,14 @@ mod engine;
 
 use engine::*;
 
-/// Every command, at `-vv`, with the key in the environment: the key reaches no output and no
-/// file. Commands that need a server get the simulator; the others run offline.
+/// Every command, at `-vvv` (request and response bodies logged), with the key in the
+/// environment: the key reaches no output and no file. Commands that need a server get the simulator; the others run offline.
 #[tokio::test(flavor = "multi_thread")]
 async fn no_command_prints_or_writes_the_key() {
     let sim = start_sim(WORKSPACE).await;
     let passing = Runner::new(&sim)
         .suite(&suite("tags: [smoke]"))
-        .args(&["-vv", "--report-dir", "reports"])
+        .args(&["-vvv", "--report-dir", "reports"])
         .run()
         .await;
     passing.assert_code(0);
@@ -22,10 +22,10 @@ async fn no_command_prints_or_writes_the_key() {
     // The state file was written, and is among the files searched.
     assert!(passing.path("reports/state.json").exists());
     let commands: Vec<Vec<&str>> = vec![
-        vec!["validate", "suite.yaml", "-vv"],
-        vec!["validate", "missing.yaml", "-vv"],
-        vec!["schema", "-vv"],
-        vec!["init", "starter.yaml", "-vv"],
+        vec!["validate", "suite.yaml", "-vvv"],
+        vec!["validate", "missing.yaml", "-vvv"],
+        vec!["schema", "-vvv"],
+        vec!["init", "starter.yaml", "-vvv"],
         vec![
             "report",
             "reports/report.json",
@@ -33,19 +33,19 @@ async fn no_command_prints_or_writes_the_key() {
             "again.xml",
             "--summary",
             "again.md",
-            "-vv",
+            "-vvv",
         ],
-        vec!["report", "suite.yaml", "-vv"],
-        vec!["plan", "suite.yaml", "-vv"],
-        vec!["create", "suite.yaml", "-vv"],
-        vec!["wait", "cnotarealrun00000000000000", "-vv"],
-        vec!["check", "cnotarealrun00000000000000", "-vv"],
-        vec!["check", "reports/report.json", "-vv"],
-        vec!["run", "suite.yaml", "--simulate", "-vv"],
+        vec!["report", "suite.yaml", "-vvv"],
+        vec!["plan", "suite.yaml", "-vvv"],
+        vec!["create", "suite.yaml", "-vvv"],
+        vec!["wait", "cnotarealrun00000000000000", "-vvv"],
+        vec!["check", "cnotarealrun00000000000000", "-vvv"],
+        vec!["check", "reports/report.json", "-vvv"],
+        vec!["run", "suite.yaml", "--simulate", "-vvv"],
         vec!["--help"],
         vec!["run", "--help"],
         vec!["--version"],
-        vec!["no-such-command", "-vv"],
+        vec!["no-such-command", "-vvv"],
     ];
     for args in commands {
         let run = Runner::new(&sim)

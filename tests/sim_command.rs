@@ -155,6 +155,7 @@ error: unknown key `nmae` in `agents[0]`
   |
 3 |     nmae: Front desk
   |     ^^^^
+  |
   = help: did you mean `name`?
 
 error: `passs` is not a valid value for `test_cases[0].outcome`
@@ -162,6 +163,7 @@ error: `passs` is not a valid value for `test_cases[0].outcome`
   |
 7 |     outcome: passs
   |              ^^^^^
+  |
   = help: did you mean `pass`?
 
 error: ws.yaml has 2 errors; the simulator was not started

@@ -383,13 +383,17 @@ async fn env_files_supply_the_variables_and_the_real_environment_wins() {
         .run()
         .await;
     broken.assert_code(2);
+    // At its file and line, through the same renderer as a suite file's errors, without
+    // quoting the line (it may hold a secret).
     assert!(
         broken
             .stderr
-            .contains(".env:2: the '-quoted value is never closed"),
+            .contains("error: the '-quoted value is never closed"),
         "{}",
         broken.stderr
     );
+    assert!(broken.stderr.contains("--> .env:2\n"), "{}", broken.stderr);
+    assert!(!broken.stderr.contains("'smoke"), "{}", broken.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -40,8 +40,10 @@ pub struct ClientOptions {
     pub connect_timeout: Duration,
     pub reads: RetryPolicy,
     pub create: RetryPolicy,
-    /// Log each request (method, path, status, latency; never headers) to stderr.
-    pub verbose: bool,
+    /// What to log to stderr (never headers): 1 each request (method, path, status,
+    /// latency); 2 also the request and response sizes and every retry decision; 3 also the
+    /// bodies, redacted of every secret.
+    pub verbose: u8,
 }
 
 impl Default for ClientOptions {
@@ -51,7 +53,7 @@ impl Default for ClientOptions {
             connect_timeout: Duration::from_secs(10),
             reads: RetryPolicy::READS,
             create: RetryPolicy::CREATE,
-            verbose: false,
+            verbose: 0,
         }
     }
 }
@@ -210,6 +212,13 @@ impl Client {
         self.read(wire::path::AGENTS, &[]).await
     }
 
+    /// The workspace's agents; `None` when the answer holds no agent list this client can
+    /// read (the endpoint is known only from third-party clients).
+    pub async fn agent_list(&self) -> Result<Option<Vec<wire::Agent>>, ApiError> {
+        let body: serde_json::Value = self.read(wire::path::AGENTS, &[]).await?;
+        Ok(wire::AgentsBody::read(&body))
+    }
+
     pub async fn tags(&self, agent_id: Option<&str>) -> Result<wire::TagsBody, ApiError> {
         let mut query = vec![("includeTestCaseCount", "true".to_owned())];
         if let Some(agent) = agent_id {
@@ -365,24 +374,34 @@ impl Client {
     ) -> Result<(), ApiError> {
         let delay = policy.delay(attempt, retry_after(&err));
         if attempt >= policy.max_attempts || started.elapsed() + delay > policy.max_elapsed {
+            if self.options.verbose >= 2 {
+                crate::console::err(&format!(
+                    "[http] {path}: {err}; giving up after {attempt} attempt(s) in {} ms (the retry budget is {} attempts or {} s)",
+                    started.elapsed().as_millis(),
+                    policy.max_attempts,
+                    policy.max_elapsed.as_secs_f64()
+                ));
+            }
             return Err(ApiError::Exhausted {
                 attempts: attempt,
                 elapsed: started.elapsed(),
                 last: Box::new(err),
             });
         }
-        self.note_retry(path, &err, delay);
-        tokio::time::sleep(delay).await;
-        Ok(())
-    }
-
-    fn note_retry(&self, path: &str, err: &ApiError, delay: Duration) {
-        if self.options.verbose {
+        if self.options.verbose >= 2 {
+            let why = match retry_after(&err) {
+                Some(_) => "as Retry-After asks",
+                None => "backing off",
+            };
             crate::console::err(&format!(
-                "[http] {path}: {err}; retrying in {} ms",
-                delay.as_millis()
+                "[http] {path}: {err}; retrying in {} ms ({why}; attempt {} of at most {})",
+                delay.as_millis(),
+                attempt + 1,
+                policy.max_attempts
             ));
         }
+        tokio::time::sleep(delay).await;
+        Ok(())
     }
 
     /// One request and its answer, read whole. Follows a GET's redirects within the API's
@@ -413,6 +432,7 @@ impl Client {
             })?;
         self.refuse_key(path, &url, body.as_deref())?;
         let mut visited = vec![url.clone()];
+        let sent = body.as_deref();
         loop {
             let started = Instant::now();
             let mut request = self
@@ -429,13 +449,13 @@ impl Client {
             let response = match request.send().await {
                 Ok(response) => response,
                 Err(e) => {
-                    self.log(&method, path, "error", started);
+                    self.log(&method, path, "error", started, sent, None);
                     return Err(transport_error(&shown, &e, self.options.request_timeout));
                 }
             };
             let status = response.status();
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
-                self.log(&method, path, status.as_str(), started);
+                self.log(&method, path, status.as_str(), started, sent, None);
                 let target = response
                     .headers()
                     .get(reqwest::header::LOCATION)
@@ -480,7 +500,8 @@ impl Client {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| parse_retry_after(v, SystemTime::now()));
             let bytes = read_body(response, &shown, self.options.request_timeout).await;
-            self.log(&method, path, status.as_str(), started);
+            let received = bytes.as_deref().ok();
+            self.log(&method, path, status.as_str(), started, sent, received);
             return Ok(Reply {
                 status,
                 content_type,
@@ -515,13 +536,64 @@ impl Client {
         Ok(())
     }
 
-    fn log(&self, method: &Method, path: &str, status: &str, started: Instant) {
-        if self.options.verbose {
-            crate::console::err(&format!(
-                "[http] {method} {path} -> {status} ({} ms)",
-                started.elapsed().as_millis()
-            ));
+    /// Logs one exchange at the verbosity asked for: the request line (`-v`), its sizes
+    /// (`-vv`), its bodies (`-vvv`). Bodies pass through `console::err`, which redacts every
+    /// secret and makes server text printable.
+    fn log(
+        &self,
+        method: &Method,
+        path: &str,
+        status: &str,
+        started: Instant,
+        sent: Option<&[u8]>,
+        received: Option<&[u8]>,
+    ) {
+        let level = self.options.verbose;
+        if level == 0 {
+            return;
         }
+        let sizes = if level >= 2 {
+            format!(
+                "; sent {}, received {}",
+                size(sent.map_or(0, <[u8]>::len)),
+                received.map_or_else(|| "nothing".to_owned(), |b| size(b.len()))
+            )
+        } else {
+            String::new()
+        };
+        crate::console::err(&format!(
+            "[http] {method} {path} -> {status} ({} ms{sizes})",
+            started.elapsed().as_millis()
+        ));
+        if level >= 3 {
+            for (arrow, body) in [("request body", sent), ("response body", received)] {
+                if let Some(body) = body.filter(|b| !b.is_empty()) {
+                    crate::console::err(&format!("[http]   {arrow}: {}", shown_body(body)));
+                }
+            }
+        }
+    }
+}
+
+/// The most of a body `-vvv` prints; results with transcripts run to megabytes.
+const MAX_LOGGED_BODY: usize = 16 * 1024;
+
+/// A body for the log, cut at `MAX_LOGGED_BODY` bytes with a note of what was left out.
+fn shown_body(body: &[u8]) -> String {
+    let cut = body.len().min(MAX_LOGGED_BODY);
+    let mut text = String::from_utf8_lossy(&body[..cut]).into_owned();
+    if body.len() > cut {
+        text.push_str(&format!(" … ({} more bytes)", body.len() - cut));
+    }
+    text
+}
+
+/// A byte count for people: `512 B`, `2.0 KiB`, `1.5 MiB`.
+fn size(bytes: usize) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)),
     }
 }
 

@@ -62,7 +62,7 @@ impl fmt::Display for ApiKey {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
     #[error(
-        "no API key: set HAMMING_API_KEY (in GitHub Actions, from a secret) or pass --api-key-file FILE; to try the runner without a key, add --simulate"
+        "no API key: set HAMMING_API_KEY (in GitHub Actions, from a secret) or pass --api-key-file FILE"
     )]
     Missing,
     #[error(

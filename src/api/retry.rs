@@ -1,6 +1,6 @@
 //! When to try a request again, and how long to wait.
 //!
-//! Reads back off exponentially with full jitter, honour `Retry-After`, and stop after a
+//! Reads back off exponentially with equal jitter, honour `Retry-After`, and stop after a
 //! bounded time. The create POST follows a stricter rule, applied in `client.rs`.
 
 use std::time::{Duration, SystemTime};
@@ -35,9 +35,10 @@ impl RetryPolicy {
         max_attempts: 5,
     };
 
-    /// The wait before attempt `attempt + 1` (attempt counts from 1), with full jitter:
-    /// a random wait between half and all of the exponential step, so many runners that
-    /// failed together do not retry together.
+    /// The wait before attempt `attempt + 1` (attempt counts from 1), with equal jitter:
+    /// half the exponential step plus a random share of the other half, so many runners
+    /// that failed together do not retry together, while every wait still grows with the
+    /// step (full jitter, a random wait from zero, could retry at once).
     pub fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
         if let Some(wait) = retry_after {
             return wait.min(self.max_delay);

@@ -516,6 +516,15 @@ pub struct Agent {
     pub name: Option<String>,
 }
 
+impl AgentsBody {
+    /// The agents of a `GET /agents` body, or `None` when the body holds no `agents` list
+    /// (a shape this client does not know: the list is then unknown, not empty).
+    pub fn read(value: &serde_json::Value) -> Option<Vec<Agent>> {
+        value.get("agents")?.as_array()?;
+        Self::deserialize(value).ok().map(|body| body.agents)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct TagsBody {

@@ -11,7 +11,7 @@ use crate::api::wire::{ResultsBody, RunStatus, looks_like_run_id};
 use crate::gate;
 use crate::outcome::{Outcome, RunEnd, RunObservation};
 use crate::runner::follow::parse_results;
-use crate::suite::{NoAssertions, ResolvedSuite, ResolvedThresholds, Selection, SuiteSource};
+use crate::suite::{NoAssertions, ResolvedSuite};
 use crate::untrusted::LinkPolicy;
 
 use super::connect::ConnectionArgs;
@@ -26,26 +26,31 @@ pub struct CheckArgs {
     pub source: String,
 
     /// Take the thresholds from a suite in this suite file.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Thresholds")]
     pub suite_file: Option<PathBuf>,
 
     /// The suite whose thresholds apply; required when the file defines more than one.
-    #[arg(long, value_name = "NAME", requires = "suite_file")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "suite_file",
+        help_heading = "Thresholds"
+    )]
     pub suite: Option<String>,
 
     /// Minimum share of calls that must pass [default: MIN_TEST_PASS_RATE, else 1.0, or the
     /// suite's].
-    #[arg(long, value_name = "RATE", value_parser = parse_rate)]
+    #[arg(long, value_name = "RATE", value_parser = parse_rate, help_heading = "Thresholds")]
     pub min_test_pass_rate: Option<f64>,
 
     /// Minimum overall assertion score, 0 to 1 [default: MIN_ASSERTION_PASS_RATE, else 1.0,
     /// or the suite's].
-    #[arg(long, alias = "min-assertion-pass-rate", value_name = "SCORE", value_parser = parse_rate)]
+    #[arg(long, alias = "min-assertion-pass-rate", value_name = "SCORE", value_parser = parse_rate, help_heading = "Thresholds")]
     pub min_assertion_score: Option<f64>,
 
     /// What an assertion threshold does when no assertions are configured [default: skip, as
     /// Hamming's v2 check does, or the suite's].
-    #[arg(long, value_name = "POLICY", value_parser = parse_no_assertions)]
+    #[arg(long, value_name = "POLICY", value_parser = parse_no_assertions, help_heading = "Thresholds")]
     pub no_assertions: Option<NoAssertions>,
 
     #[command(flatten)]
@@ -79,40 +84,13 @@ fn parse_no_assertions(text: &str) -> Result<NoAssertions, String> {
     }
 }
 
-/// A suite with no selection, carrying only thresholds and pacing: what `wait` and `check`
-/// judge a run by when no suite file names one.
-pub fn bare_suite(name: &str, timeout: Duration, poll_interval: Duration) -> ResolvedSuite {
-    ResolvedSuite {
-        name: name.to_owned(),
-        description: None,
-        agent_id: String::new(),
-        phone_numbers: Vec::new(),
-        selection: Selection::Tags(Vec::new()),
-        samples: 1,
-        adaptive: None,
-        max_concurrent_calls: None,
-        max_calls: None,
-        timeout,
-        poll_interval,
-        thresholds: ResolvedThresholds {
-            min_test_pass_rate: 1.0,
-            min_assertion_score: Some(1.0),
-            no_assertions: NoAssertions::Skip,
-            categories: Default::default(),
-            must_pass_assertions: Vec::new(),
-            metrics: Default::default(),
-            min_case_pass_rate: None,
-            statistics: None,
-        },
-        source: SuiteSource::default(),
-    }
-}
-
 pub fn run(mut args: CheckArgs, out: &Output) -> u8 {
-    args.reports.apply_dir();
+    if let Err(code) = args.reports.resolve_or_report(out) {
+        return code;
+    }
     let (mut suite, env) = match &args.suite_file {
         Some(path) => {
-            if let Err(code) = env_config::load_dotenv(&args.env, false, out) {
+            if let Err(code) = env_config::load_dotenv(&args.env.dotenv, false, out) {
                 return code;
             }
             let links = match env_config::links(&args.env, out) {
@@ -126,7 +104,7 @@ pub fn run(mut args: CheckArgs, out: &Output) -> u8 {
         }
         None => match env_config::read(&args.env, out) {
             Ok(env) => {
-                let mut suite = bare_suite("check", env.timeout, env.poll_interval);
+                let mut suite = ResolvedSuite::bare("check", env.timeout, env.poll_interval);
                 suite.thresholds = env.thresholds();
                 (suite, env)
             }
@@ -171,8 +149,15 @@ pub fn run(mut args: CheckArgs, out: &Output) -> u8 {
         }
         _ => RunEnd::Finished,
     };
+    // Links follow the API the flags and the environment name, by the same rule as `run`.
+    let base = match args.connection.api_base() {
+        Ok(base) => base,
+        Err(e) => {
+            error(out, &e.to_string());
+            return crate::exit::USAGE;
+        }
+    };
     let mut results_url = None;
-    let base = env_config::api_base(&args.connection, &env);
     env_config::fill_results_url(&env, &base, run_id.as_deref(), &mut results_url);
     let observation = RunObservation {
         suite,
@@ -201,7 +186,7 @@ pub fn run(mut args: CheckArgs, out: &Output) -> u8 {
 }
 
 fn suite_from_file(path: &Path, args: &CheckArgs, out: &Output) -> Result<ResolvedSuite, u8> {
-    let loaded = super::suites::load(path, &args.load.options(), out)?;
+    let loaded = super::suites::load(path, &args.load.options(), &args.env.dotenv, out)?;
     let names: Vec<String> = args.suite.iter().cloned().collect();
     let suites = super::suites::select(&loaded, &names, out)?;
     match <[ResolvedSuite; 1]>::try_from(suites) {
@@ -298,7 +283,7 @@ fn fetch(args: &CheckArgs, out: &Output) -> Result<Read3, u8> {
         );
         return Err(crate::exit::USAGE);
     }
-    let connection = args.connection.connect_or_report(out)?;
+    let connection = args.connection.connect_or_report(out, None)?;
     let mut fetched = None;
     let code = super::runtime::block_on(async {
         let status = connection.client.status(&run_id).await;

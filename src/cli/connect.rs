@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::api::{self, ApiKey, Client, ClientOptions};
 use crate::sim::{self, Seed, SeedAssertion, SimHandle, SimOptions, Workspace};
+use crate::suite::duration;
 use crate::suite::{MetricBound, ResolvedSuite, Selection};
 
 /// How much faster than real time the in-process simulator runs: a three-minute call takes
@@ -14,6 +15,7 @@ pub const SIMULATE_SPEED: f64 = 600.0;
 
 /// Where the API is and how to authenticate.
 #[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Connection")]
 pub struct ConnectionArgs {
     /// Base URL of the Hamming REST API [env: HAMMING_API_BASE_URL, else HAMMING_BASE_URL (the host) + /api/rest] [default: https://app.hamming.ai/api/rest].
     #[arg(long, value_name = "URL")]
@@ -26,22 +28,14 @@ pub struct ConnectionArgs {
 
     /// Advanced: give up on a single HTTP request after this long [default: 30s]. A read that
     /// times out is retried; a create that times out is not (it may have placed calls).
-    #[arg(long, value_name = "DURATION", value_parser = parse_request_timeout, hide_short_help = true)]
+    #[arg(long, value_name = "DURATION", value_parser = duration::parse_positive_flag, hide_short_help = true)]
     pub request_timeout: Option<Duration>,
 
     /// For testing and rehearsal only: multiply every retry wait and retry budget by FACTOR
     /// (0 < FACTOR ≤ 1), so a fault drill does not sit through real backoff. Never needed
-    /// against the real API.
-    #[arg(long, value_name = "FACTOR", value_parser = parse_retry_scale, hide_short_help = true)]
+    /// against the real API, so never shown in --help.
+    #[arg(long, value_name = "FACTOR", value_parser = parse_retry_scale, hide = true)]
     pub retry_scale: Option<f64>,
-}
-
-/// Parses `--request-timeout`: a duration above zero.
-fn parse_request_timeout(text: &str) -> Result<Duration, String> {
-    match super::wait::parse_duration(text)? {
-        d if d.is_zero() => Err("a request timeout of zero would fail every request".to_owned()),
-        d => Ok(d),
-    }
 }
 
 /// Parses `--retry-scale`: a factor in (0, 1].
@@ -80,26 +74,43 @@ pub enum ConnectError {
 
 impl ConnectionArgs {
     /// Connects, or prints why not and returns exit code 2: a missing key or a bad base URL
-    /// is the caller's to fix.
-    pub fn connect_or_report(&self, out: &super::Global) -> Result<Connection, u8> {
-        self.connect(out.verbose > 0).map_err(|e| {
-            super::output::error(out, &e.to_string());
+    /// is the caller's to fix. `without_key` is what the command offers instead of a key
+    /// (`run` and `plan` can rehearse against the simulator), said when the key is missing.
+    pub fn connect_or_report(
+        &self,
+        out: &super::output::Output,
+        without_key: Option<&str>,
+    ) -> Result<Connection, u8> {
+        self.connect(out.verbose).map_err(|e| {
+            let help = match &e {
+                ConnectError::Key(api::key::KeyError::Missing | api::key::KeyError::Empty) => {
+                    without_key
+                }
+                _ => None,
+            };
+            super::output::error_with_help(out, &e.to_string(), help);
             crate::exit::USAGE
+        })
+    }
+
+    /// The API base these flags and the environment name: `--api-base`, else
+    /// HAMMING_API_BASE_URL, else HAMMING_BASE_URL with /api/rest, else Hamming's. `run`
+    /// connects to it and `check` builds its links from it, by the same rule.
+    pub fn api_base(&self) -> Result<String, ConnectError> {
+        Ok(match &self.api_base {
+            Some(base) => base.clone(),
+            None => {
+                api::host::api_base_from_env()?.unwrap_or_else(|| api::DEFAULT_BASE_URL.to_owned())
+            }
         })
     }
 
     /// Connects to the real API (or the one `--api-base`, `HAMMING_API_BASE_URL` or
     /// `HAMMING_BASE_URL` names).
-    pub fn connect(&self, verbose: bool) -> Result<Connection, ConnectError> {
+    pub fn connect(&self, verbose: u8) -> Result<Connection, ConnectError> {
         let key = ApiKey::from_env_or_file(self.api_key_file.as_deref())?;
         crate::untrusted::redact::register(key.expose());
-        let base = match &self.api_base {
-            Some(base) => base.clone(),
-            None => {
-                api::host::api_base_from_env()?.unwrap_or_else(|| api::DEFAULT_BASE_URL.to_owned())
-            }
-        };
-        let base = api::parse_base_url(&base)?;
+        let base = api::parse_base_url(&self.api_base()?)?;
         let defaults = ClientOptions::default();
         let scale = self.retry_scale.unwrap_or(1.0);
         let client = Client::new(
@@ -121,20 +132,47 @@ impl ConnectionArgs {
     }
 }
 
-/// Starts the in-process simulator seeded from the suites (every agent, tag and test case
-/// they name exists and passes) and connects to it with a throwaway key.
+/// `--simulate` and its companions, for the commands that can rehearse against the
+/// built-in simulator (`run`, `plan`).
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Simulator")]
+pub struct SimulateArgs {
+    /// Rehearse against the built-in simulator, seeded from the suite file (every agent, tag
+    /// and test case it names exists and passes): no key, no calls placed, time compressed
+    /// 600x.
+    #[arg(long)]
+    pub simulate: bool,
+
+    /// With --simulate: serve this simulator workspace file instead (agents, tags, test
+    /// cases and how each call ends; see docs/simulator.md), to rehearse failures: a failing
+    /// case, a run that ends FAILED, an unknown agent.
+    #[arg(long, value_name = "FILE", requires = "simulate")]
+    pub simulate_workspace: Option<PathBuf>,
+
+    /// Simulated seconds per real second under --simulate [default: the workspace's
+    /// `speed`, else 600] (for benchmarks and rehearsals that want calls to take no time).
+    #[arg(long, hide = true, value_name = "X")]
+    pub simulate_speed: Option<f64>,
+}
+
+/// Starts the in-process simulator on `workspace` and connects to it with a key it accepts.
 pub async fn simulate(
-    suites: &[ResolvedSuite],
-    verbose: bool,
-    speed: f64,
+    workspace: Workspace,
+    verbose: u8,
+    speed: Option<f64>,
 ) -> Result<Connection, ConnectError> {
-    let speed = if speed.is_finite() && speed > 0.0 {
-        speed
-    } else {
-        SIMULATE_SPEED
-    };
+    let speed = speed
+        .or(workspace.speed)
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .unwrap_or(SIMULATE_SPEED);
+    // A workspace that names its keys accepts only those; any other accepts any key.
+    let key = workspace
+        .api_keys
+        .as_ref()
+        .and_then(|keys| keys.first().cloned())
+        .unwrap_or_else(|| "sk-simulated-0000000000000000".to_owned());
     let handle = sim::start(
-        Workspace::seeded(&seed_for(suites)),
+        workspace,
         SimOptions {
             speed: Some(speed),
             seed: None,
@@ -145,7 +183,7 @@ pub async fn simulate(
     .await
     .map_err(|e| ConnectError::Simulator(e.to_string()))?;
     let base = api::parse_base_url(&handle.base_url())?;
-    let key = ApiKey::new("sk-simulated-0000000000000000")?;
+    let key = ApiKey::new(key)?;
     let scale = 1.0 / speed;
     let reads = api::retry::RetryPolicy::READS.scaled(scale.clamp(0.0001, 0.01));
     let create = api::retry::RetryPolicy::CREATE.scaled(scale.clamp(0.0001, 0.01));
@@ -167,21 +205,43 @@ pub async fn simulate(
     })
 }
 
-/// The simulator seeded from `suites` when `simulate` (announcing it on stderr), else the API
-/// the connection flags name; on failure prints why and returns exit code 2.
+/// The simulator when `--simulate` (announcing it on stderr): on the `--simulate-workspace`
+/// file, else seeded from `suites`; else the API the connection flags name. On failure
+/// prints why and returns exit code 2.
 pub async fn connect_or_simulate(
     args: &ConnectionArgs,
-    simulate: Option<f64>,
+    simulate: &SimulateArgs,
     suites: &[ResolvedSuite],
-    out: &super::Global,
+    out: &super::output::Output,
 ) -> Result<Connection, u8> {
-    let Some(speed) = simulate else {
-        return args.connect_or_report(out);
+    if !simulate.simulate {
+        return args.connect_or_report(
+            out,
+            Some("to try it without a key and without placing calls, add --simulate"),
+        );
+    }
+    let workspace = match &simulate.simulate_workspace {
+        None => Workspace::seeded(&seed_for(suites)),
+        Some(path) => match Workspace::load(path) {
+            Ok(workspace) => workspace,
+            Err(sim::WorkspaceError::File(diagnostics)) => {
+                super::output::diagnostics(out, &diagnostics);
+                return Err(crate::exit::USAGE);
+            }
+            Err(other) => {
+                super::output::error(out, &other.to_string());
+                return Err(crate::exit::USAGE);
+            }
+        },
     };
-    crate::console::err(&format!(
-        "simulating: the Hamming simulator runs in-process, no key is used and no calls are placed (time runs {speed}x faster)"
+    let what = match &simulate.simulate_workspace {
+        Some(path) => format!("on {}", path.display()),
+        None => "seeded from the suite file".to_owned(),
+    };
+    out.info(&format!(
+        "simulating: the Hamming simulator runs in-process {what}; no key is used and no calls are placed"
     ));
-    self::simulate(suites, out.verbose > 0, speed)
+    self::simulate(workspace, out.verbose, simulate.simulate_speed)
         .await
         .map_err(|e| {
             super::output::error(out, &e.to_string());

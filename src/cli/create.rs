@@ -22,11 +22,11 @@ pub struct CreateArgs {
     pub file: Option<PathBuf>,
 
     /// The suite to start; required when the file defines more than one.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", help_heading = "Selection")]
     pub suite: Option<String>,
 
     /// Refuse (exit 2) when the run would place more calls than this.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help_heading = "Selection")]
     pub max_calls: Option<u64>,
 
     #[command(flatten)]
@@ -49,14 +49,15 @@ pub fn run(args: CreateArgs, out: &Output) -> u8 {
             if let Err(code) = args
                 .env_suite
                 .refuse_with_file(out)
-                .and_then(|()| env_config::load_dotenv(&args.env, false, out))
+                .and_then(|()| env_config::load_dotenv(&args.env.dotenv, false, out))
             {
                 return code;
             }
-            let loaded = match super::suites::load(file, &args.load.options(), out) {
-                Ok(l) => l,
-                Err(code) => return code,
-            };
+            let loaded =
+                match super::suites::load(file, &args.load.options(), &args.env.dotenv, out) {
+                    Ok(l) => l,
+                    Err(code) => return code,
+                };
             let links = match env_config::links(&args.env, out) {
                 Ok(links) => links,
                 Err(code) => return code,
@@ -84,7 +85,7 @@ pub fn run(args: CreateArgs, out: &Output) -> u8 {
         );
         return crate::exit::USAGE;
     };
-    let connection = match args.connection.connect_or_report(out) {
+    let connection = match args.connection.connect_or_report(out, None) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -101,7 +102,7 @@ pub fn run(args: CreateArgs, out: &Output) -> u8 {
                     .results_url
                     .as_deref()
                     .and_then(|u| LinkPolicy::for_api(connection.client.base_url()).vet(u));
-                crate::console::err(&format!(
+                out.info(&format!(
                     "created run {} for suite `{}` ({} calls){}",
                     run.run_id,
                     suite.name,

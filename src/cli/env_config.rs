@@ -8,27 +8,36 @@ use std::path::{Path, PathBuf};
 use crate::envconfig::{EnvError, V2Env, Vars, dotenv};
 use crate::suite::ResolvedSuite;
 
-use super::connect::ConnectionArgs;
 use super::output::{Output, error};
+
+/// `--env-file`: a dotenv file for the environment, for every command that reads templates
+/// or the environment.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Templates and environment")]
+pub struct DotenvArgs {
+    /// Read environment variables from this dotenv file too (KEY=VALUE lines); a variable
+    /// already in the environment wins over the file. Without it, `.env` in the working
+    /// directory is read only when no suite file is given, as Hamming's v2 scripts read it.
+    #[arg(long, value_name = "FILE")]
+    pub env_file: Option<PathBuf>,
+}
 
 /// Where the v2 variables may also come from.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct EnvArgs {
-    /// Read environment variables from this dotenv file too (KEY=VALUE lines); a variable
-    /// already in the environment wins over the file. Without it, `.env` in the working
-    /// directory is read when no suite file is given, as Hamming's v2 scripts read it.
-    #[arg(long, value_name = "FILE")]
-    pub env_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub dotenv: DotenvArgs,
 
     /// The web UI, for results links the API does not give [default: HAMMING_UI_BASE_URL,
     /// else the API base without /api/rest].
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", help_heading = "Connection")]
     pub ui_base_url: Option<String>,
 }
 
 /// What a run is, given on the command line instead of the environment; only without a
 /// suite file. Each beats its variable.
 #[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Selection")]
 pub struct EnvSuiteArgs {
     /// Without a suite file: the agent under test [default: AGENT_ID].
     #[arg(long, value_name = "ID")]
@@ -80,7 +89,7 @@ impl EnvSuiteArgs {
 
 /// The dotenv file a command reads: `--env-file`, else `./.env` when `implicit` (the command
 /// runs from the environment) and it exists.
-fn dotenv_path(args: &EnvArgs, implicit: bool) -> Option<PathBuf> {
+fn dotenv_path(args: &DotenvArgs, implicit: bool) -> Option<PathBuf> {
     args.env_file.clone().or_else(|| {
         let default = Path::new(".env");
         (implicit && default.is_file()).then(|| default.to_owned())
@@ -93,7 +102,7 @@ fn dotenv_path(args: &EnvArgs, implicit: bool) -> Option<PathBuf> {
 ///
 /// Must be called before the command starts its async runtime or any other thread: it
 /// changes the process environment.
-pub fn load_dotenv(args: &EnvArgs, implicit: bool, out: &Output) -> Result<(), u8> {
+pub fn load_dotenv(args: &DotenvArgs, implicit: bool, out: &Output) -> Result<(), u8> {
     let Some(path) = dotenv_path(args, implicit) else {
         return Ok(());
     };
@@ -105,7 +114,18 @@ pub fn load_dotenv(args: &EnvArgs, implicit: bool, out: &Output) -> Result<(), u
         crate::exit::USAGE
     })?;
     let entries = dotenv::parse(&text, &path, &|name| std::env::var(name).ok()).map_err(|e| {
-        error(out, &format!("{e}"));
+        // At its file and line, through the same renderer as a suite file's errors; the
+        // line itself is not quoted, since a .env line may hold a secret.
+        let mut diagnostic = crate::load::Diagnostic::on_line(
+            e.path.clone(),
+            u32::try_from(e.line).unwrap_or(u32::MAX),
+            e.message.clone(),
+        );
+        diagnostic.hint = Some(
+            "write KEY=VALUE lines; quote a value with spaces or `#` in it, and close every quote"
+                .into(),
+        );
+        super::output::diagnostics(out, &crate::load::Diagnostics(vec![diagnostic]));
         crate::exit::USAGE
     })?;
     for entry in entries {
@@ -129,7 +149,7 @@ pub fn read(args: &EnvArgs, out: &Output) -> Result<V2Env, u8> {
 /// replaces both selection variables, so `--tag-ids` beats a TEST_CASE_IDS in the
 /// environment rather than clashing with it.
 fn read_with(args: &EnvArgs, flags: &EnvSuiteArgs, out: &Output) -> Result<V2Env, u8> {
-    load_dotenv(args, true, out)?;
+    load_dotenv(&args.dotenv, true, out)?;
     let mut vars = Vars::from_process();
     let mut given = flags.given();
     if let Some(url) = &args.ui_base_url {
@@ -217,12 +237,22 @@ pub fn fill_results_url(
     }
 }
 
-/// The API base a command without a connection would use: `--api-base`, else
-/// HAMMING_API_BASE_URL, else Hamming's.
-pub fn api_base(connection: &ConnectionArgs, env: &V2Env) -> String {
-    connection
-        .api_base
-        .clone()
-        .or_else(|| env.api_base_url.clone())
-        .unwrap_or_else(|| crate::api::DEFAULT_BASE_URL.to_owned())
+/// The variables `./.env` defines among `names`, when `./.env` exists and is not the file
+/// `--env-file` already read: a suite file reads `./.env` only when told to.
+pub fn dotenv_defines(args: &DotenvArgs, names: &[String]) -> Vec<String> {
+    let default = Path::new(".env");
+    if names.is_empty() || args.env_file.as_deref() == Some(default) || !default.is_file() {
+        return Vec::new();
+    }
+    let Ok(text) = std::fs::read_to_string(default) else {
+        return Vec::new();
+    };
+    let Ok(entries) = dotenv::parse(&text, default, &|name| std::env::var(name).ok()) else {
+        return Vec::new();
+    };
+    names
+        .iter()
+        .filter(|name| entries.iter().any(|e| &e.key == *name))
+        .cloned()
+        .collect()
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use crate::exit;
 
 use super::env_config::{self, EnvArgs};
-use super::{Global, print_error};
+use super::output::{Output, error_with_help};
 
 /// The starter suite file; a test checks that it validates.
 pub const STARTER: &str = include_str!("starter.yaml");
@@ -20,19 +20,19 @@ pub struct Args {
     pub path: Option<PathBuf>,
 
     /// Overwrite the file if it exists.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub force: bool,
 
     /// Write the suite equivalent to the v2 variables in the environment (AGENT_ID,
     /// PHONE_NUMBERS, TAG_IDS or TEST_CASE_IDS, TIMEOUT_SECONDS, …), to commit in their place.
-    #[arg(long)]
+    #[arg(long, help_heading = "Templates and environment")]
     pub from_env: bool,
 
     #[command(flatten)]
     pub env: EnvArgs,
 }
 
-pub fn run(args: &Args, global: Global) -> u8 {
+pub fn run(args: &Args, global: &Output) -> u8 {
     let text = if args.from_env {
         match from_env(args, global) {
             Ok(text) => text,
@@ -50,7 +50,7 @@ pub fn run(args: &Args, global: Global) -> u8 {
         return match crate::console::out_raw(&text) {
             Ok(()) => exit::SUCCESS,
             Err(e) => {
-                crate::console::err(&format!("error: cannot write to stdout: {e}"));
+                error_with_help(global, &format!("cannot write to stdout: {e}"), None);
                 exit::USAGE
             }
         };
@@ -80,11 +80,13 @@ pub fn run(args: &Args, global: Global) -> u8 {
                     path.display()
                 )
             };
-            let _ = crate::console::out(&format!("wrote {}\n{next}", path.display()));
+            if !global.quiet {
+                let _ = crate::console::out(&format!("wrote {}\n{next}", path.display()));
+            }
             exit::SUCCESS
         }
         Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
-            print_error(
+            error_with_help(
                 global,
                 &format!("`{}` already exists", path.display()),
                 Some("pass `--force` to overwrite it, or give another path"),
@@ -92,7 +94,7 @@ pub fn run(args: &Args, global: Global) -> u8 {
             exit::USAGE
         }
         Err(err) => {
-            print_error(
+            error_with_help(
                 global,
                 &format!("cannot write `{}`: {err}", path.display()),
                 Some("check that the directory exists and is writable"),
@@ -103,11 +105,11 @@ pub fn run(args: &Args, global: Global) -> u8 {
 }
 
 /// The suite file for the environment; every problem with it is a usage error.
-fn from_env(args: &Args, global: Global) -> Result<String, u8> {
-    let env = env_config::read(&args.env, &global)?;
+fn from_env(args: &Args, global: &Output) -> Result<String, u8> {
+    let env = env_config::read(&args.env, global)?;
     env.suite_file(crate::envconfig::suite::default_modeline())
         .map_err(|e| {
-            print_error(global, &e.to_string(), None);
+            error_with_help(global, &e.to_string(), None);
             exit::USAGE
         })
 }

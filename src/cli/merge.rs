@@ -8,7 +8,7 @@ use crate::exit;
 use crate::outcome::merge;
 use crate::report::json::read_outcome;
 
-use super::output::{Output, error};
+use super::output::{Output, error, warning};
 use super::outputs::{self, ReportArgs};
 
 /// Arguments of `merge`.
@@ -20,7 +20,7 @@ pub struct MergeArgs {
 
     /// How many shards the matrix ran: fewer reports than this is an error (exit 3), so a
     /// shard that died before writing its report cannot make the merged run look green.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help_heading = "Selection")]
     pub shards: Option<usize>,
 
     #[command(flatten)]
@@ -30,7 +30,9 @@ pub struct MergeArgs {
 /// Runs `merge`; a report that cannot be read, or reports that do not belong together,
 /// exit 2.
 pub fn run(mut args: MergeArgs, out: &Output) -> u8 {
-    args.reports.apply_dir();
+    if let Err(code) = args.reports.resolve_or_report(out) {
+        return code;
+    }
     if let Some(expected) = args.shards
         && args.files.len() < expected
     {
@@ -43,12 +45,28 @@ pub fn run(mut args: MergeArgs, out: &Output) -> u8 {
         );
         return exit::PLATFORM;
     }
+    // The same report under two names (`a.json` and `./a.json`) is the same report.
+    let mut canonical = Vec::new();
+    for path in &args.files {
+        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        if canonical.contains(&real) {
+            error(
+                out,
+                &format!(
+                    "{} is given more than once; pass each shard's report once",
+                    path.display()
+                ),
+            );
+            return exit::USAGE;
+        }
+        canonical.push(real);
+    }
     let mut read = Vec::new();
     for path in &args.files {
         match read_outcome(path) {
             Ok(mut outcome) => {
                 for note in crate::outcome::recheck(&mut outcome) {
-                    crate::console::err(&format!("warning: {}: {note}", path.display()));
+                    warning(out, &format!("{}: {note}", path.display()));
                 }
                 read.push((path.clone(), outcome));
             }
@@ -61,7 +79,7 @@ pub fn run(mut args: MergeArgs, out: &Output) -> u8 {
     let shards = read.len();
     match merge(read) {
         Ok(outcome) => {
-            crate::console::err(&format!(
+            out.info(&format!(
                 "merged {shards} report(s): {} suite(s) from {}",
                 outcome.suites.len(),
                 outcome.suite_file

@@ -1,10 +1,16 @@
 //! The command line: parses arguments, dispatches to one module per command, and maps each
 //! command's outcome to an exit code. Nothing below this module calls `process::exit`.
+//!
+//! Command modules (`run`, `wait`, `check`, …) import only from below them: the shared
+//! argument groups (`connect`, `env_config`, `load_args`, `outputs`), `output` and
+//! `global`, and the library; never from one another.
 
 mod check;
+mod completions;
 mod connect;
 mod create;
 mod env_config;
+mod global;
 mod init;
 mod load_args;
 mod merge;
@@ -14,7 +20,7 @@ mod outputs;
 mod panic_hook;
 mod plan;
 mod plan_power;
-pub mod report;
+mod report;
 mod run;
 mod runtime;
 mod schema;
@@ -22,108 +28,85 @@ mod schema_workspace;
 mod sim;
 mod suites;
 mod validate;
+mod version;
 mod wait;
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::exit;
 
+pub use global::{ColorChoice, Global, GlobalArgs};
+
 /// Declarative CI test runner for voice agents on the Hamming platform.
 #[derive(Debug, Parser)]
-#[command(name = "hamming-runner", version, after_help = exit::TABLE)]
+#[command(
+    name = "hamming-runner",
+    // The version names the manual page; `-V` is this command's own flag, so that
+    // `--version --verbose` can say more.
+    version,
+    disable_version_flag = true,
+    disable_help_flag = true,
+    after_help = exit::help(exit::ALL) + "\n\nEach command's --help lists the codes it returns."
+)]
 pub struct Cli {
-    /// Print more detail (repeat for more).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
-
-    /// When to colour output.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+
+    /// Print the version; with -v, also the commit, build date, target and TLS backend.
+    #[arg(short = 'V', long, help_heading = "Global options")]
+    pub version: bool,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check suite files offline: YAML, templates, JSON Schema and rules, with every error.
-    #[command(after_help = exit::TABLE)]
+    #[command(after_help = exit::help(exit::VALIDATE))]
     Validate(validate::Args),
     /// Print the JSON Schema of the suite file.
-    #[command(after_help = exit::TABLE)]
+    #[command(after_help = exit::help(exit::SCHEMA))]
     Schema(schema::Args),
     /// Write a commented starter suite file.
-    #[command(after_help = exit::TABLE)]
+    #[command(after_help = exit::help(exit::WRITE))]
     Init(init::Args),
     /// Run suites: create each test run, follow it, judge it, report. The main job.
-    #[command(after_help = exit::TABLE)]
-    Run(run::RunArgs),
+    #[command(after_help = exit::help(exit::RUN))]
+    Run(Box<run::RunArgs>),
     /// Resolve suites against the workspace and show the calls each would place.
-    #[command(after_help = exit::TABLE)]
+    #[command(after_help = exit::help(exit::PLAN))]
     Plan(plan::PlanArgs),
     /// Start one suite's test run and print its id (for scripts).
-    #[command(after_help = exit::TABLE)]
+    #[command(after_help = exit::help(exit::CREATE))]
     Create(create::CreateArgs),
     /// Follow an existing test run to its end and optionally write its results JSON.
-    #[command(after_help = exit::TABLE)]
+    #[command(after_help = exit::help(exit::WAIT))]
     Wait(wait::WaitArgs),
     /// Judge a run's results (by run id, file, or stdin) against thresholds.
-    #[command(after_help = exit::TABLE)]
+    #[command(after_help = exit::help(exit::CHECK))]
     Check(check::CheckArgs),
     /// Re-render reports from a saved JSON report, without network.
-    #[command(after_help = exit::TABLE)]
-    Report(report::ReportArgs),
+    #[command(after_help = exit::help(exit::REPORT))]
+    Report(report::Args),
     /// Merge the JSON reports of a sharded run (`run --shard K/N`) into one outcome and one
     /// set of reports; exits with the merged exit code.
-    #[command(after_help = exit::TABLE)]
+    #[command(after_help = exit::help(exit::MERGE))]
     Merge(merge::MergeArgs),
     /// Serve the Hamming API simulator on 127.0.0.1 (no key needed, no calls placed).
+    #[command(after_help = exit::help(exit::SIM))]
     Sim(sim::SimArgs),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    #[command(after_help = exit::help(exit::WRITE) + COMPLETIONS_HELP)]
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command into a directory.
+    #[command(after_help = exit::help(exit::WRITE))]
+    Man(completions::ManArgs),
 }
 
-/// When to colour output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// Colour when the stream is a terminal and `NO_COLOR` is unset.
-    Auto,
-    Always,
-    Never,
-}
-
-impl ColorChoice {
-    /// Whether to colour what goes to stderr.
-    pub fn for_stderr(self) -> bool {
-        self.for_stream(std::io::stderr().is_terminal())
-    }
-
-    /// Whether to colour what goes to stdout.
-    pub fn for_stdout(self) -> bool {
-        self.for_stream(std::io::stdout().is_terminal())
-    }
-
-    fn for_stream(self, is_terminal: bool) -> bool {
-        match self {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            }
-        }
-    }
-}
-
-/// Settings every command sees.
-#[derive(Debug, Clone, Copy)]
-pub struct Global {
-    pub verbose: u8,
-    /// Colour diagnostics on stderr.
-    pub color: bool,
-    /// Colour the summary on stdout.
-    pub color_stdout: bool,
-}
+const COMPLETIONS_HELP: &str = "\n\nInstall, for example:\n  bash: hamming-runner completions bash > ~/.local/share/bash-completion/completions/hamming-runner\n  zsh:  hamming-runner completions zsh > \"${fpath[1]}/_hamming-runner\"\n  fish: hamming-runner completions fish > ~/.config/fish/completions/hamming-runner.fish";
 
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
@@ -141,13 +124,8 @@ pub fn main() -> ExitCode {
         .collect();
     let env_key = std::env::var(crate::api::KEY_ENV).ok();
     if let Some(index) = crate::api::key::find_key_on_argv(&args, env_key.as_deref()) {
-        let global = Global {
-            verbose: 0,
-            color: ColorChoice::Auto.for_stderr(),
-            color_stdout: false,
-        };
-        print_error(
-            global,
+        output::error_with_help(
+            &Global::before_parsing(),
             &format!(
                 "argument {} looks like an API key or a key flag (or holds one, as in `--var name=sk-…`); a key is never taken from the command line, where shell history and process listings would keep it",
                 index + 1
@@ -160,47 +138,46 @@ pub fn main() -> ExitCode {
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(err) => {
-            let _ = err.print();
-            if !err.use_stderr() {
-                return ExitCode::from(exit::SUCCESS);
-            }
-            // Under GitHub Actions a bad flag (say, in a workflow's `args`) is also an
-            // annotation and a step summary, not only a line in the log.
-            let rendered = err.render().to_string();
-            let first = rendered.lines().next().unwrap_or_default();
-            let failure = crate::report::setup::SetupFailure {
-                diagnostics: Vec::new(),
-                messages: vec![first.strip_prefix("error: ").unwrap_or(first).to_owned()],
-            };
-            let global = Global {
-                verbose: 0,
-                color: false,
-                color_stdout: false,
-            };
-            return ExitCode::from(outputs::emit_setup_failure(
-                &failure,
-                exit::USAGE,
-                None,
-                &global,
-            ));
-        }
+        Err(err) => return ExitCode::from(bad_command_line(&err)),
     };
     ExitCode::from(run(cli))
 }
 
+/// Prints clap's error (or the help or version it was asked for) and returns the exit code.
+fn bad_command_line(err: &clap::Error) -> u8 {
+    let _ = err.print();
+    if !err.use_stderr() {
+        return exit::SUCCESS;
+    }
+    // Under GitHub Actions a bad flag (say, in a workflow's `args`) is also an annotation
+    // and a step summary, not only a line in the log.
+    let rendered = err.render().to_string();
+    let first = rendered.lines().next().unwrap_or_default();
+    let failure = crate::report::setup::SetupFailure {
+        diagnostics: Vec::new(),
+        messages: vec![first.strip_prefix("error: ").unwrap_or(first).to_owned()],
+    };
+    outputs::emit_setup_failure(&failure, exit::USAGE, None, &Global::default())
+}
+
 /// Runs a parsed command line and returns its exit code.
 pub fn run(cli: Cli) -> u8 {
-    let global = Global {
-        verbose: cli.verbose,
-        color: cli.color.for_stderr(),
-        color_stdout: cli.color.for_stdout(),
+    let global = Global::from_args(&cli.global);
+    if cli.version {
+        return version::print(global.verbose > 0);
+    }
+    let Some(command) = cli.command else {
+        let err = Cli::command().error(
+            clap::error::ErrorKind::MissingSubcommand,
+            "a command is required; `hamming-runner --help` lists them",
+        );
+        return bad_command_line(&err);
     };
-    match cli.command {
-        Command::Validate(args) => validate::run(&args, global),
-        Command::Schema(args) => schema::run(&args, global),
-        Command::Init(args) => init::run(&args, global),
-        Command::Run(args) => run::run(args, &global),
+    match command {
+        Command::Validate(args) => validate::run(args, &global),
+        Command::Schema(args) => schema::run(&args, &global),
+        Command::Init(args) => init::run(&args, &global),
+        Command::Run(args) => run::run(*args, &global),
         Command::Plan(args) => plan::run(args, &global),
         Command::Create(args) => create::run(args, &global),
         Command::Wait(args) => wait::run(args, &global),
@@ -208,50 +185,45 @@ pub fn run(cli: Cli) -> u8 {
         Command::Report(args) => report::run(args, &global),
         Command::Merge(args) => merge::run(args, &global),
         Command::Sim(args) => sim::run(args, &global),
-    }
-}
-
-/// Parses `key=value` for `--var`.
-pub fn parse_var(text: &str) -> Result<(String, String), String> {
-    match text.split_once('=') {
-        Some((key, value)) if !key.trim().is_empty() => {
-            Ok((key.trim().to_owned(), value.to_owned()))
-        }
-        _ => Err(format!(
-            "`{text}` is not `key=value`; write for example `--var region=eu`"
-        )),
-    }
-}
-
-/// Prints `error: …` and an optional hint to stderr, in the diagnostics' style.
-pub fn print_error(global: Global, message: &str, hint: Option<&str>) {
-    let (red, bold, reset) = if global.color {
-        ("\x1b[1;31m", "\x1b[1m", "\x1b[0m")
-    } else {
-        ("", "", "")
-    };
-    let message = crate::untrusted::lines(&crate::untrusted::redact(message)).into_owned();
-    crate::console::err_raw(&format!("{red}error{reset}: {bold}{message}{reset}\n"));
-    if let Some(hint) = hint {
-        crate::console::err_raw(&format!("  = {bold}help{reset}: {hint}\n"));
+        Command::Completions(args) => completions::completions(&args, Cli::command(), &global),
+        Command::Man(args) => completions::man(&args, Cli::command(), &global),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
     }
 
+    /// Every option sits under a heading, and the global options come last, so a command's
+    /// own options are read first.
     #[test]
-    fn vars_need_a_key() {
-        assert_eq!(parse_var("a=b=c"), Ok(("a".into(), "b=c".into())));
-        assert_eq!(parse_var("a="), Ok(("a".into(), String::new())));
-        assert!(parse_var("=b").is_err());
-        assert!(parse_var("ab").is_err());
+    fn every_option_has_a_heading_and_global_options_come_last() {
+        let mut root = Cli::command();
+        root.build();
+        for command in root.get_subcommands() {
+            let headings: Vec<&str> = command
+                .get_arguments()
+                .filter(|a| !a.is_positional() && !a.is_hide_set())
+                .map(|a| a.get_help_heading().unwrap_or("(none)"))
+                .collect();
+            assert!(
+                !headings.contains(&"(none)"),
+                "{}: an option without a heading: {headings:?}",
+                command.get_name()
+            );
+            let first_global = headings.iter().position(|h| *h == "Global options");
+            if let Some(at) = first_global {
+                assert!(
+                    headings[at..].iter().all(|h| *h == "Global options"),
+                    "{}: {headings:?}",
+                    command.get_name()
+                );
+            }
+        }
     }
 }

@@ -12,23 +12,28 @@ use crate::untrusted::{LinkPolicy, redact};
 
 use super::output::{Output, error};
 
-/// The report files a run or a check can write.
+/// The report files a command can write: one struct for `run`, `check`, `report` and
+/// `merge`, so a new format is added to all of them at once. `-` is stdout for any one of
+/// them; the terminal summary then goes to stderr.
 #[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Reports")]
 pub struct ReportArgs {
     /// Write every report into this directory (report.json, junit.xml, summary.md,
     /// report.html), unless its own flag names another path.
     #[arg(long = "report-dir", value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
-    /// Write the JSON report (versioned; see schemas/hamming-report.schema.json).
+    /// Write the JSON report (versioned; see schemas/hamming-report.schema.json); `-` for
+    /// stdout.
     #[arg(long, value_name = "FILE")]
     pub report_json: Option<PathBuf>,
 
-    /// Write a JUnit XML report (one testcase per call).
+    /// Write a JUnit XML report (one testcase per call); `-` for stdout.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
 
-    /// Write the Markdown summary (also appended to $GITHUB_STEP_SUMMARY under GitHub Actions).
+    /// Write the Markdown summary (also appended to $GITHUB_STEP_SUMMARY under GitHub
+    /// Actions); `-` for stdout.
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
 
@@ -38,15 +43,40 @@ pub struct ReportArgs {
 }
 
 impl ReportArgs {
-    /// Fills the report paths `--report-dir` implies.
-    pub fn apply_dir(&mut self) {
+    /// Fills the report paths `--report-dir` implies, and gives stdout to the report that
+    /// asks for it (`-`). Two reports cannot share stdout, and a directory cannot be it.
+    pub fn resolve(&mut self) -> Result<(), String> {
         if let Some(dir) = &self.dir {
+            if files::is_stdout(dir) {
+                return Err(
+                    "--report-dir - names no directory; give a directory, or `-` to one report flag (`--junit -`)".into(),
+                );
+            }
             self.report_json
                 .get_or_insert_with(|| dir.join("report.json"));
             self.junit.get_or_insert_with(|| dir.join("junit.xml"));
             self.summary.get_or_insert_with(|| dir.join("summary.md"));
             self.html.get_or_insert_with(|| dir.join("report.html"));
         }
+        match self.files().to_stdout().as_slice() {
+            [] => {}
+            [_] => crate::console::give_stdout_to_a_report(),
+            flags => {
+                return Err(format!(
+                    "{} each ask for stdout (`-`); only one report can go to stdout: give the others a file",
+                    flags.join(" and ")
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `resolve`, printing why not and returning exit code 2.
+    pub fn resolve_or_report(&mut self, out: &Output) -> Result<(), u8> {
+        self.resolve().map_err(|e| {
+            error(out, &e);
+            crate::exit::USAGE
+        })
     }
 
     pub fn files(&self) -> ReportFiles {
@@ -81,16 +111,7 @@ pub fn emit_with(outcome: &Outcome, reports: &ReportArgs, out: &Output, links: L
     let outcome = &outcome;
     let mut code = outcome.exit_code;
     let on_github = github::detected();
-    let mut stdout = std::io::stdout().lock();
-    let printed = terminal::write_terminal_with(
-        outcome,
-        &mut stdout,
-        terminal::TerminalOptions {
-            color: out.color_stdout,
-            github_groups: on_github,
-        },
-    )
-    .and_then(|()| stdout.flush());
+    let printed = print_summary(outcome, out, on_github);
     // A closed stdout (e.g. piped into `head`) must not stop the report files.
     if let Err(e) = printed
         && e.kind() != std::io::ErrorKind::BrokenPipe
@@ -106,13 +127,36 @@ pub fn emit_with(outcome: &Outcome, reports: &ReportArgs, out: &Output, links: L
     if on_github {
         // Annotations are log lines: one that cannot be printed is lost, like any log line.
         // The outputs and the step summary are files the workflow reads: those count.
-        let _ = github::write_annotations(outcome, &mut stdout).and_then(|()| stdout.flush());
+        let mut annotations = Vec::new();
+        let _ = github::write_annotations(outcome, &mut annotations);
+        let _ = crate::console::workflow_commands(&String::from_utf8_lossy(&annotations));
         if let Err(e) = github::append_files(outcome, &files) {
             error(out, &format!("cannot publish to GitHub Actions: {e}"));
             code = crate::exit::worst([code, crate::exit::PLATFORM]);
         }
     }
     code
+}
+
+/// Prints the terminal summary: on stdout, or on stderr when stdout carries a report.
+fn print_summary(outcome: &Outcome, out: &Output, on_github: bool) -> std::io::Result<()> {
+    let to_stderr = crate::console::stdout_carries_a_report();
+    let options = terminal::TerminalOptions {
+        color: if to_stderr {
+            out.color
+        } else {
+            out.color_stdout
+        },
+        github_groups: on_github,
+    };
+    if to_stderr {
+        let mut text = Vec::new();
+        terminal::write_terminal_with(outcome, &mut text, options)?;
+        crate::console::err_raw(&String::from_utf8_lossy(&text));
+        return Ok(());
+    }
+    let mut stdout = std::io::stdout().lock();
+    terminal::write_terminal_with(outcome, &mut stdout, options).and_then(|()| stdout.flush())
 }
 
 /// Checks, before any call is placed, that every report file `run` was asked for can be
@@ -126,7 +170,9 @@ pub fn preflight(reports: &ReportArgs) -> Result<(), String> {
         ("Markdown summary", &files.summary),
         ("HTML report", &files.html),
     ] {
-        let Some(path) = path else { continue };
+        let Some(path) = path.as_deref().filter(|p| !files::is_stdout(p)) else {
+            continue;
+        };
         let fail = |e: &dyn std::fmt::Display| {
             format!(
                 "cannot write the {what} to {}: {e}; fix the path or its permissions (nothing was run)",
@@ -165,9 +211,13 @@ pub fn emit_setup_failure(
     let mut result = code;
     let mut written_to = None;
     if let Some(path) = summary {
-        let written = files::create_parent(path)
-            .and_then(|()| atomic::write_atomic(path, |w| w.write_all(text.as_bytes())));
-        if written.is_ok() {
+        let written = if files::is_stdout(path) {
+            crate::console::out_raw(&text)
+        } else {
+            files::create_parent(path)
+                .and_then(|()| atomic::write_atomic(path, |w| w.write_all(text.as_bytes())))
+        };
+        if written.is_ok() && !files::is_stdout(path) {
             written_to = Some(path);
         }
         if let Err(e) = written {
@@ -179,14 +229,11 @@ pub fn emit_setup_failure(
         }
     }
     if on_github {
-        let mut stdout = std::io::stdout().lock();
         let annotations: String = setup::annotations(failure)
             .iter()
             .map(github::Annotation::command)
             .collect();
-        let published = stdout
-            .write_all(annotations.as_bytes())
-            .and_then(|()| stdout.flush())
+        let published = crate::console::workflow_commands(&annotations)
             .and_then(|()| {
                 let outputs = github::format_outputs(
                     &setup::outputs(code, written_to),

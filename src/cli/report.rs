@@ -13,61 +13,69 @@ use std::path::PathBuf;
 
 use crate::exit;
 use crate::outcome::{Outcome, recheck, scrub};
-use crate::report::files::{self, ReportFiles};
+use crate::report::files;
 use crate::report::json::read_outcome;
 use crate::report::terminal::{self, TerminalOptions};
 use crate::report::{atomic, html};
 use crate::untrusted::{LinkPolicy, redact};
 
+use super::output::{Output, error, warning};
+use super::outputs::ReportArgs;
+
 /// Arguments of `report`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct ReportArgs {
+pub struct Args {
     /// JSON reports written by `run --report-json`; with several, `--html` draws their trend
     /// and the other reports are the newest one's.
     #[arg(value_name = "FILE.json", required = true)]
     pub files: Vec<PathBuf>,
-    /// Write JUnit XML to this file.
-    #[arg(long, value_name = "FILE")]
-    pub junit: Option<PathBuf>,
-    /// Write the Markdown summary to this file.
-    #[arg(long, value_name = "FILE")]
-    pub summary: Option<PathBuf>,
-    /// Write the JSON report again (in this tool's format) to this file.
-    #[arg(long = "report-json", value_name = "FILE")]
-    pub report_json: Option<PathBuf>,
-    /// Write the HTML report to this file; with several reports, their trend (pass rate and
-    /// latency per suite over the reports).
-    #[arg(long, value_name = "FILE")]
-    pub html: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub reports: ReportArgs,
 }
 
-/// Runs `report`, printing the summary on stdout; returns the exit code.
-pub fn run(args: ReportArgs, global: &super::Global) -> u8 {
-    run_to(args, global, &mut std::io::stdout().lock())
+/// Runs `report`, printing the summary on stdout (on stderr when a report goes to stdout);
+/// returns the exit code.
+pub fn run(mut args: Args, global: &Output) -> u8 {
+    if let Err(code) = args.reports.resolve_or_report(global) {
+        return code;
+    }
+    if crate::console::stdout_carries_a_report() {
+        let mut summary = Vec::new();
+        let code = run_to(args, global, &mut summary, global.color);
+        crate::console::err_raw(&String::from_utf8_lossy(&summary));
+        return code;
+    }
+    run_to(
+        args,
+        global,
+        &mut std::io::stdout().lock(),
+        global.color_stdout,
+    )
 }
 
 /// Reads, re-judges and scrubs one saved report.
-fn read(path: &std::path::Path) -> Result<Outcome, u8> {
+fn read(path: &std::path::Path, global: &Output) -> Result<Outcome, u8> {
     let mut outcome = read_outcome(path).map_err(|err| {
-        crate::console::err(&format!("error: {err}"));
+        error(global, &err.to_string());
         exit::USAGE
     })?;
     // A saved report is not trusted for its conclusions, nor for what it would print.
     for note in recheck(&mut outcome) {
-        crate::console::err(&format!("warning: {}: {note}", path.display()));
+        warning(global, &format!("{}: {note}", path.display()));
     }
     scrub(&mut outcome, &redact::current(), &LinkPolicy::SAVED).map_err(|e| {
-        crate::console::err(&format!("error: {e}"));
+        error(global, &e.to_string());
         exit::PLATFORM
     })?;
     Ok(outcome)
 }
 
 /// Runs `report`, printing the summary to `out`.
-fn run_to(args: ReportArgs, global: &super::Global, out: &mut dyn Write) -> u8 {
+fn run_to(args: Args, global: &Output, out: &mut dyn Write, color: bool) -> u8 {
     let mut outcomes = Vec::new();
     for path in &args.files {
-        match read(path) {
+        match read(path, global) {
             Ok(outcome) => outcomes.push((path.clone(), outcome)),
             Err(code) => return code,
         }
@@ -82,20 +90,17 @@ fn run_to(args: ReportArgs, global: &super::Global, out: &mut dyn Write) -> u8 {
         return exit::USAGE;
     };
     let options = TerminalOptions {
-        color: global.color_stdout,
+        color,
         github_groups: false,
     };
     // A closed stdout (e.g. piped into `head`) must not stop the report files being written.
     let _ = terminal::write_terminal_with(newest, out, options);
     let _ = out.flush();
-    let targets = ReportFiles {
-        json: args.report_json,
-        junit: args.junit,
-        summary: args.summary,
-        html: if trend { None } else { args.html.clone() },
-    };
+    // With several reports the HTML page is their trend, written below.
+    let mut targets = args.reports.files();
+    let trend_page = if trend { targets.html.take() } else { None };
     let mut failures = files::write_all(newest, &targets);
-    if let Some(path) = args.html.filter(|_| trend) {
+    if let Some(path) = trend_page {
         let reports: Vec<Outcome> = outcomes.iter().map(|(_, o)| o.clone()).collect();
         if let Err(source) = files::create_parent(&path)
             .and_then(|()| atomic::write_atomic(&path, |w| html::write_trend(&reports, w)))
@@ -108,7 +113,7 @@ fn run_to(args: ReportArgs, global: &super::Global, out: &mut dyn Write) -> u8 {
         }
     }
     for failure in &failures {
-        crate::console::err(&format!("error: {failure}"));
+        error(global, &failure.to_string());
     }
     if failures.is_empty() {
         newest.exit_code
@@ -158,21 +163,23 @@ mod tests {
     use crate::outcome::fixtures;
     use crate::report::json::write_json;
 
-    fn run_plain(args: ReportArgs) -> u8 {
-        let global = crate::cli::Global {
-            verbose: 0,
-            color: false,
-            color_stdout: false,
-        };
-        run_to(args, &global, &mut Vec::new())
+    fn run_plain(args: Args) -> u8 {
+        run_to(args, &Output::default(), &mut Vec::new(), false)
     }
 
-    fn args(file: PathBuf) -> ReportArgs {
-        ReportArgs {
+    fn args(file: PathBuf) -> Args {
+        Args {
             files: vec![file],
-            junit: None,
-            summary: None,
-            report_json: None,
+            reports: ReportArgs::default(),
+        }
+    }
+
+    fn to(json: Option<PathBuf>, junit: Option<PathBuf>, summary: Option<PathBuf>) -> ReportArgs {
+        ReportArgs {
+            dir: None,
+            report_json: json,
+            junit,
+            summary,
             html: None,
         }
     }
@@ -188,10 +195,12 @@ mod tests {
         std::fs::create_dir(dir.path().join("out")).unwrap();
         let summary = dir.path().join("out/summary.md");
         let again = dir.path().join("out/again.json");
-        let code = run_plain(ReportArgs {
-            junit: Some(junit.clone()),
-            summary: Some(summary.clone()),
-            report_json: Some(again.clone()),
+        let code = run_plain(Args {
+            reports: to(
+                Some(again.clone()),
+                Some(junit.clone()),
+                Some(summary.clone()),
+            ),
             ..args(saved)
         });
         assert_eq!(code, exit::GATE_FAILED);
@@ -235,9 +244,8 @@ mod tests {
         std::fs::write(&saved, &text).unwrap();
         let summary = dir.path().join("summary.md");
         // A path below a regular file can never be created.
-        let code = run_plain(ReportArgs {
-            junit: Some(saved.join("junit.xml")),
-            summary: Some(summary.clone()),
+        let code = run_plain(Args {
+            reports: to(None, Some(saved.join("junit.xml")), Some(summary.clone())),
             ..args(saved)
         });
         assert_eq!(code, exit::USAGE);

@@ -17,7 +17,7 @@ use super::env_config::{self, EnvArgs, EnvSuiteArgs};
 use super::load_args::LoadArgs;
 use super::output::{Output, error};
 use super::outputs::{self, ReportArgs};
-use super::wait::{parse_poll_interval, parse_timeout};
+use crate::suite::duration::{parse_poll_interval_flag, parse_timeout_flag};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct RunArgs {
@@ -26,72 +26,67 @@ pub struct RunArgs {
     /// TEST_CASE_IDS, and the thresholds (see .env.example).
     pub file: Option<PathBuf>,
 
-    /// Run only this suite (repeatable); default every suite, in file order.
-    #[arg(long = "suite", value_name = "NAME")]
+    /// Run only these suites (repeatable, or comma-separated); default every suite, in file
+    /// order.
+    #[arg(
+        long = "suite",
+        value_name = "NAME",
+        value_delimiter = ',',
+        help_heading = "Selection"
+    )]
     pub suites: Vec<String>,
 
     /// Run up to N suites at once.
-    #[arg(long, short = 'j', value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256), help_heading = "Pacing")]
     pub jobs: u16,
 
     /// Run only this machine's share of the selected suites: shard K of N (e.g. `2/4`),
     /// balanced by estimated calls; N machines with K = 1..N run every suite exactly once.
     /// Combine their JSON reports with `hamming-runner merge`.
-    #[arg(long, value_name = "K/N")]
+    #[arg(long, value_name = "K/N", help_heading = "Selection")]
     pub shard: Option<crate::suite::shard::Shard>,
 
     /// Re-run only what failed in this earlier JSON report: each failed (or flaky) suite
     /// restricted to its failing and flaky test cases; suites that passed are reported as
     /// passed there and not run again.
-    #[arg(long, value_name = "REPORT.json")]
+    #[arg(long, value_name = "REPORT.json", help_heading = "Selection")]
     pub rerun_failed: Option<PathBuf>,
 
+    /// Refuse any suite that would place more calls than this (nothing of it is run).
+    #[arg(long, value_name = "N", help_heading = "Selection")]
+    pub max_calls: Option<u64>,
+
     /// Start no new suite after one fails (running ones finish and are reported).
-    #[arg(long)]
+    #[arg(long, help_heading = "Pacing")]
     pub fail_fast: bool,
 
     /// Override every suite's timeout (e.g. `30m`; 1s to 48h, as in the suite file).
-    #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout_flag, help_heading = "Pacing")]
     pub timeout: Option<Duration>,
 
     /// Override every suite's poll interval (e.g. `15s`; 100ms to 10m, as in the suite file).
-    #[arg(long, value_name = "DURATION", value_parser = parse_poll_interval)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_poll_interval_flag, help_heading = "Pacing")]
     pub poll_interval: Option<Duration>,
 
     /// Never poll a run more often than this, whatever the suite file says (e.g. `15s`).
-    #[arg(long, value_name = "DURATION", value_parser = parse_poll_interval)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_poll_interval_flag, help_heading = "Pacing")]
     pub min_poll_interval: Option<Duration>,
 
     /// Never poll a run less often than this, whatever the suite file says (e.g. `30s`).
-    #[arg(long, value_name = "DURATION", value_parser = parse_poll_interval)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_poll_interval_flag, help_heading = "Pacing")]
     pub max_poll_interval: Option<Duration>,
-
-    /// Refuse (exit 2) any suite that would place more calls than this.
-    #[arg(long, value_name = "N")]
-    pub max_calls: Option<u64>,
-
-    /// Run against the built-in simulator, seeded from the file: no key, no calls placed,
-    /// time compressed 600x.
-    #[arg(long)]
-    pub simulate: bool,
-
-    /// Simulated seconds per real second under --simulate (for benchmarks and rehearsals
-    /// that want calls to take no time at all).
-    #[arg(long, hide = true, value_name = "X", default_value_t = connect::SIMULATE_SPEED)]
-    pub simulate_speed: f64,
 
     /// Record each created run in this file before polling it, and re-attach to the runs it
     /// records instead of creating new ones [default: state.json in --report-dir, when given].
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "State")]
     pub state: Option<PathBuf>,
 
     /// Ignore the runs recorded in the state file and create new ones.
-    #[arg(long)]
+    #[arg(long, help_heading = "State")]
     pub fresh: bool,
 
-    /// No progress output while runs are followed.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub simulator: connect::SimulateArgs,
 
     #[command(flatten)]
     pub reports: ReportArgs,
@@ -113,7 +108,7 @@ impl RunArgs {
     /// `--state`, or `state.json` in the report directory when one is given. A simulated run
     /// keeps no state: its runs live only as long as the in-process simulator.
     fn state_path(&self) -> Option<PathBuf> {
-        if self.simulate {
+        if self.simulator.simulate {
             return None;
         }
         self.state
@@ -129,7 +124,9 @@ enum Ran {
 }
 
 pub fn run(mut args: RunArgs, out: &Output) -> u8 {
-    args.reports.apply_dir();
+    if let Err(code) = args.reports.resolve_or_report(out) {
+        return code;
+    }
     let summary = args.reports.summary.clone();
     match execute(args, out) {
         Ran::Reported(code) => code,
@@ -147,14 +144,15 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
             if let Err(code) = args
                 .env_suite
                 .refuse_with_file(out)
-                .and_then(|()| env_config::load_dotenv(&args.env, false, out))
+                .and_then(|()| env_config::load_dotenv(&args.env.dotenv, false, out))
             {
                 return Ran::Stopped(code);
             }
-            let loaded = match super::suites::load(file, &args.load.options(), out) {
-                Ok(l) => l,
-                Err(code) => return Ran::Stopped(code),
-            };
+            let loaded =
+                match super::suites::load(file, &args.load.options(), &args.env.dotenv, out) {
+                    Ok(l) => l,
+                    Err(code) => return Ran::Stopped(code),
+                };
             let suites = match super::suites::select(&loaded, &args.suites, out) {
                 Ok(s) => s,
                 Err(code) => return Ran::Stopped(code),
@@ -179,7 +177,7 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
         }
     };
     for note in &narrowed.notes {
-        crate::console::err(&format!("note: {note}"));
+        out.info(&format!("note: {note}"));
     }
     let super::narrow::Narrowed {
         run: suites,
@@ -195,9 +193,10 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
         return Ran::Reported(outputs::emit(&outcome, &args.reports, out));
     }
     super::runtime::try_block_on(async move {
-        let simulate = args.simulate.then_some(args.simulate_speed);
         let connection =
-            match connect::connect_or_simulate(&args.connection, simulate, &suites, out).await {
+            match connect::connect_or_simulate(&args.connection, &args.simulator, &suites, out)
+                .await
+            {
                 Ok(c) => c,
                 Err(code) => return Ran::Stopped(code),
             };
@@ -212,12 +211,13 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
             // GitHub masks the secrets it injected itself; a key read from a file, and any
             // secret a template was allowed to read, are masked here before anything prints.
             if connection.sim.is_none() {
-                let _ =
-                    crate::console::out_raw(&github::add_mask(connection.client.key().expose()));
+                let _ = crate::console::workflow_commands(&github::add_mask(
+                    connection.client.key().expose(),
+                ));
             }
             for name in &secrets_used {
                 if let Ok(value) = std::env::var(name) {
-                    let _ = crate::console::out_raw(&github::add_mask(&value));
+                    let _ = crate::console::workflow_commands(&github::add_mask(&value));
                 }
             }
         }
@@ -246,7 +246,7 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
 
         let (trigger, cancel) = Cancel::new();
         cancel::listen_for_signals(trigger);
-        let progress = Arc::new(Progress::auto(args.quiet));
+        let progress = Arc::new(Progress::auto(out.quiet));
         let options = RunOptions {
             jobs: usize::from(args.jobs),
             fail_fast: args.fail_fast,
@@ -273,6 +273,8 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
             state.clone(),
         )
         .await;
+        // Nothing of the progress display may stay on screen above the summary.
+        progress.clear();
         if let Some(sim) = connection.sim {
             sim.shutdown().await;
         }
@@ -284,7 +286,6 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
             env_config::fill_results_url(&env, base, obs.run_id.as_deref(), &mut obs.results_url);
         }
 
-        let usage_error = followed.iter().any(|f| f.usage_error);
         let ended: Vec<(String, String, String)> = followed
             .iter()
             .filter_map(|f| {
@@ -311,9 +312,6 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
         if !carried.is_empty() {
             outcome.suites.extend(carried);
             crate::outcome::in_file_order(&mut outcome.suites);
-        }
-        if usage_error {
-            outcome.exit_code = crate::exit::worst([outcome.exit_code, crate::exit::USAGE]);
         }
         let code = outputs::emit_with(&outcome, &args.reports, out, links);
         // Only now, with the outcome reported, is a run's end "observed": a later attempt

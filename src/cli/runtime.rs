@@ -16,7 +16,13 @@ pub fn try_block_on<F: Future>(future: F) -> Result<F::Output, u8> {
     {
         Ok(runtime) => Ok(runtime.block_on(future)),
         Err(e) => {
-            crate::console::err(&format!("error: cannot start the async runtime: {e}"));
+            crate::console::err_raw(&crate::load::diagnostic::render_error(
+                &format!("cannot start the async runtime: {e}"),
+                &[
+                    "the system refused threads or file descriptors; check `ulimit -n` and the memory left",
+                ],
+                false,
+            ));
             Err(crate::exit::PLATFORM)
         }
     }

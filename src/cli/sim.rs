@@ -10,7 +10,8 @@ use crate::exit;
 use crate::load::{LoadOptions, Source, load_source};
 use crate::sim::{self, NOT_STARTED, SimOptions, Workspace, WorkspaceError};
 
-use super::{Global, print_error, runtime};
+use super::output::{Output as Global, error};
+use super::runtime;
 
 /// The example suite file the demo workspace is seeded from, as shipped.
 const EXAMPLE_NAME: &str = "hamming.example.yaml";
@@ -18,6 +19,7 @@ const EXAMPLE_TEXT: &str = include_str!("../../hamming.example.yaml");
 
 /// Arguments of the `sim` command.
 #[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Simulator")]
 pub struct SimArgs {
     /// Workspace file (YAML) with agents, tags, test cases, outcomes and faults. Without it
     /// the simulator serves the demo workspace of hamming.example.yaml, as `run
@@ -51,7 +53,7 @@ pub fn run(args: SimArgs, global: &Global) -> u8 {
             return exit::USAGE;
         }
         Err(other) => {
-            print_error(*global, &other.to_string(), None);
+            error(global, &other.to_string());
             return exit::USAGE;
         }
     };
@@ -112,7 +114,7 @@ async fn serve(args: SimArgs, workspace: Workspace, what: String, global: Global
             return exit::USAGE;
         }
         Err(e) => {
-            print_error(global, &e.to_string(), None);
+            error(&global, &e.to_string());
             return exit::USAGE;
         }
     };
@@ -122,7 +124,7 @@ async fn serve(args: SimArgs, workspace: Workspace, what: String, global: Global
         handle.base_url()
     ));
     if let Err(e) = tokio::signal::ctrl_c().await {
-        print_error(global, &format!("failed to wait for Ctrl-C: {e}"), None);
+        error(&global, &format!("failed to wait for Ctrl-C: {e}"));
     }
     handle.shutdown().await;
     exit::SUCCESS

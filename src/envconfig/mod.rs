@@ -13,6 +13,7 @@ pub mod typos;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::suite::phone;
 use crate::suite::resolve::{
     DEFAULT_MIN_TEST_PASS_RATE, DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, MAX_POLL_INTERVAL,
     MAX_TIMEOUT, MIN_POLL_INTERVAL, MIN_TIMEOUT,
@@ -265,29 +266,22 @@ fn phone_numbers(vars: &Vars) -> Result<Option<Vec<String>>, EnvError> {
     };
     let value = vars.get(NAME).unwrap_or_default();
     for number in &numbers {
-        if !number.starts_with('+') {
-            return Err(malformed(
-                NAME,
-                value,
-                format!(
-                    "has `{number}` without a leading `+`; write it in E.164 form, e.g. +{number}"
-                ),
-            ));
+        if phone::is_e164(number) {
+            continue;
         }
-        let digits = &number[1..];
-        let e164 = digits.len() >= 7
-            && digits.len() <= 15
-            && !digits.starts_with('0')
-            && digits.chars().all(|c| c.is_ascii_digit());
-        if !e164 {
-            return Err(malformed(
-                NAME,
-                value,
-                format!(
-                    "has `{number}`, which is not E.164 (`+`, country code, 7 to 15 digits, no blanks or dashes)"
-                ),
-            ));
-        }
+        let meant = phone::likely_e164(number)
+            .map(|e164| format!(", e.g. {e164}"))
+            .unwrap_or_default();
+        let problem = if number.starts_with('+') {
+            format!(
+                "has `{number}`, which is not E.164 (`+`, country code, 7 to 15 digits, no blanks or dashes){meant}"
+            )
+        } else {
+            format!(
+                "has `{number}` without a leading `+` and its country code; write it in E.164 form{meant}"
+            )
+        };
+        return Err(malformed(NAME, value, problem));
     }
     Ok(Some(numbers))
 }

@@ -5,6 +5,7 @@
 //! `HAMMING`, …), so unrelated variables such as `PATH` or `RUNNER_TEMP` are never flagged.
 
 use super::{EnvError, VARIABLES, Vars};
+use crate::load::suggest::did_you_mean;
 
 /// Every name in `vars` that looks like a misspelling of a v2 variable, with that variable.
 pub fn mistyped(vars: &Vars) -> Vec<EnvError> {
@@ -23,21 +24,22 @@ pub fn mistyped(vars: &Vars) -> Vec<EnvError> {
 
 /// The known name `name` is most likely a misspelling of, if any. Names written without
 /// their underscores (`TAGIDS`) count as sharing a word.
+///
+/// The runner's one suggester (`load::suggest`) picks the likeliest name; since every
+/// variable of the environment is scanned unasked, a name is flagged only when it also
+/// shares a word with that name and is within a few edits of it, so that `TIMEOUT` or
+/// `TEST_RUN_ID` never are.
 pub fn closest(name: &str, known: &[&'static str]) -> Option<&'static str> {
     let upper = name.to_ascii_uppercase();
     let words: Vec<&str> = upper.split('_').filter(|w| !w.is_empty()).collect();
     let squashed = upper.replace('_', "");
-    known
-        .iter()
-        .filter(|k| {
-            k.split('_')
-                .any(|w| words.iter().any(|x| similar_word(x, w)))
-                || strsim::levenshtein(&squashed, &k.replace('_', "")) <= 1
-        })
-        .map(|k| (strsim::levenshtein(&upper, k), *k))
-        .filter(|(distance, k)| *distance <= allowed(k))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, k)| k)
+    let related = known.iter().copied().filter(|k| {
+        k.split('_')
+            .any(|w| words.iter().any(|x| similar_word(x, w)))
+            || strsim::levenshtein(&squashed, &k.replace('_', "")) <= 1
+    });
+    let best = did_you_mean(&upper, related)?;
+    (strsim::levenshtein(&upper, best) <= allowed(best)).then_some(best)
 }
 
 /// How many edits a misspelling of `known` may differ by: one for short names, up to three

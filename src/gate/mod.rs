@@ -129,6 +129,11 @@ pub fn judge(mut observation: RunObservation) -> SuiteOutcome {
     let finished = counts.passed + counts.failed + counts.errored;
 
     let (end_kind, verdict, reason) = match (&end, terminal_failure) {
+        (RunEnd::Refused { message }, _) => (
+            EndKind::NotStarted,
+            Verdict::Refused,
+            format!("refused before its run was created (nothing was placed): {message}"),
+        ),
         (RunEnd::NotStarted { message }, _) => (
             EndKind::NotStarted,
             Verdict::Error,
@@ -159,19 +164,16 @@ pub fn judge(mut observation: RunObservation) -> SuiteOutcome {
             EndKind::Interrupted,
             Verdict::Interrupted,
             format!(
-                "interrupted after {waited} with {finished} of {} calls finished; the finished calls were judged",
-                counts.total
+                "interrupted after {waited} with {finished} of {} calls finished; the finished calls were judged; {}",
+                counts.total,
+                goes_on(run_id.as_deref())
             ),
         ),
         (RunEnd::Finished, None) if counts.total == 0 => {
             (EndKind::Finished, Verdict::Error, NO_CALLS.to_owned())
         }
         (RunEnd::Finished, None) => {
-            let failed: Vec<&str> = checks
-                .iter()
-                .filter(|c| c.status == CheckStatus::Failed)
-                .map(|c| c.name.as_str())
-                .collect();
+            let failed = failed_names(&checks);
             let open = undecided(&checks);
             if failed.is_empty() && !open.is_empty() {
                 let policy = suite
@@ -213,7 +215,10 @@ pub fn judge(mut observation: RunObservation) -> SuiteOutcome {
                     Verdict::Failed,
                     format!(
                         "{} of {} threshold check{} failed: {}",
-                        failed.len(),
+                        checks
+                            .iter()
+                            .filter(|c| c.status == CheckStatus::Failed)
+                            .count(),
                         checks.len(),
                         if checks.len() == 1 { "" } else { "s" },
                         failed.join(", ")
@@ -222,6 +227,16 @@ pub fn judge(mut observation: RunObservation) -> SuiteOutcome {
             }
         }
     };
+
+    // A run that cannot be judged is not judged: its thresholds are shown with what was
+    // measured, but none passes or fails.
+    let mut checks = checks;
+    if verdict == Verdict::Error {
+        for check in &mut checks {
+            check.status = CheckStatus::NotEvaluated;
+            check.reason = "not evaluated: the run cannot be judged".to_owned();
+        }
+    }
 
     let statistics = suite.thresholds.statistics.map(|s| SuiteStatistics {
         confidence: s.confidence,
@@ -345,13 +360,43 @@ pub fn not_run(suite: &ResolvedSuite, reason: impl Into<String>, at: SystemTime)
     }
 }
 
+/// What an interruption leaves behind: Hamming has no cancel, so the run goes on and its
+/// calls are placed (and billed) anyway. Every report shows the run's link beside this.
+fn goes_on(run_id: Option<&str>) -> String {
+    match run_id {
+        Some(id) => {
+            format!("run {id} goes on on Hamming, where its calls are still placed (and billed)")
+        }
+        None => "no run was created, so no calls were placed".to_owned(),
+    }
+}
+
+/// The names of the failed checks, each once, in order, with a count where a threshold
+/// failed more than once (`min_case_pass_rate` fails per case).
+fn failed_names(checks: &[crate::outcome::ThresholdCheck]) -> Vec<String> {
+    let mut counted: Vec<(&str, usize)> = Vec::new();
+    for check in checks.iter().filter(|c| c.status == CheckStatus::Failed) {
+        match counted.iter_mut().find(|(name, _)| *name == check.name) {
+            Some((_, n)) => *n += 1,
+            None => counted.push((&check.name, 1)),
+        }
+    }
+    counted
+        .into_iter()
+        .map(|(name, n)| match n {
+            1 => name.to_owned(),
+            n => format!("{name} (×{n})"),
+        })
+        .collect()
+}
+
 fn end_kind_of(end: &RunEnd) -> EndKind {
     match end {
         RunEnd::Finished => EndKind::Finished,
         RunEnd::TimedOut => EndKind::TimedOut,
         RunEnd::Interrupted => EndKind::Interrupted,
         RunEnd::PlatformError { .. } => EndKind::PlatformError,
-        RunEnd::NotStarted { .. } => EndKind::NotStarted,
+        RunEnd::NotStarted { .. } | RunEnd::Refused { .. } => EndKind::NotStarted,
     }
 }
 

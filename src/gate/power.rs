@@ -17,7 +17,7 @@ use crate::suite::{ResolvedSuite, Statistics};
 pub const POWER: f64 = 0.8;
 
 /// One rate threshold's plan.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RatePlan {
     /// The check's name, e.g. `min_test_pass_rate`.
     pub name: String,
@@ -210,7 +210,7 @@ fn fixed_calls_to_decide(s: &Statistics, bar: f64, unit: u64) -> Option<u64> {
 }
 
 /// A warning for a threshold unlikely to be decided: what, and what to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Warning {
     pub message: String,
     pub hint: String,

@@ -98,9 +98,10 @@ fn zero_calls_are_a_platform_error_not_a_pass() {
     let outcome = judged(thresholds(), json!({ "status": "COMPLETED" }), vec![]);
     assert_eq!(outcome.verdict, Verdict::Error);
     assert_eq!(outcome.reason, NO_CALLS);
+    // A run that cannot be judged judges no threshold: none may read as passed or failed.
     assert_eq!(
         check(&outcome, "min_test_pass_rate").status,
-        CheckStatus::Failed
+        CheckStatus::NotEvaluated
     );
     let no_body = judge(observation(
         suite("s", thresholds()),
@@ -461,7 +462,69 @@ fn failed_and_canceled_runs_are_platform_errors() {
             )
         );
         assert_eq!(outcome.run_status.as_deref(), Some(status.as_str()));
+        // The calls passed, but a run that cannot be judged judges no threshold.
+        let check = check(&outcome, "min_test_pass_rate");
+        assert_eq!(check.status, CheckStatus::NotEvaluated, "{status:?}");
+        assert_eq!(check.reason, "not evaluated: the run cannot be judged");
+        assert_eq!(check.measured.as_deref(), Some("1.0 (1/1 calls passed)"));
     }
+}
+
+#[test]
+fn a_refused_suite_is_refused_with_nothing_judged() {
+    let outcome = judge(observation(
+        suite("s", thresholds()),
+        None,
+        RunEnd::Refused {
+            message: "unknown agent `cmagent2`".into(),
+        },
+    ));
+    assert_eq!(outcome.verdict, Verdict::Refused);
+    assert_eq!(outcome.end, EndKind::NotStarted);
+    assert!(outcome.checks.is_empty());
+    assert_eq!(
+        outcome.reason,
+        "refused before its run was created (nothing was placed): unknown agent `cmagent2`"
+    );
+}
+
+#[test]
+fn a_threshold_that_fails_per_case_is_named_once_with_a_count() {
+    let t = ResolvedThresholds {
+        min_test_pass_rate: 0.0,
+        min_case_pass_rate: Some(1.0),
+        ..thresholds()
+    };
+    let outcome = judged(
+        t,
+        json!({}),
+        vec![
+            call("a", "FAILED", &[]),
+            call("b", "FAILED", &[]),
+            passed_call("c"),
+        ],
+    );
+    assert_eq!(
+        outcome.reason,
+        "2 of 3 threshold checks failed: min_case_pass_rate (×2)"
+    );
+}
+
+#[test]
+fn an_interrupted_run_says_it_goes_on_and_is_billed() {
+    let outcome = judge(observation(
+        suite("s", thresholds()),
+        Some(results(json!({}), vec![passed_call("a")])),
+        RunEnd::Interrupted,
+    ));
+    assert_eq!(outcome.verdict, Verdict::Interrupted);
+    assert!(
+        outcome.reason.ends_with(
+            "run cmrun0000000000000000001 goes on on Hamming, where its calls are still placed (and billed)"
+        ),
+        "{}",
+        outcome.reason
+    );
 }
 
 #[test]

@@ -1,19 +1,23 @@
-//! Problems found while loading a suite file, and their rustc-style rendering: a title, the
-//! `file:line:col`, the source line with a caret under the offending token, and a hint.
+//! Problems found in a file the user wrote (a suite file, a simulator workspace, a `.env`
+//! file), and the one renderer every error of the runner goes through: rustc-style, built on
+//! `annotate-snippets` (a title, the `file:line:col`, the source line with a caret under the
+//! offending token, and a help line). Errors with no place (a missing key, an unknown suite)
+//! render through the same code, as a title and a help line.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
 use super::source::Source;
 
-/// One problem in a suite file.
+/// One problem in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// The suite file, as the user named it.
+    /// The file, as the user named it.
     pub file: PathBuf,
     /// 1-based line; 0 when the problem concerns the whole file.
     pub line: u32,
-    /// 1-based column, in characters.
+    /// 1-based column, in characters; 0 when only the line is known.
     pub column: u32,
     /// How many characters the caret underlines (at least 1).
     pub width: u32,
@@ -56,6 +60,20 @@ impl Diagnostic {
         }
     }
 
+    /// A problem on a line whose text is not quoted (a `.env` line may hold a secret).
+    pub fn on_line(file: impl Into<PathBuf>, line: u32, message: String) -> Self {
+        Self {
+            file: file.into(),
+            line,
+            column: 0,
+            width: 1,
+            suite: None,
+            message,
+            hint: None,
+            snippet: None,
+        }
+    }
+
     /// The title line's text: the message, followed by the suite when the message does not
     /// already name it.
     pub fn title(&self) -> String {
@@ -71,92 +89,96 @@ impl Diagnostic {
         }
     }
 
-    /// Renders this diagnostic as an error, rustc-style.
+    /// Renders this diagnostic as an error, rustc-style, ending with a newline.
     pub fn render(&self, color: bool) -> String {
-        self.render_as(color, false)
+        self.render_as(color, Level::ERROR)
     }
 
     /// Renders this diagnostic as a warning: something that will run, but not as meant.
     pub fn render_warning(&self, color: bool) -> String {
-        self.render_as(color, true)
+        self.render_as(color, Level::WARNING)
     }
 
-    fn render_as(&self, color: bool, warning: bool) -> String {
-        let paint = Paint { color };
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{}: {}",
-            if warning {
-                paint.yellow_bold("warning")
-            } else {
-                paint.red_bold("error")
-            },
-            paint.bold(&self.title())
-        );
-        if self.line == 0 {
-            let _ = writeln!(out, " {} {}", paint.blue("-->"), self.file.display());
-        } else {
-            let gutter = self.line.to_string().len();
-            let pad = " ".repeat(gutter);
-            let _ = writeln!(
-                out,
-                "{pad}{} {}:{}:{}",
-                paint.blue("-->"),
-                self.file.display(),
-                self.line,
-                self.column
-            );
-            if let Some(snippet) = &self.snippet {
-                let (snippet, column) = window(&printable(snippet), self.column as usize);
-                let _ = writeln!(out, "{pad} {}", paint.blue("|"));
-                let _ = writeln!(
-                    out,
-                    "{} {} {snippet}",
-                    paint.blue(&self.line.to_string()),
-                    paint.blue("|")
-                );
-                let indent: String = snippet
-                    .chars()
-                    .take(column.saturating_sub(1))
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                let available = snippet
-                    .chars()
-                    .count()
-                    .saturating_sub(indent.chars().count())
-                    .max(1);
-                let width = (self.width as usize).clamp(1, available);
-                let _ = writeln!(
-                    out,
-                    "{pad} {} {indent}{}",
-                    paint.blue("|"),
-                    if warning {
-                        paint.yellow_bold(&"^".repeat(width))
-                    } else {
-                        paint.red_bold(&"^".repeat(width))
+    fn render_as(&self, color: bool, level: Level<'_>) -> String {
+        let title = self.title();
+        let file = self.file.display().to_string();
+        let mut group = Group::with_title(level.primary_title(title.as_str()));
+        let quoted = match (&self.snippet, self.line, self.column) {
+            (Some(line_text), line, column) if line > 0 && column > 0 => Some(
+                Snippet::source(line_text.as_str())
+                    .line_start(line as usize)
+                    .path(file.as_str())
+                    .annotation(AnnotationKind::Primary.span(span(
+                        line_text,
+                        column as usize,
+                        self.width as usize,
+                    ))),
+            ),
+            _ => None,
+        };
+        group = match quoted {
+            Some(snippet) => group.element(snippet),
+            None => {
+                let mut origin = Origin::path(file.as_str());
+                if self.line > 0 {
+                    origin = origin.line(self.line as usize);
+                    if self.column > 0 {
+                        origin = origin.char_column(self.column as usize);
                     }
-                );
+                }
+                group.element(origin)
             }
-        }
+        };
         if let Some(hint) = &self.hint {
-            let pad = if self.line == 0 {
-                String::new()
-            } else {
-                " ".repeat(self.line.to_string().len())
-            };
-            let _ = writeln!(
-                out,
-                "{pad} {} {}: {hint}",
-                paint.blue("="),
-                paint.bold("help")
-            );
+            group = group.element(Level::HELP.message(hint.as_str()));
         }
-        out
+        finish(renderer(color).render(&[group]))
     }
 }
 
-/// Every problem found in one suite file.
+/// Renders an error that has no place in a file: `error: message` and a help line per hint.
+pub fn render_error(message: &str, hints: &[&str], color: bool) -> String {
+    let group = hints.iter().fold(
+        Group::with_title(Level::ERROR.primary_title(message)),
+        |group, hint| group.element(Level::HELP.message(*hint)),
+    );
+    finish(renderer(color).render(&[group]))
+}
+
+/// Renders a warning that has no place in a file.
+pub fn render_warning(message: &str, color: bool) -> String {
+    let group = Group::with_title(Level::WARNING.primary_title(message));
+    finish(renderer(color).render(&[group]))
+}
+
+fn renderer(color: bool) -> Renderer {
+    if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    }
+}
+
+/// The renderer leaves the last line open; every rendering here ends with a newline.
+fn finish(mut text: String) -> String {
+    text.push('\n');
+    text
+}
+
+/// The byte range of `width` characters from the 1-based character `column` of `line`,
+/// clamped to the line.
+fn span(line: &str, column: usize, width: usize) -> std::ops::Range<usize> {
+    let byte_at = |chars: usize| {
+        line.char_indices()
+            .nth(chars)
+            .map_or(line.len(), |(at, _)| at)
+    };
+    let start = byte_at(column.saturating_sub(1));
+    let end = byte_at(column.saturating_sub(1) + width.max(1)).max(start);
+    start..end
+}
+
+/// Every problem found in one file.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
@@ -181,7 +203,6 @@ impl Diagnostics {
     /// Renders every diagnostic and a closing count that ends with what the errors
     /// prevented (`nothing was run`, `the simulator was not started`).
     pub fn render_closing(&self, color: bool, consequence: &str) -> String {
-        let paint = Paint { color };
         let mut out = String::new();
         for diagnostic in &self.0 {
             out.push_str(&diagnostic.render(color));
@@ -196,12 +217,11 @@ impl Diagnostics {
             1 => "1 error".to_owned(),
             n => format!("{n} errors"),
         };
-        let _ = writeln!(
-            out,
-            "{}: {}",
-            paint.red_bold("error"),
-            paint.bold(&format!("{file} has {count}; {consequence}"))
-        );
+        out.push_str(&render_error(
+            &format!("{file} has {count}; {consequence}"),
+            &[],
+            color,
+        ));
         out
     }
 }
@@ -221,70 +241,6 @@ impl std::fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
-
-/// Longest source line quoted in full; longer lines are cut to a window around the column.
-const MAX_SNIPPET_CHARS: usize = 120;
-
-/// Cuts a long line to a window around `column`, returning the text and the column within it.
-fn window(line: &str, column: usize) -> (String, usize) {
-    let chars: Vec<char> = line.chars().collect();
-    if chars.len() <= MAX_SNIPPET_CHARS {
-        return (line.to_owned(), column);
-    }
-    let start = column.saturating_sub(40).min(chars.len());
-    let end = (start + MAX_SNIPPET_CHARS).min(chars.len());
-    let mut text = String::new();
-    let mut shift = start;
-    if start > 0 {
-        text.push('…');
-        shift -= 1;
-    }
-    text.extend(&chars[start..end]);
-    if end < chars.len() {
-        text.push('…');
-    }
-    (text, column.saturating_sub(shift).max(1))
-}
-
-/// Replaces control characters so that a quoted line cannot move the cursor or ring the bell.
-fn printable(line: &str) -> String {
-    line.chars()
-        .map(|c| {
-            if c.is_control() && c != '\t' {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
-/// ANSI styling, applied only when colour is on.
-struct Paint {
-    color: bool,
-}
-
-impl Paint {
-    fn wrap(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
-    }
-    fn red_bold(&self, text: &str) -> String {
-        self.wrap("1;31", text)
-    }
-    fn yellow_bold(&self, text: &str) -> String {
-        self.wrap("1;33", text)
-    }
-    fn bold(&self, text: &str) -> String {
-        self.wrap("1", text)
-    }
-    fn blue(&self, text: &str) -> String {
-        self.wrap("1;34", text)
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -306,6 +262,7 @@ error: unknown key `treshold` in suite `smoke`
   |
 3 |     treshold:
   |     ^^^^^^^^
+  |
   = help: did you mean `thresholds`?
 ";
         assert_eq!(sample().render(false), expected);
@@ -321,7 +278,8 @@ error: unknown key `treshold` in suite `smoke`
     #[test]
     fn colour_is_only_added_on_request() {
         assert!(!sample().render(false).contains('\x1b'));
-        assert!(sample().render(true).contains("\x1b[1;31merror"));
+        assert!(sample().render(true).contains("\x1b["));
+        assert!(render_error("no key", &["set it"], true).contains("\x1b["));
     }
 
     #[test]
@@ -334,6 +292,29 @@ error: unknown key `treshold` in suite `smoke`
     }
 
     #[test]
+    fn places_without_a_quoted_line_name_the_file_and_line() {
+        let whole = Diagnostic::whole_file("f.yaml", "empty".into(), "write something");
+        let text = whole.render(false);
+        assert!(text.starts_with("error: empty\n"), "{text}");
+        assert!(text.contains("--> f.yaml\n"), "{text}");
+        assert!(text.contains("= help: write something\n"), "{text}");
+        let line = Diagnostic::on_line(".env", 3, "the value is never closed".into());
+        assert!(
+            line.render(false).contains("--> .env:3\n"),
+            "{}",
+            line.render(false)
+        );
+    }
+
+    #[test]
+    fn plain_errors_render_a_title_and_help_lines() {
+        assert_eq!(render_error("no key", &[], false), "error: no key\n");
+        let text = render_error("no key", &["set HAMMING_API_KEY"], false);
+        assert!(text.starts_with("error: no key\n"), "{text}");
+        assert!(text.ends_with("= help: set HAMMING_API_KEY\n"), "{text}");
+    }
+
+    #[test]
     fn cuts_long_lines_to_a_window_around_the_caret() {
         let line = format!("{}BAD{}", "a".repeat(500), "b".repeat(500));
         let source = Source::new("f.yaml", line);
@@ -341,18 +322,23 @@ error: unknown key `treshold` in suite `smoke`
         let text = d.render(false);
         let quoted = text.lines().nth(3).unwrap();
         let caret = text.lines().nth(4).unwrap();
-        assert!(quoted.chars().count() < 140, "{quoted}");
+        assert!(quoted.chars().count() < 160, "{quoted}");
         let at = caret.find('^').unwrap();
         let under: String = quoted.chars().skip(at).take(3).collect();
         assert_eq!(under, "BAD", "{quoted}\n{caret}");
     }
 
     #[test]
-    fn clamps_the_caret_to_the_line_and_hides_control_characters() {
-        let source = Source::new("f.yaml", "a: \u{7}b\n".into());
+    fn tabs_and_control_characters_never_reach_the_terminal() {
+        let source = Source::new("f.yaml", "a: \u{7}b\n\tkey: x\n".into());
         let d = Diagnostic::at(&source, 1, 4, 50, "bad".into());
         let text = d.render(false);
-        assert!(text.contains("1 | a: \u{fffd}b\n"), "{text}");
-        assert!(text.contains("  |    ^^\n"), "{text}");
+        assert!(!text.contains('\u{7}'), "{text:?}");
+        let tab = Diagnostic::at(&source, 2, 1, 1, "tab".into());
+        let text = tab.render(false);
+        assert!(!text.contains('\t'), "{text:?}");
+        // The tab is shown as four spaces, and the caret underlines all four.
+        assert!(text.contains("2 |     key: x\n"), "{text}");
+        assert!(text.contains("  | ^^^^\n"), "{text}");
     }
 }

@@ -55,14 +55,7 @@ pub struct LoadedFile {
 impl LoadedFile {
     /// Number of test selections across suites: one per tag or explicit test case.
     pub fn selection_count(&self) -> usize {
-        self.suites
-            .iter()
-            .map(|s| match &s.selection {
-                Selection::Tags(tags) => tags.len(),
-                Selection::TestCases(cases) => cases.len(),
-                Selection::Expression(_) | Selection::Dataset(_) => 1,
-            })
-            .sum()
+        self.suites.iter().map(|s| s.selection.count()).sum()
     }
 }
 

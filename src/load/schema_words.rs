@@ -59,18 +59,8 @@ pub fn not_one_of(pointer: &str, field: &str, instance: &Value, words: &[&str]) 
 pub fn pattern(pointer: &str, field: &str, instance: &Value) -> Vec<Finding> {
     let text = instance.as_str().unwrap_or_default();
     let (message, hint) = if pointer.contains("/phone_numbers/") {
-        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-        let candidate = if digits.len() == 10 {
-            format!("+1{digits}")
-        } else {
-            format!("+{}", digits.trim_start_matches('0'))
-        };
-        let plausible = (8..=16).contains(&candidate.len());
-        let example = if plausible {
-            candidate
-        } else {
-            "+14155550100".to_owned()
-        };
+        let example =
+            crate::suite::phone::likely_e164(text).unwrap_or_else(|| "+14155550100".to_owned());
         (
             format!("`{text}` is not an E.164 phone number"),
             format!(

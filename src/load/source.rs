@@ -170,6 +170,33 @@ impl Source {
         let text = self.text.get(start..end)?;
         Some(text.trim_end_matches(['\n', '\r']))
     }
+
+    /// The tab a YAML parser complains of, near where it reports it: on the reported line
+    /// the tab closest before the column (the parser often stops just after it), else the
+    /// first one after; else the first tab on the lines below (it may report the end of the
+    /// token before the tab, on the line above).
+    pub fn tab_near(&self, line: u32, column: u32) -> Option<(u32, u32)> {
+        let text = self.line(line)?;
+        let tabs: Vec<usize> = text
+            .chars()
+            .enumerate()
+            .filter(|(_, c)| *c == '\t')
+            .map(|(at, _)| at + 1)
+            .collect();
+        let column = column as usize;
+        if let Some(at) = tabs
+            .iter()
+            .rev()
+            .find(|at| **at <= column)
+            .or_else(|| tabs.first())
+        {
+            return Some((line, to_u32(*at)));
+        }
+        (line.saturating_add(1)..line.saturating_add(64)).find_map(|number| {
+            let at = self.line(number)?.chars().position(|c| c == '\t')?;
+            Some((number, to_u32(at + 1)))
+        })
+    }
 }
 
 /// Opens for reading without blocking: on Unix with `O_NONBLOCK`, so that a FIFO swapped in

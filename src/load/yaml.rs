@@ -76,6 +76,11 @@ fn diagnostic_for(source: &Source, err: &serde_saphyr::Error) -> Diagnostic {
     } else {
         1
     };
+    // A tab is pointed at where it is, not where the parser stopped before it.
+    let (line, column) = match raw.to_lowercase().contains("tab") {
+        true => source.tab_near(line, column).unwrap_or((line, column)),
+        false => (line, column),
+    };
     let mut diagnostic = Diagnostic::at(source, line, column.max(1), width, message);
     diagnostic.hint = Some(hint_for(&raw));
     diagnostic

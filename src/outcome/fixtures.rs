@@ -415,5 +415,26 @@ pub fn all() -> Vec<(&'static str, Outcome)> {
         ("interrupted", interrupted()),
         ("inconclusive", inconclusive()),
         ("adaptive", adaptive()),
+        ("refused", refused()),
     ]
+}
+
+/// A suite refused for an unknown agent beside one whose gate failed: calls were placed, so
+/// the refusal is a 3, never "nothing was run".
+pub fn refused() -> Outcome {
+    let mut refused = observation(
+        suite("typo-agent", thresholds()),
+        None,
+        RunEnd::Refused {
+            message: "unknown agent `cmagent0000000000000000002`; did you mean `cmagent0000000000000000001` (Front desk)?".to_owned(),
+        },
+    );
+    refused.run_id = None;
+    refused.results_url = None;
+    refused.last_status = None;
+    let mut refused = judge(refused);
+    refused.source.line = 20;
+    let mut suites = gate_failure().suites;
+    suites.push(refused);
+    outcome(suites)
 }

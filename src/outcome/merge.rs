@@ -20,8 +20,10 @@ pub enum MergeError {
         second: PathBuf,
         second_file: String,
     },
+    #[error("{0} is given more than once; pass each shard's report once")]
+    SameReport(PathBuf),
     #[error(
-        "suite `{suite}` is in both {first} and {second}; each shard runs different suites, so a report was probably passed twice or comes from another run"
+        "suite `{suite}` is in both {first} and {second}; each shard runs different suites, so one of the reports comes from another run"
     )]
     Duplicate {
         suite: String,
@@ -42,6 +44,11 @@ pub fn merge(reports: Vec<(PathBuf, Outcome)>) -> Result<Outcome, MergeError> {
     let Some((first_path, first)) = reports.first() else {
         return Err(MergeError::NoReports);
     };
+    for (at, (path, _)) in reports.iter().enumerate() {
+        if reports[..at].iter().any(|(earlier, _)| earlier == path) {
+            return Err(MergeError::SameReport(path.clone()));
+        }
+    }
     let mut seen: Vec<(String, PathBuf)> = Vec::new();
     let mut suites = Vec::new();
     let mut shard_codes = Vec::new();
@@ -80,15 +87,19 @@ pub fn merge(reports: Vec<(PathBuf, Outcome)>) -> Result<Outcome, MergeError> {
         return Err(MergeError::Empty);
     }
     in_file_order(&mut suites);
-    let exit_code = exit::worst(
-        shard_codes
-            .into_iter()
-            .chain(super::model::suite_codes(&suites)),
-    );
-    let verdict = if suites.iter().any(|s| s.exit_code() == exit_code) {
-        super::model::worst_verdict(&suites, exit_code)
-    } else {
-        worst_verdict(&suites)
+    // A shard whose every suite was refused exits 2 (nothing was run there); once another
+    // shard ran a suite, the whole did run, and that refusal counts as a 3.
+    let something_ran = suites
+        .iter()
+        .any(|s| !matches!(s.verdict, Verdict::Refused | Verdict::NotRun));
+    let shard_codes = shard_codes.into_iter().map(|code| match code {
+        exit::USAGE if something_ran => exit::PLATFORM,
+        code => code,
+    });
+    let exit_code = exit::worst(shard_codes.chain(super::model::suite_codes(&suites)));
+    let verdict = match super::model::verdict_for(&suites, exit_code) {
+        Verdict::Passed if exit_code != exit::SUCCESS => worst_verdict(&suites),
+        verdict => verdict,
     };
     let mut merged = Outcome {
         schema_version: super::model::schema_version_for(&suites),
@@ -116,7 +127,7 @@ pub fn in_file_order(suites: &mut [SuiteOutcome]) {
 
 fn worst_verdict(suites: &[SuiteOutcome]) -> Verdict {
     let code = exit::worst(suites.iter().map(SuiteOutcome::exit_code));
-    super::model::worst_verdict(suites, code)
+    super::model::verdict_for(suites, code)
 }
 
 #[cfg(test)]
@@ -198,11 +209,47 @@ mod tests {
 
     #[test]
     fn a_shards_own_code_is_kept() {
-        // A shard that stopped with a usage error (exit 2) keeps the merged run failing.
+        // A shard that recorded a platform error (a report it could not write) keeps the
+        // merged run failing.
         let whole = two_suites();
         let mut broken = shard(&whole, &["zz-second"]);
-        broken.exit_code = exit::USAGE;
+        broken.exit_code = exit::PLATFORM;
         let merged = merge(vec![("a.json".into(), broken)]).unwrap();
-        assert_eq!(merged.exit_code, exit::USAGE);
+        assert_eq!(merged.exit_code, exit::PLATFORM);
+    }
+
+    #[test]
+    fn a_shard_that_ran_nothing_does_not_make_the_whole_claim_nothing_ran() {
+        let whole = two_suites();
+        let ran = shard(&whole, &["zz-second"]);
+        let mut refused = shard(&whole, &[whole.suites[0].name.as_str()]);
+        refused.suites[0].verdict = Verdict::Refused;
+        refused.suites[0].end = crate::outcome::EndKind::NotStarted;
+        refused.suites[0].run_id = None;
+        refused.suites[0].calls.clear();
+        refused.suites[0].checks.clear();
+        refused.suites[0].counts = Default::default();
+        refused.exit_code = exit::USAGE;
+        let merged = merge(vec![
+            ("a.json".into(), ran),
+            ("b.json".into(), refused.clone()),
+        ])
+        .unwrap();
+        assert_eq!(merged.exit_code, exit::PLATFORM, "{merged:#?}");
+        assert_eq!(merged.verdict, Verdict::Refused);
+        // Alone, it ran nothing.
+        let alone = merge(vec![("b.json".into(), refused)]).unwrap();
+        assert_eq!(alone.exit_code, exit::USAGE);
+    }
+
+    #[test]
+    fn the_same_report_twice_is_named_once() {
+        let whole = two_suites();
+        let a = shard(&whole, &["zz-second"]);
+        let err = merge(vec![("a.json".into(), a.clone()), ("a.json".into(), a)]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a.json is given more than once; pass each shard's report once"
+        );
     }
 }

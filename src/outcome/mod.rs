@@ -14,7 +14,7 @@ pub use merge::{MergeError, in_file_order, merge};
 pub use model::{
     AssertionOutcome, CallOutcome, CheckStatus, Counts, EndKind, FlakyCase, NUMBER_UNKNOWN,
     NumberCounts, OLDEST_SCHEMA_VERSION, Outcome, SCHEMA_VERSION, SourceRef, SuiteOutcome,
-    ThresholdCheck, ToolInfo, Verdict, rfc3339, schema_version_for, worst_verdict,
+    ThresholdCheck, ToolInfo, Verdict, rfc3339, schema_version_for, suite_codes, verdict_for,
 };
 pub use observation::{RunEnd, RunObservation, WaveObservation};
 pub use scrub::{ScrubError, Scrubbed, scrub};

@@ -69,7 +69,7 @@ impl Outcome {
         suites: Vec<SuiteOutcome>,
     ) -> Self {
         let exit_code = exit::worst(suite_codes(&suites));
-        let verdict = worst_verdict(&suites, exit_code);
+        let verdict = verdict_for(&suites, exit_code);
         Self {
             schema_version: schema_version_for(&suites),
             tool: ToolInfo::current(),
@@ -86,31 +86,80 @@ impl Outcome {
     pub fn passed(&self) -> bool {
         self.exit_code == exit::SUCCESS
     }
+
+    /// Each kind of verdict present, the most actionable first (as the exit code ranks
+    /// them), for the headline of a report: only `passed` when every suite passed.
+    pub fn kinds(&self) -> Vec<Verdict> {
+        let codes = suite_codes_all(&self.suites);
+        let mut kinds: Vec<(Verdict, u8)> = Vec::new();
+        for (suite, code) in self.suites.iter().zip(codes) {
+            if suite.verdict != Verdict::Passed && !kinds.iter().any(|(v, _)| *v == suite.verdict) {
+                kinds.push((suite.verdict, code.unwrap_or(exit::SUCCESS)));
+            }
+        }
+        // Most actionable first; a stable sort keeps the order of first appearance on ties.
+        kinds.sort_by_key(|(_, code)| std::cmp::Reverse(rank(*code)));
+        if kinds.is_empty() {
+            return vec![Verdict::Passed];
+        }
+        kinds.into_iter().map(|(v, _)| v).collect()
+    }
+}
+
+/// How actionable an exit code is (`exit::worst`'s order), as a number.
+fn rank(code: u8) -> u8 {
+    [
+        exit::GATE_FAILED,
+        exit::TIMEOUT,
+        exit::PLATFORM,
+        exit::USAGE,
+        exit::INTERRUPTED,
+    ]
+    .iter()
+    .position(|c| *c == code)
+    .map_or(0, |at| at as u8 + 1)
 }
 
 /// The exit codes the suites contribute. A suite that was never started (`not_run`, kept
-/// back by `--fail-fast`) contributes none: what stopped the run carries the code.
+/// back by `--fail-fast`) contributes none: what stopped the run carries the code. A
+/// refused suite contributes 2 (nothing was run) only when every contributing suite was
+/// refused; once any other suite ran (or tried to), a refusal is a suite that could not be
+/// judged, 3, and never claims that nothing was run.
 pub fn suite_codes(suites: &[SuiteOutcome]) -> impl Iterator<Item = u8> + '_ {
-    suites
-        .iter()
-        .filter(|s| s.verdict != Verdict::NotRun)
-        .map(SuiteOutcome::exit_code)
+    suite_codes_all(suites).into_iter().flatten()
 }
 
-/// The verdict of a set of suites that maps to `exit_code`: the first suite's with that code,
-/// preferring a definite one (`failed` over `inconclusive` at exit 1) and an `inconclusive`
-/// over `passed` at exit 0, so an undecided suite is never summarised as a plain pass.
-pub fn worst_verdict(suites: &[SuiteOutcome], exit_code: u8) -> Verdict {
-    let with_code = || suites.iter().filter(move |s| s.exit_code() == exit_code);
-    with_code()
-        .map(|s| s.verdict)
-        .find(|v| !matches!(v, Verdict::Inconclusive | Verdict::Passed))
-        .or_else(|| {
-            with_code()
-                .map(|s| s.verdict)
-                .find(|v| *v == Verdict::Inconclusive)
+/// `suite_codes`, one entry per suite (`None` for a suite that contributes none).
+fn suite_codes_all(suites: &[SuiteOutcome]) -> Vec<Option<u8>> {
+    let contributing = || suites.iter().filter(|s| s.verdict != Verdict::NotRun);
+    let only_refusals = contributing().all(|s| s.verdict == Verdict::Refused);
+    suites
+        .iter()
+        .map(|s| match s.verdict {
+            Verdict::NotRun => None,
+            Verdict::Refused if !only_refusals => Some(exit::PLATFORM),
+            _ => Some(s.exit_code()),
         })
-        .or_else(|| with_code().map(|s| s.verdict).next())
+        .collect()
+}
+
+/// The verdict that stands for the whole outcome: that of a suite whose code is the
+/// outcome's exit code, preferring a definite one (`failed` over `inconclusive` at exit 1)
+/// and an `inconclusive` over `passed` at exit 0, so an undecided suite is never summarised
+/// as a plain pass; `passed` when no suite has the code.
+pub fn verdict_for(suites: &[SuiteOutcome], exit_code: u8) -> Verdict {
+    let codes = suite_codes_all(suites);
+    let with_code = || {
+        suites
+            .iter()
+            .zip(&codes)
+            .filter(move |(_, code)| **code == Some(exit_code))
+            .map(|(suite, _)| suite.verdict)
+    };
+    with_code()
+        .find(|v| !matches!(v, Verdict::Inconclusive | Verdict::Passed))
+        .or_else(|| with_code().find(|v| *v == Verdict::Inconclusive))
+        .or_else(|| with_code().next())
         .unwrap_or(Verdict::Passed)
 }
 
@@ -139,6 +188,9 @@ pub enum Verdict {
     /// The run could not be judged: it was not created, ended FAILED or CANCELED, had no
     /// calls, or could not be followed.
     Error,
+    /// The suite was refused before its run was created, for a reason of its own: an
+    /// unknown agent, tag or test case, an empty selection, `max_calls`. Nothing was placed.
+    Refused,
     /// The deadline passed; the calls that had finished were judged and reported.
     TimedOut,
     /// Ctrl-C or SIGTERM; the calls that had finished were judged and reported.
@@ -159,6 +211,9 @@ impl Verdict {
             Self::Passed => exit::SUCCESS,
             Self::Failed | Self::Inconclusive => exit::GATE_FAILED,
             Self::Error | Self::NotRun => exit::PLATFORM,
+            // Alone, a refusal means nothing was run; beside a suite that ran it is a 3
+            // (see `suite_codes`).
+            Self::Refused => exit::USAGE,
             Self::TimedOut => exit::TIMEOUT,
             Self::Interrupted => exit::INTERRUPTED,
         }
@@ -170,6 +225,7 @@ impl Verdict {
             Self::Passed => "passed",
             Self::Failed => "failed",
             Self::Error => "error",
+            Self::Refused => "refused",
             Self::TimedOut => "timed_out",
             Self::Interrupted => "interrupted",
             Self::NotRun => "not_run",
@@ -183,6 +239,7 @@ impl Verdict {
             Self::Passed => "passed",
             Self::Failed => "gate failed",
             Self::Error => "platform error",
+            Self::Refused => "refused",
             Self::TimedOut => "timed out",
             Self::Interrupted => "interrupted",
             Self::NotRun => "not run",
@@ -371,6 +428,9 @@ pub enum CheckStatus {
     Skipped,
     /// A rate neither confidently below its bar nor confidently at or above `bar − margin`.
     Inconclusive,
+    /// Not judged because the run cannot be judged at all (it ended FAILED or CANCELED, or
+    /// could not be followed): the measured value is shown, but it neither passes nor fails.
+    NotEvaluated,
 }
 
 impl CheckStatus {
@@ -380,6 +440,7 @@ impl CheckStatus {
             Self::Failed => "failed",
             Self::Skipped => "skipped",
             Self::Inconclusive => "inconclusive",
+            Self::NotEvaluated => "not_evaluated",
         }
     }
 }
@@ -499,5 +560,65 @@ mod tests {
         assert_eq!(outcome.started_at, "2023-11-14T22:13:20Z");
         assert_eq!(Verdict::TimedOut.exit_code(), exit::TIMEOUT);
         assert_eq!(Verdict::NotRun.exit_code(), exit::PLATFORM);
+    }
+
+    fn with_verdicts(verdicts: &[Verdict]) -> Outcome {
+        let at = SystemTime::UNIX_EPOCH;
+        let suites = verdicts
+            .iter()
+            .enumerate()
+            .map(|(i, verdict)| {
+                let mut suite = crate::outcome::fixtures::passing().suites[0].clone();
+                suite.name = format!("s{i}");
+                suite.verdict = *verdict;
+                suite
+            })
+            .collect();
+        Outcome::new("suites.yaml", at, at, suites)
+    }
+
+    /// 2 means that nothing was run: a refusal alone (or beside suites kept back) is a 2, a
+    /// refusal beside a suite that ran is a 3, and the outcome's verdict follows the code.
+    #[test]
+    fn a_refusal_claims_nothing_was_run_only_when_nothing_was() {
+        let alone = with_verdicts(&[Verdict::Refused, Verdict::NotRun]);
+        assert_eq!(
+            (alone.exit_code, alone.verdict),
+            (exit::USAGE, Verdict::Refused)
+        );
+        let beside = with_verdicts(&[Verdict::Failed, Verdict::Refused]);
+        assert_eq!(
+            (beside.exit_code, beside.verdict),
+            (exit::PLATFORM, Verdict::Refused)
+        );
+        let passed = with_verdicts(&[Verdict::Passed, Verdict::Refused]);
+        assert_eq!(passed.exit_code, exit::PLATFORM);
+        let interrupted = with_verdicts(&[Verdict::Refused, Verdict::Interrupted]);
+        assert_eq!(interrupted.exit_code, exit::INTERRUPTED);
+    }
+
+    #[test]
+    fn the_kinds_present_are_named_most_actionable_first() {
+        let outcome = with_verdicts(&[
+            Verdict::Passed,
+            Verdict::Failed,
+            Verdict::NotRun,
+            Verdict::Refused,
+            Verdict::Failed,
+            Verdict::TimedOut,
+        ]);
+        assert_eq!(
+            outcome.kinds(),
+            vec![
+                Verdict::Refused,
+                Verdict::TimedOut,
+                Verdict::Failed,
+                Verdict::NotRun
+            ]
+        );
+        assert_eq!(
+            with_verdicts(&[Verdict::Passed]).kinds(),
+            vec![Verdict::Passed]
+        );
     }
 }

@@ -75,6 +75,9 @@ pub enum RunEnd {
     PlatformError { message: String },
     /// The run could not be created at all.
     NotStarted { message: String },
+    /// The suite was refused before its run was created, for a reason of its own (an
+    /// unknown agent, tag or test case, an empty selection, `max_calls`): nothing was placed.
+    Refused { message: String },
 }
 
 /// The status a run was seen to end with, if its end was observed.

@@ -4,7 +4,9 @@
 //! exit code is never lower than the verdicts say. A report edited by hand, or by a step that
 //! should not have, cannot turn a failure into a pass.
 
-use super::model::{CheckStatus, EndKind, Outcome, SuiteOutcome, Verdict, suite_codes};
+use super::model::{
+    CheckStatus, EndKind, Outcome, SuiteOutcome, Verdict, suite_codes, verdict_for,
+};
 use crate::api::wire::RunStatus;
 use crate::exit;
 
@@ -18,6 +20,12 @@ pub fn verdict_of(suite: &SuiteOutcome) -> Verdict {
     let calls = suite.calls.len() as u64;
     match suite.end {
         EndKind::NotRun => Verdict::NotRun,
+        // A refusal leaves no run and no call behind: nothing else can be recorded so.
+        EndKind::NotStarted
+            if suite.verdict == Verdict::Refused && suite.run_id.is_none() && calls == 0 =>
+        {
+            Verdict::Refused
+        }
         EndKind::NotStarted | EndKind::PlatformError => Verdict::Error,
         _ if ended_badly => Verdict::Error,
         EndKind::TimedOut => Verdict::TimedOut,
@@ -65,14 +73,8 @@ pub fn recheck(outcome: &mut Outcome) -> Vec<String> {
         ));
         outcome.exit_code = code;
     }
-    if let Some(verdict) = outcome
-        .suites
-        .iter()
-        .map(|s| s.verdict)
-        .find(|v| v.exit_code() == outcome.exit_code)
-        && verdict != outcome.verdict
-        && outcome.verdict.exit_code() != outcome.exit_code
-    {
+    let verdict = verdict_for(&outcome.suites, outcome.exit_code);
+    if verdict != Verdict::Passed && verdict != outcome.verdict {
         outcome.verdict = verdict;
     }
     notes
@@ -92,6 +94,7 @@ mod tests {
             fixtures::timeout(),
             fixtures::platform_error(),
             fixtures::interrupted(),
+            fixtures::refused(),
         ] {
             let mut read = fixture.clone();
             assert_eq!(recheck(&mut read), Vec::<String>::new(), "{fixture:#?}");

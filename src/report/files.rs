@@ -2,7 +2,7 @@
 //! attempted even when an earlier one fails, so one bad path does not cost the others.
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::markdown_layout::Pointers;
 use super::{atomic, github, html, json, junit, markdown};
@@ -45,7 +45,28 @@ pub struct WriteError {
     pub source: io::Error,
 }
 
-/// Writes every requested report file; returns the failures (empty when all were written).
+/// Whether a report path means stdout: `-`, as everywhere on the command line.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+impl ReportFiles {
+    /// The report that goes to stdout (`-`), if any: `(format, path)`.
+    pub fn to_stdout(&self) -> Vec<&'static str> {
+        [
+            ("--report-json", &self.json),
+            ("--junit", &self.junit),
+            ("--summary", &self.summary),
+        ]
+        .into_iter()
+        .filter(|(_, path)| path.as_deref().is_some_and(is_stdout))
+        .map(|(flag, _)| flag)
+        .collect()
+    }
+}
+
+/// Writes every requested report file (`-` to stdout); returns the failures (empty when all
+/// were written).
 pub fn write_all(outcome: &Outcome, files: &ReportFiles) -> Vec<WriteError> {
     let pointers = files.pointers();
     let summary = |outcome: &Outcome, out: &mut dyn io::Write| {
@@ -62,14 +83,18 @@ pub fn write_all(outcome: &Outcome, files: &ReportFiles) -> Vec<WriteError> {
         .into_iter()
         .filter_map(|(format, path, render)| {
             let path = path.as_ref()?;
-            create_parent(path)
-                .and_then(|()| atomic::write_atomic(path, |out| render(outcome, out)))
-                .err()
-                .map(|source| WriteError {
-                    format,
-                    path: path.clone(),
-                    source,
-                })
+            let written = if is_stdout(path) {
+                let mut stdout = io::stdout().lock();
+                render(outcome, &mut stdout).and_then(|()| io::Write::flush(&mut stdout))
+            } else {
+                create_parent(path)
+                    .and_then(|()| atomic::write_atomic(path, |out| render(outcome, out)))
+            };
+            written.err().map(|source| WriteError {
+                format,
+                path: path.clone(),
+                source,
+            })
         })
         .collect()
 }

@@ -189,7 +189,11 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
                     add(level, at(check.test_case_id.as_deref()), title, message);
                 }
             }
-            Verdict::Error | Verdict::TimedOut | Verdict::Interrupted | Verdict::NotRun => add(
+            Verdict::Error
+            | Verdict::Refused
+            | Verdict::TimedOut
+            | Verdict::Interrupted
+            | Verdict::NotRun => add(
                 if suite.verdict == Verdict::NotRun {
                     Level::Warning
                 } else {
@@ -298,7 +302,8 @@ pub fn outputs(outcome: &Outcome, paths: &ReportFiles) -> Vec<(String, String)> 
         ("report_summary", &paths.summary),
         ("report_html", &paths.html),
     ] {
-        if let Some(path) = path {
+        // A report written to stdout (`-`) has no path to hand on.
+        if let Some(path) = path.as_deref().filter(|p| !super::files::is_stdout(p)) {
             pairs.push((name.to_owned(), path.display().to_string()));
         }
     }

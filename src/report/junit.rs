@@ -294,7 +294,7 @@ fn thresholds_case(suite: &SuiteOutcome) -> TestCase {
             status.set_message(line(&suite.reason)).set_type("not_run");
             status
         }
-        Verdict::Error | Verdict::TimedOut | Verdict::Interrupted => {
+        Verdict::Error | Verdict::Refused | Verdict::TimedOut | Verdict::Interrupted => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
             status
                 .set_message(line(&suite.reason))

@@ -60,7 +60,7 @@ pub fn render_with(outcome: &Outcome, limit: Limit, pointers: &Pointers) -> Stri
         outcome.tool.name,
         outcome.tool.version,
         outcome.exit_code,
-        super::exit_meaning(outcome.exit_code),
+        super::exit_reason(outcome),
         outcome.started_at,
         outcome.finished_at
     ));
@@ -121,7 +121,7 @@ fn folded(suite: &SuiteOutcome, pointers: &Pointers) -> Vec<String> {
 fn icon(verdict: Verdict) -> &'static str {
     match verdict {
         Verdict::Passed => "✅",
-        Verdict::Failed | Verdict::Error => "❌",
+        Verdict::Failed | Verdict::Error | Verdict::Refused => "❌",
         Verdict::TimedOut | Verdict::Interrupted => "⏱️",
         Verdict::NotRun => "⏭️",
         Verdict::Inconclusive => "❔",
@@ -132,7 +132,7 @@ fn head(outcome: &Outcome) -> String {
     let mut text = format!(
         "## {} hamming-runner: {}\n\n",
         icon(outcome.verdict),
-        outcome.verdict.label()
+        super::headline(outcome).to_lowercase()
     );
     text.push_str("| suite | verdict | pass rate | assertion score | calls | flaky | run |\n");
     text.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
@@ -186,10 +186,13 @@ fn suite_lines(suite: &SuiteOutcome, pointers: &Pointers) -> Vec<String> {
             suite.verdict.label()
         ),
         String::new(),
-        layout::pass_rate_bar(suite).unwrap_or_default(),
-        String::new(),
-        paragraph(&suite.reason),
     ];
+    // A suite with no calls (refused, never created) has no bar to draw.
+    if let Some(bar) = layout::pass_rate_bar(suite) {
+        lines.push(bar);
+        lines.push(String::new());
+    }
+    lines.push(paragraph(&suite.reason));
     let failing: Vec<&CallOutcome> = suite.failing_calls().collect();
     if !failing.is_empty() {
         lines.push(String::new());
@@ -219,6 +222,7 @@ fn suite_lines(suite: &SuiteOutcome, pointers: &Pointers) -> Vec<String> {
                 CheckStatus::Failed => format!("❌ {}", cell(&check.reason)),
                 CheckStatus::Skipped => format!("⏭️ {}", cell(&check.reason)),
                 CheckStatus::Inconclusive => format!("❔ {}", cell(&check.reason)),
+                CheckStatus::NotEvaluated => "➖ not evaluated".to_owned(),
             };
             lines.push(format!(
                 "| {} | {} | {} | {result} |",

@@ -81,7 +81,7 @@ impl Paint {
         let text = verdict.label().to_uppercase();
         match verdict {
             Verdict::Passed => self.green(&text),
-            Verdict::Failed | Verdict::Error => self.red(&text),
+            Verdict::Failed | Verdict::Error | Verdict::Refused => self.red(&text),
             Verdict::TimedOut | Verdict::Interrupted | Verdict::NotRun | Verdict::Inconclusive => {
                 self.yellow(&text)
             }
@@ -130,7 +130,18 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
     }
 
     if !suite.checks.is_empty() {
-        writeln!(out, "  thresholds:")?;
+        if suite
+            .checks
+            .iter()
+            .all(|c| c.status == CheckStatus::NotEvaluated)
+        {
+            writeln!(
+                out,
+                "  thresholds (not evaluated: the run cannot be judged):"
+            )?;
+        } else {
+            writeln!(out, "  thresholds:")?;
+        }
         // Columns line up for ordinary values; a longer one (a case name, a server's odd
         // text) overflows its column instead of widening every row (and a width beyond
         // what `format!` accepts would be a panic).
@@ -161,6 +172,7 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
                 CheckStatus::Passed => paint.green(&text),
                 CheckStatus::Failed => paint.red(&text),
                 CheckStatus::Skipped | CheckStatus::Inconclusive => paint.yellow(&text),
+                CheckStatus::NotEvaluated => paint.dim(&text),
             };
             writeln!(
                 out,
@@ -169,7 +181,11 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
                 t(measured(check)),
                 t(&check.expected)
             )?;
-            if check.status != CheckStatus::Passed {
+            // A check that was not evaluated says so once, in the heading above.
+            if !matches!(
+                check.status,
+                CheckStatus::Passed | CheckStatus::NotEvaluated
+            ) {
                 writeln!(
                     out,
                     "{:width$}{}",
@@ -232,6 +248,7 @@ fn mark_text(status: CheckStatus) -> &'static str {
         CheckStatus::Failed => "FAIL",
         CheckStatus::Skipped => "skip",
         CheckStatus::Inconclusive => "inconclusive",
+        CheckStatus::NotEvaluated => "  - ",
     }
 }
 
@@ -320,9 +337,9 @@ fn write_totals(outcome: &Outcome, out: &mut dyn Write, paint: Paint) -> io::Res
     };
     let line = format!(
         "{}: suites {suites}; calls {total} total, {passed} passed, {failed} failed, {errored} errored, {pending} pending{flaky}; exit {} ({})",
-        outcome.verdict.label().to_uppercase(),
+        super::headline(outcome),
         outcome.exit_code,
-        super::exit_meaning(outcome.exit_code)
+        super::exit_reason(outcome)
     );
     let line = match outcome.verdict {
         Verdict::Passed => paint.green(&line),

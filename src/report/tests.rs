@@ -33,6 +33,34 @@ fn terminal_snapshots() {
     }
 }
 
+/// The headline names every kind present and gives the reason for the code in the README's
+/// words: a refusal beside a failed gate is a 3, and says so.
+#[test]
+fn the_headline_names_each_kind_and_the_reason_for_the_code() {
+    let outcome = fixtures::refused();
+    assert_eq!(outcome.exit_code, crate::exit::PLATFORM);
+    assert_eq!(super::headline(&outcome), "REFUSED, GATE FAILED");
+    assert_eq!(
+        super::exit_reason(&outcome),
+        "a suite was refused while others ran"
+    );
+    let mut alone = outcome.clone();
+    alone
+        .suites
+        .retain(|s| s.verdict == crate::outcome::Verdict::Refused);
+    let alone = Outcome::new(
+        alone.suite_file.clone(),
+        fixtures::epoch(),
+        fixtures::epoch(),
+        alone.suites,
+    );
+    assert_eq!(alone.exit_code, crate::exit::USAGE);
+    assert_eq!(
+        super::exit_reason(&alone),
+        "nothing was run: every suite was refused"
+    );
+}
+
 #[test]
 fn terminal_colour_only_when_asked() {
     let outcome = fixtures::gate_failure();

@@ -53,7 +53,7 @@ pub fn listen_for_signals(trigger: CancelTrigger) {
     tokio::spawn(async move {
         wait_for_signal().await;
         crate::console::err(
-            "\ninterrupted: fetching partial results and writing reports (press Ctrl-C again to stop at once)",
+            "\ninterrupted: fetching partial results and writing reports (press Ctrl-C again to stop at once); runs already created go on on Hamming, where their calls are still placed (and billed): each suite's line below links its run",
         );
         trigger.fire();
         wait_for_signal().await;

@@ -75,11 +75,13 @@ impl Pacing {
         }
     }
 
-    /// The suite's poll interval in real time: `--poll-interval`, else the suite's, kept
-    /// between `--max-poll-interval` and `--min-poll-interval` (the floor wins a conflict).
-    /// The wait before the first poll, in real time.
-    pub fn first_poll_wait(&self) -> Duration {
-        self.scale(self.first_poll)
+    /// The wait before the first poll, in real time: after a create, `first_poll` (or one
+    /// interval, if shorter); none for a run that existed before.
+    pub fn first_wait(&self, look: FirstLook, interval: Duration) -> Duration {
+        match look {
+            FirstLook::AfterCreate => self.scale(self.first_poll).min(interval),
+            FirstLook::AtOnce => Duration::ZERO,
+        }
     }
 
     /// The longest wait for partial results, in real time (never under half a second).
@@ -115,6 +117,8 @@ impl Pacing {
         }
     }
 
+    /// The suite's poll interval in real time: `--poll-interval`, else the suite's, kept
+    /// between `--max-poll-interval` and `--min-poll-interval` (the floor wins a conflict).
     pub fn interval_for(&self, suite: &ResolvedSuite) -> Duration {
         let mut interval = self.poll_interval.unwrap_or(suite.poll_interval);
         if let Some(ceiling) = self.poll_ceiling {
@@ -131,9 +135,6 @@ impl Pacing {
 #[derive(Debug, Clone)]
 pub struct Followed {
     pub observation: RunObservation,
-    /// Set when the suite could not start because of the suite file (unknown tag, empty
-    /// selection, too many calls): exit code 2 rather than 3.
-    pub usage_error: bool,
     /// Set when the suite was never started because `--fail-fast` stopped the run: the
     /// reason, for the report. Such a suite does not raise the exit code; the failure that
     /// stopped the run does.
@@ -172,7 +173,6 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
         obs.end = RunEnd::Interrupted;
         return Followed {
             observation: obs,
-            usage_error: false,
             skipped: None,
         };
     }
@@ -188,7 +188,8 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
         ));
         obs.run_id = Some(recorded.run_id);
         obs.results_url = recorded.results_url;
-        let mut followed = attach(ctx, obs, began).await.0;
+        // The recorded run may have ended while no one watched: look at once.
+        let mut followed = attach(ctx, obs, began, FirstLook::AtOnce).await.0;
         super::recordings::recheck(ctx, &mut followed.observation).await;
         return followed;
     }
@@ -208,7 +209,7 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
         ctx.progress
             .finished(&name, &format!("not started: {message}"));
         obs.end = RunEnd::NotStarted { message };
-        return finish(obs, began, false);
+        return finish(obs, began);
     }
 
     // Resolve the selection and create the run. The POST is not abandoned midway on Ctrl-C:
@@ -224,7 +225,6 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
     let (created, resolved) = match started {
         Ok(pair) => pair,
         Err(err) => {
-            let usage = err.is_usage();
             if let start::StartError::Empty {
                 run_id,
                 results_url,
@@ -237,9 +237,14 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
             if let Some(state) = ctx.state {
                 note_recorded_attempt(&err, state, &mut obs.end);
             }
+            let label = if err.is_refusal() {
+                "refused"
+            } else {
+                "not started"
+            };
             ctx.progress
-                .finished(&name, &format!("not started: {}", err.short()));
-            return finish(obs, began, usage);
+                .finished(&name, &format!("{label}: {}", err.short()));
+            return finish(obs, began);
         }
     };
     for note in &resolved.notes {
@@ -270,9 +275,19 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
         resolved.calls,
         timeout,
     );
-    let mut followed = attach(ctx, obs, began).await.0;
+    let mut followed = attach(ctx, obs, began, FirstLook::AfterCreate).await.0;
     super::recordings::recheck(ctx, &mut followed.observation).await;
     followed
+}
+
+/// When the first status poll of a run comes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstLook {
+    /// Just after creating the run: after `Pacing::first_poll` (or one interval, if
+    /// shorter), since a new run is queued for a while.
+    AfterCreate,
+    /// At once: the run existed before (re-attached, or `wait ID`) and may have ended.
+    AtOnce,
 }
 
 /// Follows a run that already exists (`obs.run_id` is set) until it ends, the deadline
@@ -282,16 +297,19 @@ pub async fn attach(
     ctx: &Context<'_>,
     mut obs: RunObservation,
     began: Instant,
+    first_look: FirstLook,
 ) -> (Followed, Option<serde_json::Value>) {
     let Some(run_id) = obs.run_id.clone() else {
         obs.end = RunEnd::NotStarted {
             message: "no run to follow".into(),
         };
-        return (finish(obs, began, false), None);
+        return (finish(obs, began), None);
     };
     let timeout = ctx.pacing.timeout_for(&obs.suite);
-    let raw = poll(ctx, &mut obs, &run_id, began, timeout).await;
-    (finish(obs, began, false), raw)
+    let raw = poll(ctx, &mut obs, &run_id, began, timeout, first_look).await;
+    let summary = super::progress::end_line(&obs, &run_id, began.elapsed());
+    ctx.progress.finished(&obs.suite.name, &summary);
+    (finish(obs, began), raw)
 }
 
 async fn poll(
@@ -300,9 +318,11 @@ async fn poll(
     run_id: &str,
     start: Instant,
     timeout: Duration,
+    first_look: FirstLook,
 ) -> Option<serde_json::Value> {
     let interval = ctx.pacing.interval_for(&obs.suite);
-    let mut ticker = Ticker::new(&ctx.pacing, &ctx.cancel, start, timeout, interval);
+    let first_wait = ctx.pacing.first_wait(first_look, interval);
+    let mut ticker = Ticker::new(&ctx.cancel, start, timeout, interval, first_wait);
     let name = obs.suite.name.clone();
     // Failed attempts of the status read in flight, to say why when the deadline cuts it.
     let watch = ReadProgress::default();
@@ -471,11 +491,10 @@ async fn partial_results(
     }
 }
 
-fn finish(mut obs: RunObservation, start: Instant, usage_error: bool) -> Followed {
+fn finish(mut obs: RunObservation, start: Instant) -> Followed {
     obs.elapsed = start.elapsed();
     Followed {
         observation: obs,
-        usage_error,
         skipped: None,
     }
 }

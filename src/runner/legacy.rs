@@ -20,7 +20,7 @@ use crate::api::wire::{
 use crate::outcome::{RunEnd, RunObservation};
 use crate::suite::ResolvedSuite;
 
-use super::follow::{Context, Followed};
+use super::follow::{Context, FirstLook, Followed};
 use super::selection;
 use super::start::StartError;
 use super::ticker::Ticker;
@@ -41,11 +41,12 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite, dataset: String) ->
         follow_ups: Vec::new(),
     };
     let name = obs.suite.name.clone();
-    let mut usage_error = false;
     if ctx.cancel.is_cancelled() {
         obs.end = RunEnd::Interrupted;
-        return finish(obs, began, false);
+        return finish(obs, began);
     }
+    // A recorded experiment may have ended while no one watched: look at it at once.
+    let mut first_look = FirstLook::AtOnce;
 
     // An experiment recorded by an earlier attempt of this command is followed, not started
     // again: it placed paid calls too.
@@ -62,8 +63,9 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite, dataset: String) ->
         ctx.progress
             .finished(&name, &format!("not started: {message}"));
         obs.end = RunEnd::NotStarted { message };
-        return finish(obs, began, false);
+        return finish(obs, began);
     } else {
+        first_look = FirstLook::AfterCreate;
         if let Some(note) = ctx
             .state
             .and_then(|state| state.new_attempt_note(&obs.suite))
@@ -87,22 +89,27 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite, dataset: String) ->
             }
             Err(Start::Interrupted) => {
                 obs.end = RunEnd::Interrupted;
-                return finish(obs, began, false);
+                return finish(obs, began);
             }
             Err(Start::Failed { message, usage }) => {
-                ctx.progress
-                    .finished(&name, &format!("not started: {message}"));
-                obs.end = RunEnd::NotStarted { message };
-                usage_error = usage;
-                return finish(obs, began, usage_error);
+                let label = if usage { "refused" } else { "not started" };
+                ctx.progress.finished(&name, &format!("{label}: {message}"));
+                obs.end = if usage {
+                    RunEnd::Refused { message }
+                } else {
+                    RunEnd::NotStarted { message }
+                };
+                return finish(obs, began);
             }
         }
     }
     let Some(id) = obs.run_id.clone() else {
-        return finish(obs, began, usage_error);
+        return finish(obs, began);
     };
-    poll(ctx, &mut obs, &id, began).await;
-    finish(obs, began, usage_error)
+    poll(ctx, &mut obs, &id, began, first_look).await;
+    let summary = super::progress::end_line(&obs, &id, began.elapsed());
+    ctx.progress.finished(&name, &summary);
+    finish(obs, began)
 }
 
 enum Start {
@@ -183,10 +190,17 @@ async fn start(ctx: &Context<'_>, suite: &ResolvedSuite, dataset: &str) -> Resul
     }
 }
 
-async fn poll(ctx: &Context<'_>, obs: &mut RunObservation, id: &str, began: Instant) {
+async fn poll(
+    ctx: &Context<'_>,
+    obs: &mut RunObservation,
+    id: &str,
+    began: Instant,
+    first_look: FirstLook,
+) {
     let timeout = ctx.pacing.timeout_for(&obs.suite);
     let interval = ctx.pacing.interval_for(&obs.suite);
-    let mut ticker = Ticker::new(&ctx.pacing, &ctx.cancel, began, timeout, interval);
+    let first_wait = ctx.pacing.first_wait(first_look, interval);
+    let mut ticker = Ticker::new(&ctx.cancel, began, timeout, interval, first_wait);
     let name = obs.suite.name.clone();
     loop {
         let read = match ticker.next(ctx.client.legacy_experiment(id)).await {
@@ -325,11 +339,10 @@ fn call_status(call: &LegacyCall) -> &'static str {
     }
 }
 
-fn finish(mut obs: RunObservation, began: Instant, usage_error: bool) -> Followed {
+fn finish(mut obs: RunObservation, began: Instant) -> Followed {
     obs.elapsed = began.elapsed();
     Followed {
         observation: obs,
-        usage_error,
         skipped: None,
     }
 }

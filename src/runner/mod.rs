@@ -3,6 +3,7 @@
 //! after the first failure. Async lives here, in `api` and in `sim`; nothing here prints a
 //! report.
 
+pub mod agents;
 pub mod cancel;
 pub mod follow;
 pub mod legacy;
@@ -94,7 +95,7 @@ pub async fn run_suites(
                 }
                 _ => follow::follow(&ctx, suite).await,
             };
-            if options.fail_fast && (followed.usage_error || is_failure(&followed.observation)) {
+            if options.fail_fast && is_failure(&followed.observation) {
                 stop_new.store(true, Ordering::SeqCst);
             }
             drop(permit);
@@ -132,7 +133,6 @@ fn skipped(suite: ResolvedSuite) -> Followed {
             case_titles: Default::default(),
             follow_ups: Vec::new(),
         },
-        usage_error: false,
         skipped: Some(SKIPPED_BY_FAIL_FAST.into()),
     }
 }
@@ -148,18 +148,3 @@ fn crashed(suite: ResolvedSuite) -> Followed {
 }
 
 const SKIPPED_BY_FAIL_FAST: &str = "not run: an earlier suite failed and --fail-fast is set";
-
-/// The closest candidate to a misspelt name, if one is close enough to be a likely typo.
-pub fn suggest(wanted: &str, candidates: &[String]) -> Option<String> {
-    candidates
-        .iter()
-        .map(|c| {
-            (
-                strsim::jaro_winkler(&wanted.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
-        })
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c.clone())
-}

@@ -6,6 +6,7 @@ use indexmap::IndexMap;
 
 use crate::api::wire::{self, PersonaOverride, TestConfiguration};
 use crate::api::{ApiError, Client};
+use crate::load::suggest::did_you_mean;
 use crate::suite::{ResolvedSuite, Selection, TagExpression};
 
 /// A selection resolved against the workspace.
@@ -26,7 +27,22 @@ pub struct ResolvedSelection {
 /// sees it, so they stop the run before a call is placed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SelectionError {
-    #[error("suite `{suite}`: unknown tag `{tag}` for agent {agent}{}", hint(.suggestion, .known))]
+    #[error(
+        "suite `{suite}`: unknown agent `{agent}`{}",
+        hint(.suggestion, .known, "agents", "the workspace has no agents")
+    )]
+    UnknownAgent {
+        suite: String,
+        agent: String,
+        /// `id (name)` of the likeliest agent meant.
+        suggestion: Option<String>,
+        /// `id (name)` of every agent of the workspace.
+        known: Vec<String>,
+    },
+    #[error(
+        "suite `{suite}`: unknown tag `{tag}` for agent {agent}{}",
+        hint(.suggestion, .known, "tags", "the agent has no tags")
+    )]
     UnknownTag {
         suite: String,
         tag: String,
@@ -99,16 +115,17 @@ fn known_datasets(known: &[String]) -> String {
     }
 }
 
-fn hint(suggestion: &Option<String>, known: &[String]) -> String {
+/// `; did you mean …?; known <what>: a, b, c (and N more)`.
+fn hint(suggestion: &Option<String>, known: &[String], what: &str, none: &str) -> String {
     let mut out = String::new();
     if let Some(s) = suggestion {
-        out.push_str(&format!("; did you mean `{s}`?"));
+        out.push_str(&format!("; did you mean {s}?"));
     }
     if known.is_empty() {
-        out.push_str("; the agent has no tags");
+        out.push_str(&format!("; {none}"));
     } else {
         let shown: Vec<&str> = known.iter().take(12).map(String::as_str).collect();
-        out.push_str(&format!("; known tags: {}", shown.join(", ")));
+        out.push_str(&format!("; known {what}: {}", shown.join(", ")));
         if known.len() > shown.len() {
             out.push_str(&format!(" (and {} more)", known.len() - shown.len()));
         }
@@ -132,14 +149,20 @@ pub async fn resolve(
     suite: &ResolvedSuite,
     max_calls_override: Option<u64>,
 ) -> Result<ResolvedSelection, SelectionError> {
+    // The agent first: a mistyped agent id would otherwise surface as an unknown tag or
+    // test case, or as an answer nobody can act on.
+    let agent_note = super::agents::check(client, suite).await?;
     if let Selection::Dataset(dataset) = &suite.selection {
-        return resolve_dataset(client, suite, dataset).await;
+        let mut resolved = resolve_dataset(client, suite, dataset).await?;
+        resolved.notes.extend(agent_note);
+        return Ok(resolved);
     }
     let catalog = Catalog::fetch(client, &suite.agent_id).await;
-    let resolved = match catalog {
+    let mut resolved = match catalog {
         Ok(catalog) => catalog.select(suite)?,
         Err(err) => without_catalog(suite, err)?,
     };
+    resolved.notes.extend(agent_note);
     let limit = max_calls_override.or(suite.max_calls.map(u64::from));
     if let Some(limit) = limit
         && resolved.calls > limit
@@ -302,7 +325,8 @@ impl Catalog {
                 suite: suite.name.clone(),
                 tag: wanted.to_owned(),
                 agent: suite.agent_id.clone(),
-                suggestion: crate::runner::suggest(wanted, &known),
+                suggestion: did_you_mean(wanted, known.iter().map(String::as_str))
+                    .map(|s| format!("`{s}`")),
                 known,
             }
         })

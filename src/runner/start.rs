@@ -44,8 +44,9 @@ pub enum StartError {
 }
 
 impl StartError {
-    /// Problems of the suite file as the workspace sees it are usage errors (exit 2).
-    pub fn is_usage(&self) -> bool {
+    /// Problems of the suite file as the workspace sees it (an unknown agent, tag or test
+    /// case, an empty selection, `max_calls`): the suite is refused, nothing was placed.
+    pub fn is_refusal(&self) -> bool {
         self.exit_code() == crate::exit::USAGE
     }
 
@@ -64,6 +65,9 @@ impl StartError {
             Self::Interrupted => RunEnd::Interrupted,
             Self::Empty { .. } => RunEnd::PlatformError {
                 message: self.to_string(),
+            },
+            _ if self.is_refusal() => RunEnd::Refused {
+                message: self.short(),
             },
             _ => RunEnd::NotStarted {
                 message: self.short(),

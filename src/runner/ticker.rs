@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use crate::outcome::RunEnd;
 
 use super::cancel::Cancel;
-use super::follow::Pacing;
 
 /// Why a poll loop stopped before its run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,19 +34,20 @@ pub struct Ticker<'a> {
 }
 
 impl<'a> Ticker<'a> {
-    /// A ticker whose deadline is `timeout` after `began`.
+    /// A ticker whose deadline is `timeout` after `began`, ticking first after
+    /// `first_wait` and then once per `interval`.
     pub fn new(
-        pacing: &Pacing,
         cancel: &'a Cancel,
         began: Instant,
         timeout: Duration,
         interval: Duration,
+        first_wait: Duration,
     ) -> Self {
         Self {
             cancel,
             deadline: began + timeout,
             interval,
-            next_wait: pacing.first_poll_wait().min(interval),
+            next_wait: first_wait,
         }
     }
 

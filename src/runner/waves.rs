@@ -35,11 +35,7 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite, max_calls: Option<u
     loop {
         let obs = &followed.observation;
         let last_end = obs.follow_ups.last().map_or(&obs.end, |w| &w.end);
-        if followed.usage_error
-            || followed.skipped.is_some()
-            || obs.run_id.is_none()
-            || *last_end != RunEnd::Finished
-        {
+        if followed.skipped.is_some() || obs.run_id.is_none() || *last_end != RunEnd::Finished {
             break;
         }
         let outcome = gate::judge(obs.clone());
@@ -106,6 +102,12 @@ async fn run_wave(
         samples,
     };
     let recorded = ctx.state.and_then(|state| state.recorded_wave(suite, wave));
+    // A wave recorded by an earlier attempt may have ended already: look at it at once.
+    let first_look = if recorded.is_some() {
+        follow::FirstLook::AtOnce
+    } else {
+        follow::FirstLook::AfterCreate
+    };
     if let Some(recorded) = recorded {
         ctx.progress.note(&format!(
             "{name}: wave {wave}: re-attaching to run {} recorded in the state file",
@@ -222,7 +224,7 @@ async fn run_wave(
         case_titles: IndexMap::new(),
         follow_ups: Vec::new(),
     };
-    let (followed, _) = follow::attach(ctx, view, began).await;
+    let (followed, _) = follow::attach(ctx, view, began, first_look).await;
     let mut seen = followed.observation;
     super::recordings::recheck(ctx, &mut seen).await;
     observation.last_status = seen.last_status;

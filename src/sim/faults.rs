@@ -130,7 +130,7 @@ impl FaultSpec {
                 }
                 "delay" => {
                     let v = need(value)?;
-                    let d = humantime::parse_duration(v).map_err(|e| {
+                    let d = crate::suite::duration::parse(v).map_err(|e| {
                         format!("fault delay {v:?} is not a duration like 2000ms: {e}")
                     })?;
                     spec.delay = Some(d);

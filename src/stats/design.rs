@@ -21,7 +21,7 @@ use super::sprt::Sprt;
 const NEGLIGIBLE: f64 = 1e-12;
 
 /// What a design does at one true pass rate.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Operating {
     /// The true pass rate.
     pub p: f64,
@@ -36,6 +36,7 @@ pub struct Operating {
     /// Calls placed at most.
     pub worst_calls: u64,
     /// After each look: the calls placed by then and the chance of a decision by then.
+    #[serde(skip)]
     pub decided_by: Vec<(u64, f64)>,
 }
 

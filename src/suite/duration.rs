@@ -9,6 +9,8 @@ use std::time::Duration;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::resolve::{MAX_POLL_INTERVAL, MAX_TIMEOUT, MIN_POLL_INTERVAL, MIN_TIMEOUT};
+
 /// The grammar, shared by the schema and by `parse`.
 /// A templated value (`{{ … }}`) is also accepted, so that editors do not flag it; the loader
 /// checks the rendered text.
@@ -107,6 +109,68 @@ pub fn parse(text: &str) -> Result<Duration, DurationError> {
     Ok(Duration::from_millis(total_ms))
 }
 
+/// Parses a duration given on the command line (`--timeout 15m`), worded for a flag.
+pub fn parse_flag(text: &str) -> Result<Duration, String> {
+    parse(text).map_err(|e| format!("invalid duration: {e}"))
+}
+
+/// Parses a timeout flag: a duration within the range a suite file allows (1s to 48h), so
+/// the command line cannot do what the file may not (`--timeout 0s` would create a run and
+/// abandon it at once).
+pub fn parse_timeout_flag(text: &str) -> Result<Duration, String> {
+    within(parse_flag(text)?, text, (MIN_TIMEOUT, MAX_TIMEOUT))
+}
+
+/// Parses a poll-interval flag: a duration within the range a suite file allows (100ms to
+/// 10m), so the command line cannot poll in a tight loop.
+pub fn parse_poll_interval_flag(text: &str) -> Result<Duration, String> {
+    within(
+        parse_flag(text)?,
+        text,
+        (MIN_POLL_INTERVAL, MAX_POLL_INTERVAL),
+    )
+}
+
+/// Whole (or fractional) seconds, as Hamming's v2 scripts take them, or a duration such as
+/// `15m`; within the timeout's range.
+pub fn parse_timeout_seconds(text: &str) -> Result<Duration, String> {
+    let parsed = match text.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 => {
+            Duration::from_millis((secs * 1000.0).round() as u64)
+        }
+        Ok(_) => return Err(format!("`{text}` is not a positive number of seconds")),
+        Err(_) => parse_flag(text)?,
+    };
+    within(parsed, text, (MIN_TIMEOUT, MAX_TIMEOUT))
+}
+
+/// Parses a duration flag that must be above zero (`--request-timeout`).
+pub fn parse_positive_flag(text: &str) -> Result<Duration, String> {
+    match parse_flag(text)? {
+        d if d.is_zero() => Err(format!(
+            "`{}` is zero; give a duration above zero",
+            text.trim()
+        )),
+        d => Ok(d),
+    }
+}
+
+fn within(
+    value: Duration,
+    text: &str,
+    (min, max): (Duration, Duration),
+) -> Result<Duration, String> {
+    if value < min || value > max {
+        return Err(format!(
+            "`{}` is outside {} to {}, the range a suite file allows",
+            text.trim(),
+            format(min),
+            format(max)
+        ));
+    }
+    Ok(value)
+}
+
 /// Formats a duration the way the suite file writes them: `15m`, `1h30m`, `2.5s` for display.
 pub fn format(duration: Duration) -> String {
     let ms = duration.as_millis();
@@ -167,6 +231,26 @@ mod tests {
             parse("99999999999999999999h"),
             Err(DurationError::Overflow(_))
         ));
+    }
+
+    #[test]
+    fn flags_keep_the_suite_file_ranges() {
+        assert_eq!(parse_timeout_flag("30m"), Ok(Duration::from_secs(1800)));
+        assert!(
+            parse_timeout_flag("0s")
+                .unwrap_err()
+                .contains("the range a suite file allows")
+        );
+        assert!(parse_poll_interval_flag("50ms").is_err());
+        assert_eq!(parse_timeout_seconds("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(
+            parse_timeout_seconds("1.5"),
+            Ok(Duration::from_millis(1500))
+        );
+        assert_eq!(parse_timeout_seconds("15m"), Ok(Duration::from_secs(900)));
+        assert!(parse_timeout_seconds("0").is_err());
+        assert!(parse_positive_flag("0s").is_err());
+        assert_eq!(parse_positive_flag("5s"), Ok(Duration::from_secs(5)));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod duration;
 mod ids;
 pub mod model;
+pub mod phone;
 pub mod resolve;
 pub mod samples;
 pub mod shard;

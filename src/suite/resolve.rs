@@ -40,6 +40,16 @@ pub enum Selection {
 }
 
 impl Selection {
+    /// How many tags, test cases or datasets the selection names (a tag expression counts
+    /// as one).
+    pub fn count(&self) -> usize {
+        match self {
+            Self::Tags(tags) => tags.len(),
+            Self::TestCases(cases) => cases.len(),
+            Self::Expression(_) | Self::Dataset(_) => 1,
+        }
+    }
+
     fn from_tags(tags: &TagSelector) -> Self {
         match tags {
             TagSelector::List(tags) => Self::Tags(tags.clone()),
@@ -100,6 +110,36 @@ impl ResolvedSuite {
     /// Calls the suite places per selected case: samples × phone numbers.
     pub fn calls_per_case(&self) -> u64 {
         u64::from(self.samples) * self.phone_numbers.len() as u64
+    }
+
+    /// A suite with no selection, carrying only pacing and the thresholds of Hamming's v2
+    /// check (every call passes, assertion score 1.0, skipped when no assertions are
+    /// configured): what `wait` and `check` judge a run by when no suite file names one.
+    pub fn bare(name: &str, timeout: Duration, poll_interval: Duration) -> Self {
+        Self {
+            name: name.to_owned(),
+            description: None,
+            agent_id: String::new(),
+            phone_numbers: Vec::new(),
+            selection: Selection::Tags(Vec::new()),
+            samples: 1,
+            adaptive: None,
+            max_concurrent_calls: None,
+            max_calls: None,
+            timeout,
+            poll_interval,
+            thresholds: ResolvedThresholds {
+                min_test_pass_rate: 1.0,
+                min_assertion_score: Some(1.0),
+                no_assertions: NoAssertions::Skip,
+                categories: IndexMap::new(),
+                must_pass_assertions: Vec::new(),
+                metrics: IndexMap::new(),
+                min_case_pass_rate: None,
+                statistics: None,
+            },
+            source: SuiteSource::default(),
+        }
     }
 }
 

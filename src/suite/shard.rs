@@ -26,12 +26,16 @@ impl fmt::Display for Shard {
 /// Why a `--shard` value is not usable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ShardError {
-    #[error("`{0}` is not a shard; write K/N, e.g. `--shard 1/4` for the first of four")]
+    #[error(
+        "`{0}` is not a shard; write K/N, shard K of N machines: `--shard 1/4` is the first of four"
+    )]
     Shape(String),
-    #[error("shard `{0}`: shards count from 1; the first of four is `1/4`")]
-    Zero(String),
-    #[error("shard `{0}`: K cannot exceed N; the last of four is `4/4`")]
-    Beyond(String),
+    #[error("shard `{text}`: there must be at least one shard; write K/N with N of 1 or more")]
+    NoShards { text: String },
+    #[error("shard `{text}`: shards count from 1; the first of {count} is `1/{count}`")]
+    Zero { text: String, count: u32 },
+    #[error("shard `{text}`: K cannot exceed N; the last of {count} is `{count}/{count}`")]
+    Beyond { text: String, count: u32 },
 }
 
 impl FromStr for Shard {
@@ -42,11 +46,15 @@ impl FromStr for Shard {
         let (index, count) = text.trim().split_once('/').ok_or_else(shape)?;
         let index: u32 = index.trim().parse().map_err(|_| shape())?;
         let count: u32 = count.trim().parse().map_err(|_| shape())?;
-        if index == 0 || count == 0 {
-            return Err(ShardError::Zero(text.to_owned()));
+        let text = text.to_owned();
+        if count == 0 {
+            return Err(ShardError::NoShards { text });
+        }
+        if index == 0 {
+            return Err(ShardError::Zero { text, count });
         }
         if index > count {
-            return Err(ShardError::Beyond(text.to_owned()));
+            return Err(ShardError::Beyond { text, count });
         }
         Ok(Self { index, count })
     }
@@ -114,9 +122,19 @@ mod tests {
             "1/1".parse::<Shard>().map(|s| s.to_string()),
             Ok("1/1".into())
         );
-        assert!(matches!("0/4".parse::<Shard>(), Err(ShardError::Zero(_))));
-        assert!(matches!("1/0".parse::<Shard>(), Err(ShardError::Zero(_))));
-        assert!(matches!("5/4".parse::<Shard>(), Err(ShardError::Beyond(_))));
+        assert!(matches!(
+            "0/4".parse::<Shard>(),
+            Err(ShardError::Zero { count: 4, .. })
+        ));
+        assert!(matches!(
+            "1/0".parse::<Shard>(),
+            Err(ShardError::NoShards { .. })
+        ));
+        // The messages speak of the N given, not of a fixed example.
+        let beyond = "7/6".parse::<Shard>().unwrap_err().to_string();
+        assert!(beyond.contains("the last of 6 is `6/6`"), "{beyond}");
+        let zero = "0/3".parse::<Shard>().unwrap_err().to_string();
+        assert!(zero.contains("the first of 3 is `1/3`"), "{zero}");
         for bad in ["", "2", "2/", "/4", "a/b", "-1/4", "1/4/2"] {
             assert!(
                 matches!(bad.parse::<Shard>(), Err(ShardError::Shape(_))),

@@ -349,6 +349,7 @@ def red_calls(env):
     expect(not (env.artifact(name, 102) / "report.html").exists(), "no HTML report for a run that never started")
     expect("nothing was run" in summary and "`broken.yaml:9:5`" in summary, f"broken summary.md: {summary}")
     step_summary = run.summaries.get("broken", "")
+    # Markdown escapes the backticks of the message, so that it renders as the text it is.
     expect("`broken.yaml:9:5`: unknown key `treshold`" in step_summary, f"broken step summary: {step_summary}")
 
     # `timeout_seconds: 15m` is an error naming the variable, not 15 milliseconds.

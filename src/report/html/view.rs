@@ -25,7 +25,7 @@ impl VerdictView {
     pub fn of(verdict: Verdict) -> Self {
         let (glyph, tone) = match verdict {
             Verdict::Passed => ("✓", "good"),
-            Verdict::Failed | Verdict::Error => ("✗", "bad"),
+            Verdict::Failed | Verdict::Error | Verdict::Refused => ("✗", "bad"),
             Verdict::TimedOut => ("◷", "warn"),
             Verdict::Interrupted => ("■", "warn"),
             Verdict::NotRun => ("–", "warn"),
@@ -72,6 +72,7 @@ impl StatusView {
             CheckStatus::Failed => ("✗", "fail"),
             CheckStatus::Skipped => ("–", "pending"),
             CheckStatus::Inconclusive => ("?", "other"),
+            CheckStatus::NotEvaluated => ("–", "pending"),
         };
         Self {
             label: status.as_str().to_owned(),

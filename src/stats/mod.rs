@@ -21,6 +21,7 @@ pub mod design;
 pub mod interval;
 pub mod special;
 pub mod sprt;
+pub mod two_proportion;
 
 pub use interval::{Decision, Interval, IntervalMethod};
 pub use sprt::Sprt;

@@ -1,7 +1,9 @@
 //! The command line: parses arguments, dispatches to one module per command, and maps each
 //! command's outcome to an exit code. Nothing below this module calls `process::exit`.
 
+mod baseline;
 mod check;
+mod clock;
 mod connect;
 mod create;
 mod env_config;
@@ -14,6 +16,7 @@ mod outputs;
 mod panic_hook;
 mod plan;
 mod plan_power;
+mod quarantine;
 pub mod report;
 mod run;
 mod runtime;

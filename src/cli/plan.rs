@@ -72,6 +72,16 @@ pub fn run(args: PlanArgs, out: &Output) -> u8 {
         }
         // Tag names and case titles come from the server: printed line by line, made safe.
         let _ = crate::console::out(render(&rows, args.cases).trim_end_matches('\n'));
+        // A quarantine of a tag suite names a case its tags must select: known only now.
+        let planned: Vec<(
+            &crate::suite::ResolvedSuite,
+            &indexmap::IndexMap<String, String>,
+        )> = rows.iter().map(|(s, r)| (*s, &r.cases)).collect();
+        let unselected = super::quarantine::unselected(&loaded, &planned);
+        if !unselected.is_empty() {
+            super::output::diagnostics(out, &crate::load::Diagnostics(unselected));
+            code = crate::exit::worst([code, crate::exit::USAGE]);
+        }
         // What each statistical suite can decide, and at what cost; warnings to stderr.
         for (suite, resolved) in &rows {
             if suite.thresholds.statistics.is_none() {

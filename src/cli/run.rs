@@ -12,6 +12,7 @@ use crate::runner::state::StateFile;
 use crate::runner::{self, Cancel, Pacing, Progress, RunOptions, cancel};
 use crate::untrusted::{LinkPolicy, redact};
 
+use super::baseline::BaselineArgs;
 use super::connect::{self, ConnectionArgs};
 use super::env_config::{self, EnvArgs, EnvSuiteArgs};
 use super::load_args::LoadArgs;
@@ -97,6 +98,9 @@ pub struct RunArgs {
     pub reports: ReportArgs,
 
     #[command(flatten)]
+    pub baseline: BaselineArgs,
+
+    #[command(flatten)]
     pub load: LoadArgs,
 
     #[command(flatten)]
@@ -159,6 +163,9 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
                 Ok(s) => s,
                 Err(code) => return Ran::Stopped(code),
             };
+            for warning in super::quarantine::expired(&loaded, &suites, args.load.today()) {
+                crate::console::err_raw(&warning.render_warning(out.color));
+            }
             let links = match env_config::links(&args.env, out) {
                 Ok(links) => links,
                 Err(code) => return Ran::Stopped(code),
@@ -170,6 +177,12 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
             Ok((env, suite)) => (env, vec![suite], Vec::new(), "environment".to_owned()),
             Err(code) => return Ran::Stopped(code),
         },
+    };
+    // The baseline is read before anything runs: no call is placed for a comparison that
+    // cannot happen.
+    let baseline = match args.baseline.read(out) {
+        Ok(b) => b,
+        Err(code) => return Ran::Stopped(code),
     };
     let narrowed = match super::narrow::narrow(suites, args.shard, args.rerun_failed.as_deref()) {
         Ok(n) => n,
@@ -191,7 +204,8 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
         // An empty shard, or nothing left to re-run: nothing to connect to, but the reports
         // are still written so the matrix job that merges them finds every file.
         let now = SystemTime::now();
-        let outcome = Outcome::new(source.clone(), now, now, carried);
+        let mut outcome = Outcome::new(source.clone(), now, now, carried);
+        args.baseline.compare(&mut outcome, baseline.as_ref());
         return Ran::Reported(outputs::emit(&outcome, &args.reports, out));
     }
     super::runtime::try_block_on(async move {
@@ -312,6 +326,7 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
             outcome.suites.extend(carried);
             crate::outcome::in_file_order(&mut outcome.suites);
         }
+        args.baseline.compare(&mut outcome, baseline.as_ref());
         if usage_error {
             outcome.exit_code = crate::exit::worst([outcome.exit_code, crate::exit::USAGE]);
         }

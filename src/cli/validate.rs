@@ -35,8 +35,13 @@ pub fn run(args: &Args, global: Global) -> u8 {
                     plural(suites),
                     plural(selections)
                 ));
-                // Thresholds unlikely to be decided are warnings: the file is valid.
-                for warning in super::plan_power::file_warnings(&loaded, path) {
+                // Thresholds unlikely to be decided, and quarantines that have expired, are
+                // warnings: the file is valid.
+                let expired = super::quarantine::expired(&loaded, &loaded.suites, options.today());
+                for warning in super::plan_power::file_warnings(&loaded, path)
+                    .into_iter()
+                    .chain(expired)
+                {
                     console::err_raw(&warning.render_warning(global.color));
                 }
                 if global.verbose > 0 {

@@ -76,6 +76,7 @@ pub(super) fn call_outcomes(
                 recording_pending,
                 transcript_url: call.transcription_data_url.clone(),
                 wave,
+                quarantined: None,
             }
         })
         .collect()

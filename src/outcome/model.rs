@@ -9,14 +9,17 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::baseline::SuiteBaseline;
+use super::quarantine::QuarantinedCase;
 use super::statistics::{RateEstimate, SuiteStatistics};
 use crate::exit;
-use crate::suite::OnInconclusive;
+use crate::suite::{OnInconclusive, RegressionPolicy};
 
 /// The version of the JSON report's shape that this build writes. Version 2 added the
-/// statistical gate (`inconclusive`, intervals, waves, per-case rates); a report that uses
-/// none of it is written as version 1, which it then is, so older readers still read it.
-pub const SCHEMA_VERSION: u32 = 2;
+/// statistical gate (`inconclusive`, intervals, waves, per-case rates); version 3 the
+/// comparison with a baseline and quarantine. A report is written as the lowest version
+/// whose fields it uses (1 with none of either), so older readers still read it.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The oldest report version this build reads.
 pub const OLDEST_SCHEMA_VERSION: u32 = 1;
@@ -82,6 +85,14 @@ impl Outcome {
         }
     }
 
+    /// Recomputes the verdict, exit code and report version after suites were judged again
+    /// (a check added); the exit code never drops below what it was.
+    pub fn refresh(&mut self) {
+        self.exit_code = exit::worst(suite_codes(&self.suites).chain([self.exit_code]));
+        self.verdict = worst_verdict(&self.suites, self.exit_code);
+        self.schema_version = schema_version_for(&self.suites);
+    }
+
     /// Whether every suite passed.
     pub fn passed(&self) -> bool {
         self.exit_code == exit::SUCCESS
@@ -114,10 +125,13 @@ pub fn worst_verdict(suites: &[SuiteOutcome], exit_code: u8) -> Verdict {
         .unwrap_or(Verdict::Passed)
 }
 
-/// The report version the suites need: 2 when any of them carries statistics, else 1.
+/// The report version the suites need: 3 when any of them carries a baseline comparison or
+/// quarantine, else 2 when any carries statistics, else 1.
 pub fn schema_version_for(suites: &[SuiteOutcome]) -> u32 {
-    if suites.iter().any(SuiteOutcome::uses_statistics) {
-        SCHEMA_VERSION
+    if suites.iter().any(SuiteOutcome::uses_baseline_or_quarantine) {
+        3
+    } else if suites.iter().any(SuiteOutcome::uses_statistics) {
+        2
     } else {
         OLDEST_SCHEMA_VERSION
     }
@@ -223,6 +237,10 @@ pub struct SuiteOutcome {
     pub description: Option<String>,
     pub source: SourceRef,
     pub agent_id: String,
+    /// What the suite selects, as `Selection::describe` words it (`tags: smoke-test`, `test
+    /// cases`, …), so a later run can tell whether it selects alike; absent when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selection: Option<String>,
     /// The numbers the suite dialled (empty when not known, e.g. `check` of a saved file).
     #[serde(default)]
     pub phone_numbers: Vec<String>,
@@ -258,6 +276,16 @@ pub struct SuiteOutcome {
     /// rate. Absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistics: Option<SuiteStatistics>,
+    /// `thresholds.regression` when it is `warn` (a regression against a baseline only
+    /// warns); absent for the default, `fail`.
+    #[serde(default, skip_serializing_if = "RegressionPolicy::is_fail")]
+    pub regression: RegressionPolicy,
+    /// The suite's quarantined cases (expired ones included, marked). Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quarantine: Vec<QuarantinedCase>,
+    /// With `--baseline`: the comparison with the same suite in the baseline report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<SuiteBaseline>,
 }
 
 impl SuiteOutcome {
@@ -273,6 +301,30 @@ impl SuiteOutcome {
         } else {
             self.verdict.exit_code()
         }
+    }
+
+    /// Whether the suite carries anything of report version 3.
+    pub fn uses_baseline_or_quarantine(&self) -> bool {
+        self.baseline.is_some()
+            || !self.quarantine.is_empty()
+            || !self.regression.is_fail()
+            || self.calls.iter().any(|c| c.quarantined.is_some())
+            || self.checks.iter().any(|c| c.status == CheckStatus::Warning)
+    }
+
+    /// The confidence of the suite's statistical judgements (`thresholds.confidence`), or the
+    /// default 0.95.
+    pub fn confidence(&self) -> f64 {
+        self.statistics
+            .as_ref()
+            .map_or(DEFAULT_CONFIDENCE, |s| s.confidence)
+    }
+
+    /// The quarantine entry that keeps a case from gating, if any.
+    pub fn quarantined(&self, test_case_id: &str) -> Option<&QuarantinedCase> {
+        self.quarantine
+            .iter()
+            .find(|q| !q.expired && q.test_case_id == test_case_id)
     }
 
     /// Whether the suite carries anything of report version 2.
@@ -308,6 +360,22 @@ impl SuiteOutcome {
         self.calls.iter().filter(|c| !c.passed())
     }
 
+    /// The calls that did not pass, those of cases that newly fail against the baseline
+    /// first (each group in the results' order).
+    pub fn failing_calls_new_first(&self) -> Vec<&CallOutcome> {
+        let new_failure = |call: &CallOutcome| {
+            self.baseline.as_ref().is_some_and(|b| {
+                b.cases.iter().any(|c| {
+                    c.change == super::baseline::CaseChangeKind::NewFailure
+                        && c.test_case_id == call.test_case_id
+                })
+            })
+        };
+        let mut calls: Vec<&CallOutcome> = self.failing_calls().collect();
+        calls.sort_by_key(|c| !new_failure(c));
+        calls
+    }
+
     /// Whether the calls are worth breaking down by number: several numbers were dialled or
     /// appear in the results.
     pub fn shows_numbers(&self) -> bool {
@@ -321,6 +389,9 @@ impl SuiteOutcome {
         (call.phone_number.is_none() && self.phone_numbers.len() != 1).then_some(NUMBER_UNKNOWN)
     }
 }
+
+/// The confidence of a comparison with a baseline when the suite sets none.
+pub const DEFAULT_CONFIDENCE: f64 = 0.95;
 
 /// How reports name the number of a call whose results name none: it is never guessed.
 pub const NUMBER_UNKNOWN: &str = "number unknown";
@@ -371,6 +442,8 @@ pub enum CheckStatus {
     Skipped,
     /// A rate neither confidently below its bar nor confidently at or above `bar − margin`.
     Inconclusive,
+    /// Did not hold, but only warns (`thresholds.regression: warn`); the gate holds.
+    Warning,
 }
 
 impl CheckStatus {
@@ -380,6 +453,7 @@ impl CheckStatus {
             Self::Failed => "failed",
             Self::Skipped => "skipped",
             Self::Inconclusive => "inconclusive",
+            Self::Warning => "warning",
         }
     }
 }
@@ -440,6 +514,9 @@ pub struct CallOutcome {
     /// With adaptive samples: the wave (1-based) the call belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wave: Option<u32>,
+    /// The call's case is in quarantine: the reason. The call is reported but gates nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quarantined: Option<String>,
 }
 
 impl CallOutcome {

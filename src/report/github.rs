@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::files::ReportFiles;
-use crate::outcome::{CheckStatus, Outcome, SuiteOutcome, ThresholdCheck, Verdict};
+use crate::outcome::{BaselineStatus, CheckStatus, Outcome, SuiteOutcome, ThresholdCheck, Verdict};
 use crate::untrusted::{lines, one_line};
 
 /// Whether the process runs under GitHub Actions.
@@ -103,7 +103,9 @@ impl Annotation {
 /// The annotations of an outcome: one error per failed check (at the line of the test case
 /// it concerns, else at the suite's line), one per explicitly listed test case with calls
 /// that did not pass (at its entry), one per suite that errored, timed out or was
-/// interrupted, and a warning per flaky case.
+/// interrupted; a warning per check that warns, per expired quarantine (at its entry) and
+/// per flaky case; a notice per suite not compared with the baseline, and a warning about
+/// the baseline itself (its age) once.
 pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
     let mut notes = Vec::new();
     for suite in &outcome.suites {
@@ -140,6 +142,9 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
                 // Each explicitly listed case that failed gets its own annotation on its
                 // entry, so the diff view shows which case to look at.
                 for (case_id, line) in &suite.source.test_case_lines {
+                    if suite.quarantined(case_id).is_some() {
+                        continue;
+                    }
                     let failing: Vec<_> = suite
                         .calls
                         .iter()
@@ -199,6 +204,64 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
                 format!("{}{}", suite.reason, link_suffix(suite)),
             ),
         }
+        // A regression that only warns (`thresholds.regression: warn`).
+        for check in suite
+            .checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Warning)
+        {
+            let (title, message) = check_text(suite, check, "warns");
+            add(
+                Level::Warning,
+                at(check.test_case_id.as_deref()),
+                title,
+                message,
+            );
+        }
+        if let Some(comparison) = suite
+            .baseline
+            .as_ref()
+            .filter(|b| b.status == BaselineStatus::NotCompared)
+        {
+            add(
+                Level::Notice,
+                suite.source.line,
+                format!("suite {}: not compared with the baseline", suite.name),
+                comparison.reason.clone(),
+            );
+        }
+        // Quarantine stays visible: a case that failed while quarantined, and a quarantine
+        // that expired, each warn at the entry.
+        for case in &suite.quarantine {
+            let line = if case.line > 0 {
+                case.line
+            } else {
+                suite.source.line
+            };
+            if case.expired {
+                add(
+                    Level::Warning,
+                    line,
+                    format!(
+                        "suite {}: quarantine of {} expired",
+                        suite.name,
+                        case.name()
+                    ),
+                    case.expiry_warning(&suite.name),
+                );
+            } else if case.passed < case.calls {
+                add(
+                    Level::Warning,
+                    line,
+                    format!(
+                        "suite {}: quarantined case {} did not pass",
+                        suite.name,
+                        case.name()
+                    ),
+                    case.summary(),
+                );
+            }
+        }
         for case in &suite.flaky {
             let title = case.title.as_deref().unwrap_or(&case.test_case_id);
             add(
@@ -215,6 +278,26 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
                     link_suffix(suite)
                 ),
             );
+        }
+    }
+    // A warning about the baseline itself (its age) is the same for every suite: once.
+    let mut said: Vec<&str> = Vec::new();
+    for warning in outcome
+        .suites
+        .iter()
+        .filter_map(|s| s.baseline.as_ref())
+        .flat_map(|b| &b.warnings)
+    {
+        if !said.contains(&warning.as_str()) {
+            said.push(warning);
+            notes.push(Annotation {
+                level: Level::Warning,
+                file: String::new(),
+                line: 0,
+                col: 0,
+                title: "hamming-runner: baseline".to_owned(),
+                message: warning.clone(),
+            });
         }
     }
     notes
@@ -290,6 +373,12 @@ pub fn outputs(outcome: &Outcome, paths: &ReportFiles) -> Vec<(String, String)> 
             format!("run_id_{key}"),
             suite.run_id.clone().unwrap_or_default(),
         ));
+        if let Some(comparison) = &suite.baseline {
+            pairs.push((
+                format!("baseline_{key}"),
+                comparison.status.as_str().to_owned(),
+            ));
+        }
     }
     for (name, path) in [
         ("report_json", &paths.json),

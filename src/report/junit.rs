@@ -114,6 +114,52 @@ fn test_suite(suite: &SuiteOutcome, elapsed: Duration) -> TestSuite {
             }
         }
     }
+    if let Some(comparison) = &suite.baseline {
+        ts.add_property(Property::new("baseline_report", line(&comparison.report)));
+        ts.add_property(Property::new("baseline_status", comparison.status.as_str()));
+        ts.add_property(Property::new(
+            "baseline",
+            line(&super::baseline_text::headline(comparison)),
+        ));
+        if let Some(test) = &comparison.test {
+            ts.add_property(Property::new("baseline_p_value", test.p_value.to_string()));
+            ts.add_property(Property::new("baseline_test", line(&test.method)));
+        }
+        for rate in &comparison.rates {
+            ts.add_property(Property::new(
+                format!("baseline_{}", line(&rate.name)),
+                super::baseline_text::delta(rate),
+            ));
+        }
+        for kind in super::baseline_text::GROUPS {
+            let ids: Vec<&str> = comparison
+                .cases_of(kind)
+                .map(|c| c.test_case_id.as_str())
+                .collect();
+            if !ids.is_empty() {
+                ts.add_property(Property::new(
+                    format!("baseline_{}", kind.as_str()),
+                    line(&ids.join(",")),
+                ));
+            }
+        }
+        ts.add_property(Property::new("baseline_reason", line(&comparison.reason)));
+    }
+    if !suite.quarantine.is_empty() {
+        let entries: Vec<String> = suite
+            .quarantine
+            .iter()
+            .map(|q| {
+                format!(
+                    "{} until {}{}",
+                    q.test_case_id,
+                    q.until,
+                    if q.expired { " (expired)" } else { "" }
+                )
+            })
+            .collect();
+        ts.add_property(Property::new("quarantined_cases", line(&entries.join(","))));
+    }
     if !suite.flaky.is_empty() {
         let ids: Vec<&str> = suite
             .flaky
@@ -130,10 +176,13 @@ fn test_suite(suite: &SuiteOutcome, elapsed: Duration) -> TestSuite {
 }
 
 fn call_case(suite: &SuiteOutcome, call: &CallOutcome) -> TestCase {
-    let status = match call.status.as_str() {
-        "PASSED" => TestCaseStatus::success(),
-        "FAILED" => non_success(NonSuccessKind::Failure, "FAILED", call, suite),
-        other => non_success(NonSuccessKind::Error, other, call, suite),
+    let status = match (call.status.as_str(), &call.quarantined) {
+        ("PASSED", _) => TestCaseStatus::success(),
+        // A quarantined case gates nothing: a viewer shows its calls as skipped, with what
+        // happened and why the case is in quarantine.
+        (status, Some(reason)) => quarantined(suite, call, status, reason),
+        ("FAILED", None) => non_success(NonSuccessKind::Failure, "FAILED", call, suite),
+        (other, None) => non_success(NonSuccessKind::Error, other, call, suite),
     };
     let mut case = TestCase::new(line(&call.display_name()), status);
     case.set_classname(line(&suite.name));
@@ -153,6 +202,9 @@ fn call_case(suite: &SuiteOutcome, call: &CallOutcome) -> TestCase {
         ));
     }
     if call.passed() {
+        if let Some(reason) = &call.quarantined {
+            out.push(format!("quarantined: {reason}"));
+        }
         out.extend(links(call));
     }
     if !out.is_empty() {
@@ -179,6 +231,45 @@ fn non_success(
             .clone()
             .unwrap_or_else(|| format!("the call ended {ty}")),
     };
+    let lines = details(suite, call);
+    let mut status = TestCaseStatus::non_success(kind);
+    status.set_message(line(&message)).set_type(line(ty));
+    if !lines.is_empty() {
+        status.set_description(text(&lines.join("\n")));
+    }
+    status
+}
+
+/// A call of a quarantined case that did not pass: skipped, with the quarantine and the
+/// call's own account.
+fn quarantined(
+    suite: &SuiteOutcome,
+    call: &CallOutcome,
+    status: &str,
+    reason: &str,
+) -> TestCaseStatus {
+    let until = suite
+        .quarantined(&call.test_case_id)
+        .map(|q| format!(" until {}", q.until))
+        .unwrap_or_default();
+    let what = call
+        .reason
+        .clone()
+        .unwrap_or_else(|| format!("the call ended {status}"));
+    let mut skipped = TestCaseStatus::skipped();
+    skipped
+        .set_message(line(&format!("quarantined{until} ({reason}): {what}")))
+        .set_type("quarantined");
+    let lines = details(suite, call);
+    if !lines.is_empty() {
+        skipped.set_description(text(&lines.join("\n")));
+    }
+    skipped
+}
+
+/// What a call that did not pass shows under its message: each assertion with its reason,
+/// the number when it is unknown, and the links.
+fn details(suite: &SuiteOutcome, call: &CallOutcome) -> Vec<String> {
     let mut lines: Vec<String> = call
         .assertions
         .iter()
@@ -189,12 +280,7 @@ fn non_success(
         .collect();
     lines.extend(suite.unknown_number_note(call).map(str::to_owned));
     lines.extend(links(call));
-    let mut status = TestCaseStatus::non_success(kind);
-    status.set_message(line(&message)).set_type(line(ty));
-    if !lines.is_empty() {
-        status.set_description(text(&lines.join("\n")));
-    }
-    status
+    lines
 }
 
 fn links(call: &CallOutcome) -> Vec<String> {

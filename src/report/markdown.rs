@@ -9,7 +9,11 @@
 
 use std::io::{self, Write};
 
-use crate::outcome::{CallOutcome, CheckStatus, Outcome, SuiteOutcome, SuiteStatistics, Verdict};
+use super::baseline_text;
+use crate::outcome::{
+    BaselineStatus, CallOutcome, CheckStatus, Outcome, SuiteBaseline, SuiteOutcome,
+    SuiteStatistics, Verdict,
+};
 use crate::untrusted::one_line;
 
 /// GitHub rejects a step summary above 1 MiB; stay clearly below it.
@@ -74,8 +78,18 @@ fn head(outcome: &Outcome) -> String {
         icon(outcome.verdict),
         outcome.verdict.label()
     );
-    text.push_str("| suite | verdict | pass rate | assertion score | calls | flaky | run |\n");
-    text.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
+    // The "vs baseline" column only when a baseline was given, so other summaries keep their
+    // shape.
+    let compared = outcome.suites.iter().any(|s| s.baseline.is_some());
+    if compared {
+        text.push_str(
+            "| suite | verdict | pass rate | vs baseline | assertion score | calls | flaky | run |\n",
+        );
+        text.push_str("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    } else {
+        text.push_str("| suite | verdict | pass rate | assertion score | calls | flaky | run |\n");
+        text.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
+    }
     for suite in &outcome.suites {
         let interval = suite
             .checks
@@ -104,8 +118,17 @@ fn head(outcome: &Outcome) -> String {
             (Some(id), None) => cell(id),
             _ => "–".to_owned(),
         };
+        let versus = if compared {
+            let cell_text = suite.baseline.as_ref().map_or_else(
+                || "–".to_owned(),
+                |b| format!("{} {}", baseline_icon(b), cell(&baseline_text::headline(b))),
+            );
+            format!(" {cell_text} |")
+        } else {
+            String::new()
+        };
         text.push_str(&format!(
-            "| {} | {} {} | {pass_rate} | {score} | {} | {} | {run} |\n",
+            "| {} | {} {} | {pass_rate} |{versus} {score} | {} | {} | {run} |\n",
             code(&suite.name),
             icon(suite.verdict),
             suite.verdict.label(),
@@ -128,22 +151,62 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
         String::new(),
         paragraph(&suite.reason),
     ];
+    // New failures come first: what changed since the baseline is what a reviewer reads.
+    if let Some(comparison) = &suite.baseline {
+        lines.extend(baseline_lines(comparison));
+    }
     if !suite.checks.is_empty() {
+        let rates = suite
+            .baseline
+            .as_ref()
+            .map(|b| b.rates.as_slice())
+            .unwrap_or_default();
         lines.push(String::new());
-        lines.push("| threshold | expected | measured | result |".to_owned());
-        lines.push("| --- | --- | --- | --- |".to_owned());
+        if rates.is_empty() {
+            lines.push("| threshold | expected | measured | result |".to_owned());
+            lines.push("| --- | --- | --- | --- |".to_owned());
+        } else {
+            lines.push("| threshold | expected | measured | vs baseline | result |".to_owned());
+            lines.push("| --- | --- | --- | --- | --- |".to_owned());
+        }
         for check in &suite.checks {
             let result = match check.status {
                 CheckStatus::Passed => "✅ passed".to_owned(),
                 CheckStatus::Failed => format!("❌ {}", cell(&check.reason)),
                 CheckStatus::Skipped => format!("⏭️ {}", cell(&check.reason)),
                 CheckStatus::Inconclusive => format!("❔ {}", cell(&check.reason)),
+                CheckStatus::Warning => format!("⚠️ {}", cell(&check.reason)),
+            };
+            let versus = if rates.is_empty() {
+                String::new()
+            } else {
+                let delta = rates
+                    .iter()
+                    .find(|r| r.name == check.name && check.test_case_id.is_none())
+                    .map_or_else(|| "–".to_owned(), |r| cell(&baseline_text::delta(r)));
+                format!(" {delta} |")
             };
             lines.push(format!(
-                "| {} | {} | {} | {result} |",
+                "| {} | {} | {} |{versus} {result} |",
                 code(&check.name),
                 cell(&check.expected),
                 cell(check.measured.as_deref().unwrap_or("–"))
+            ));
+        }
+    }
+    if !suite.quarantine.is_empty() {
+        lines.push(String::new());
+        lines.push(format!(
+            "**Quarantined cases ({})**",
+            suite.quarantine.len()
+        ));
+        lines.push(String::new());
+        for case in &suite.quarantine {
+            let mark = if case.expired { "⚠️ " } else { "" };
+            lines.push(format!(
+                "- {mark}{}: {}",
+                text(&case.name()),
+                text(&case.summary())
             ));
         }
     }
@@ -167,7 +230,7 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
     if let Some(statistics) = &suite.statistics {
         lines.extend(statistics_lines(statistics));
     }
-    let failing: Vec<&CallOutcome> = suite.failing_calls().collect();
+    let failing = suite.failing_calls_new_first();
     if !failing.is_empty() {
         lines.push(String::new());
         lines.push(format!("**Calls that did not pass ({})**", failing.len()));
@@ -193,6 +256,57 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
                 case.errored
             ));
         }
+    }
+    lines
+}
+
+fn baseline_icon(comparison: &SuiteBaseline) -> &'static str {
+    match comparison.status {
+        BaselineStatus::Held => "✅",
+        BaselineStatus::Regressed => "📉",
+        BaselineStatus::NotCompared => "➖",
+    }
+}
+
+/// The comparison with the baseline: its headline and why, the cases by change (new
+/// failures first), and any warning.
+fn baseline_lines(comparison: &SuiteBaseline) -> Vec<String> {
+    let mut lines = vec![
+        String::new(),
+        format!(
+            "**vs baseline** {}: {} {}",
+            code(&comparison.report),
+            baseline_icon(comparison),
+            text(&baseline_text::headline(comparison))
+        ),
+        String::new(),
+        paragraph(&comparison.reason),
+    ];
+    for (kind, cases) in baseline_text::groups(comparison) {
+        lines.push(String::new());
+        lines.push(format!("{} ({}):", kind.label(), cases.len()));
+        lines.push(String::new());
+        for case in cases.iter().take(MAX_CASES) {
+            lines.push(format!("- {}", text(&baseline_text::case_line(case))));
+        }
+        if cases.len() > MAX_CASES {
+            lines.push(format!(
+                "- … and {} more in the JSON report",
+                cases.len() - MAX_CASES
+            ));
+        }
+    }
+    let passing = baseline_text::still_passing(comparison);
+    if passing > 0 {
+        lines.push(String::new());
+        lines.push(format!(
+            "Still passing: {passing} case{}.",
+            if passing == 1 { "" } else { "s" }
+        ));
+    }
+    for warning in &comparison.warnings {
+        lines.push(String::new());
+        lines.push(format!("> [!WARNING]\n> {}", text(warning)));
     }
     lines
 }
@@ -276,6 +390,10 @@ fn call_line(suite: &SuiteOutcome, call: &CallOutcome) -> String {
         .map(|d| format!(" ({d:.1}s)"))
         .unwrap_or_default();
     let flaky = if call.flaky { " · flaky" } else { "" };
+    let flaky = match &call.quarantined {
+        Some(reason) => format!("{flaky} · quarantined ({})", text(reason)),
+        None => flaky.to_owned(),
+    };
     let reason = call
         .reason
         .as_deref()

@@ -4,6 +4,7 @@
 //! is interrupted while writing.
 
 pub mod atomic;
+pub mod baseline_text;
 pub mod files;
 pub mod github;
 pub mod json;

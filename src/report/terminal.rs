@@ -7,7 +7,10 @@
 
 use std::io::{self, Write};
 
-use crate::outcome::{CallOutcome, CheckStatus, Outcome, SuiteOutcome, Verdict};
+use super::baseline_text;
+use crate::outcome::{
+    BaselineStatus, CallOutcome, CheckStatus, Outcome, SuiteBaseline, SuiteOutcome, Verdict,
+};
 use crate::untrusted::one_line as t;
 
 /// How many failing calls a suite lists before pointing at the full reports.
@@ -130,61 +133,27 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
     }
 
     if !suite.checks.is_empty() {
-        writeln!(out, "  thresholds:")?;
-        // Columns line up for ordinary values; a longer one (a case name, a server's odd
-        // text) overflows its column instead of widening every row (and a width beyond
-        // what `format!` accepts would be a panic).
-        let name_width = suite
-            .checks
-            .iter()
-            .map(|c| t(&c.name).len())
-            .max()
-            .unwrap_or(0)
-            .min(MAX_COLUMN);
-        let measured_width = suite
-            .checks
-            .iter()
-            .map(|c| t(measured(c)).len())
-            .max()
-            .unwrap_or(0)
-            .min(MAX_COLUMN);
-        // "inconclusive" widens the mark column only in suites that have one.
-        let mark_width = suite
-            .checks
-            .iter()
-            .map(|c| mark_text(c.status).len())
-            .max()
-            .unwrap_or(4);
-        for check in &suite.checks {
-            let text = format!("{:<mark_width$}", mark_text(check.status));
-            let mark = match check.status {
-                CheckStatus::Passed => paint.green(&text),
-                CheckStatus::Failed => paint.red(&text),
-                CheckStatus::Skipped | CheckStatus::Inconclusive => paint.yellow(&text),
-            };
-            writeln!(
-                out,
-                "    {mark}  {:<name_width$}  {:<measured_width$}  expected {}",
-                t(&check.name),
-                t(measured(check)),
-                t(&check.expected)
-            )?;
-            if check.status != CheckStatus::Passed {
-                writeln!(
-                    out,
-                    "{:width$}{}",
-                    "",
-                    t(&check.reason),
-                    width = mark_width + 6
-                )?;
-            }
-        }
+        write_checks(suite, out, paint)?;
+    }
+    if let Some(comparison) = &suite.baseline {
+        write_baseline(comparison, out, paint)?;
     }
     if let Some(statistics) = &suite.statistics {
         super::statistics_text::write(statistics, out)?;
     }
+    if !suite.quarantine.is_empty() {
+        writeln!(out, "  quarantine:")?;
+        for case in &suite.quarantine {
+            let line = format!("    {}: {}", t(&case.name()), t(&case.summary()));
+            if case.expired || case.passed < case.calls {
+                writeln!(out, "{}", paint.yellow(&line))?;
+            } else {
+                writeln!(out, "{line}")?;
+            }
+        }
+    }
 
-    let failing: Vec<&CallOutcome> = suite.failing_calls().collect();
+    let failing = suite.failing_calls_new_first();
     if !failing.is_empty() {
         writeln!(out, "  calls that did not pass:")?;
         for call in failing.iter().take(MAX_FAILING_CALLS) {
@@ -226,12 +195,137 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
     Ok(())
 }
 
+/// The threshold checks, one a line: mark, name, measurement, and with a baseline each rate
+/// as `baseline → now`; the reason under each check that did not pass.
+fn write_checks(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::Result<()> {
+    writeln!(out, "  thresholds:")?;
+    // Columns line up for ordinary values; a longer one (a case name, a server's odd
+    // text) overflows its column instead of widening every row (and a width beyond
+    // what `format!` accepts would be a panic).
+    let name_width = suite
+        .checks
+        .iter()
+        .map(|c| t(&c.name).len())
+        .max()
+        .unwrap_or(0)
+        .min(MAX_COLUMN);
+    let measured_width = suite
+        .checks
+        .iter()
+        .map(|c| t(measured(c)).len())
+        .max()
+        .unwrap_or(0)
+        .min(MAX_COLUMN);
+    // With a baseline, each rate both runs measured as `baseline 1.00 → 0.50`.
+    let deltas: Vec<(&str, String)> = suite
+        .baseline
+        .iter()
+        .flat_map(|b| &b.rates)
+        .map(|r| {
+            (
+                r.name.as_str(),
+                format!("baseline {}", baseline_text::delta(r)),
+            )
+        })
+        .collect();
+    let delta_width = deltas
+        .iter()
+        .map(|(_, text)| text.chars().count() + 2)
+        .max()
+        .unwrap_or(0);
+    // "inconclusive" widens the mark column only in suites that have one.
+    let mark_width = suite
+        .checks
+        .iter()
+        .map(|c| mark_text(c.status).len())
+        .max()
+        .unwrap_or(4);
+    for check in &suite.checks {
+        let text = format!("{:<mark_width$}", mark_text(check.status));
+        let mark = match check.status {
+            CheckStatus::Passed => paint.green(&text),
+            CheckStatus::Failed => paint.red(&text),
+            CheckStatus::Skipped | CheckStatus::Inconclusive | CheckStatus::Warning => {
+                paint.yellow(&text)
+            }
+        };
+        let delta = deltas
+            .iter()
+            .find(|(name, _)| *name == check.name && check.test_case_id.is_none())
+            .map_or("", |(_, text)| text.as_str());
+        writeln!(
+            out,
+            "    {mark}  {:<name_width$}  {:<measured_width$}  {:<delta_width$}expected {}",
+            t(&check.name),
+            t(measured(check)),
+            delta,
+            t(&check.expected)
+        )?;
+        if check.status != CheckStatus::Passed {
+            writeln!(
+                out,
+                "{:width$}{}",
+                "",
+                t(&check.reason),
+                width = mark_width + 6
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The comparison with the baseline: the headline and why, then the cases by change (new
+/// failures first), and any warning.
+fn write_baseline(comparison: &SuiteBaseline, out: &mut dyn Write, paint: Paint) -> io::Result<()> {
+    let headline = baseline_text::headline(comparison);
+    let headline = match comparison.status {
+        BaselineStatus::Regressed => paint.red(&headline),
+        BaselineStatus::Held => paint.green(&headline),
+        BaselineStatus::NotCompared => paint.yellow(&headline),
+    };
+    writeln!(out, "  vs baseline {}: {headline}", t(&comparison.report))?;
+    // A regression's reason is already under its failed (or warning) `baseline` check.
+    if comparison.status != BaselineStatus::Regressed {
+        writeln!(out, "    {}", t(&comparison.reason))?;
+    }
+    for (kind, cases) in baseline_text::groups(comparison) {
+        writeln!(out, "    {} ({}):", kind.label(), cases.len())?;
+        for case in cases.iter().take(baseline_text::MAX_CASES) {
+            writeln!(out, "      {}", t(&baseline_text::case_line(case)))?;
+        }
+        if cases.len() > baseline_text::MAX_CASES {
+            writeln!(
+                out,
+                "      … and {} more; see the JSON report",
+                cases.len() - baseline_text::MAX_CASES
+            )?;
+        }
+    }
+    let passing = baseline_text::still_passing(comparison);
+    if passing > 0 {
+        writeln!(
+            out,
+            "    still passing: {passing} case{}",
+            if passing == 1 { "" } else { "s" }
+        )?;
+    }
+    for warning in &comparison.warnings {
+        writeln!(
+            out,
+            "    {}",
+            paint.yellow(&format!("warning: {}", t(warning)))
+        )?;
+    }
+    Ok(())
+}
+
 fn mark_text(status: CheckStatus) -> &'static str {
     match status {
         CheckStatus::Passed => "pass",
         CheckStatus::Failed => "FAIL",
         CheckStatus::Skipped => "skip",
         CheckStatus::Inconclusive => "inconclusive",
+        CheckStatus::Warning => "warn",
     }
 }
 
@@ -254,13 +348,18 @@ fn write_call(
         .map(|d| format!(" ({d:.1}s)"))
         .unwrap_or_default();
     let flaky = if call.flaky { " [flaky]" } else { "" };
+    let quarantined = if call.quarantined.is_some() {
+        " [quarantined]"
+    } else {
+        ""
+    };
     let number = suite
         .unknown_number_note(call)
         .map(|note| format!(" ({note})"))
         .unwrap_or_default();
     writeln!(
         out,
-        "    {status} {}{number}{duration}{flaky}",
+        "    {status} {}{number}{duration}{flaky}{quarantined}",
         t(&call.display_name())
     )?;
     if let Some(reason) = &call.reason {

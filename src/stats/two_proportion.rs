@@ -99,7 +99,11 @@ pub fn fisher_lower(baseline: Sample, now: Sample) -> f64 {
     if baseline.trials == 0 || now.trials == 0 {
         return 1.0;
     }
-    let stratum = Stratum::new(baseline.trials, now.trials, baseline.successes + now.successes);
+    let stratum = Stratum::new(
+        baseline.trials,
+        now.trials,
+        baseline.successes + now.successes,
+    );
     let mut cumulative = 0.0;
     stratum.walk(|k, mass| {
         if k > now.successes {
@@ -237,7 +241,11 @@ impl Mixture {
                 let exponent =
                     self.ln_c[j][s] + s as f64 * p.ln() + (degree - s) as f64 * (-p).ln_1p();
                 // Below e^-745 the mass is 0 in double precision anyway.
-                if exponent < -745.0 { 0.0 } else { exponent.exp() }
+                if exponent < -745.0 {
+                    0.0
+                } else {
+                    exponent.exp()
+                }
             };
             total += coefficient * basis;
         }
@@ -393,7 +401,10 @@ mod tests {
         for (x1, n1, x2, n2) in [(8, 12, 2, 9), (50, 60, 40, 60), (1, 1, 0, 1), (0, 5, 0, 5)] {
             let (b, n) = (Sample::new(x1, n1), Sample::new(x2, n2));
             let bosch = boschloo_lower(b, n).unwrap();
-            assert!(bosch <= fisher_lower(b, n) + 1e-15, "{x1}/{n1} vs {x2}/{n2}");
+            assert!(
+                bosch <= fisher_lower(b, n) + 1e-15,
+                "{x1}/{n1} vs {x2}/{n2}"
+            );
             assert!((0.0..=1.0).contains(&bosch));
         }
         let big = (Sample::new(1900, 2000), Sample::new(1850, 2000));
@@ -401,7 +412,10 @@ mod tests {
         let chosen = lower(big.0, big.1);
         assert_eq!(chosen.method, Method::Fisher);
         assert!(chosen.p_value < 0.01, "{chosen:?}");
-        assert_eq!(lower(Sample::new(10, 10), Sample::new(5, 10)).method, Method::Boschloo);
+        assert_eq!(
+            lower(Sample::new(10, 10), Sample::new(5, 10)).method,
+            Method::Boschloo
+        );
     }
 
     #[test]

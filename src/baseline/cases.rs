@@ -113,18 +113,26 @@ pub(super) fn compared(changes: &[CaseChange]) -> (PassCount, PassCount, usize) 
     (baseline, now, cases)
 }
 
-/// The rates both reports measured, by threshold check: the pass rate the test compares,
-/// and every other suite-wide check whose measurement is a number (a rate judged with an
-/// interval, a score) in both.
-pub(super) fn rates(
-    now: &SuiteOutcome,
-    baseline: &SuiteOutcome,
-    compared: (PassCount, PassCount),
-) -> Vec<RateChange> {
+/// The rates both reports measured, by threshold check, each as its report measured it: the
+/// pass rate over the calls that gated (quarantined ones left out), and every other
+/// suite-wide check whose measurement is a number (a rate judged with an interval, a score).
+pub(super) fn rates(now: &SuiteOutcome, baseline: &SuiteOutcome) -> Vec<RateChange> {
+    let gated = |suite: &SuiteOutcome| {
+        let calls: Vec<&CallOutcome> = suite
+            .calls
+            .iter()
+            .filter(|c| c.quarantined.is_none())
+            .collect();
+        PassCount {
+            passed: calls.iter().filter(|c| c.passed()).count() as u64,
+            calls: calls.len() as u64,
+        }
+        .rate()
+    };
     let mut out = vec![RateChange {
         name: "min_test_pass_rate".to_owned(),
-        baseline: compared.0.rate(),
-        now: compared.1.rate(),
+        baseline: gated(baseline),
+        now: gated(now),
     }];
     for check in now
         .checks

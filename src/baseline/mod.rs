@@ -17,6 +17,8 @@
 mod cases;
 mod read;
 mod suite;
+#[cfg(test)]
+mod tests;
 
 use std::time::{Duration, SystemTime};
 

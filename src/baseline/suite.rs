@@ -88,7 +88,7 @@ pub(super) fn compare(suite: &SuiteOutcome, baseline: &Baseline) -> SuiteBaselin
 
     out.cases = cases::changes(suite, earlier);
     let (before, now, shared) = cases::compared(&out.cases);
-    out.rates = cases::rates(suite, earlier, (before, now));
+    out.rates = cases::rates(suite, earlier);
     if before.calls == 0 || now.calls == 0 {
         out.reason = "not compared: no case that gates ran both in the baseline and now".to_owned();
         return out;

@@ -18,6 +18,8 @@ mod verdict;
 mod waves;
 
 #[cfg(test)]
+mod quarantine_tests;
+#[cfg(test)]
 mod statistical_tests;
 #[cfg(test)]
 mod tests;

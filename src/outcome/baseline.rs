@@ -6,7 +6,51 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::model::{CallOutcome, CheckStatus, DEFAULT_CONFIDENCE, SuiteOutcome};
+use super::quarantine::QuarantinedCase;
 use crate::suite::RegressionPolicy;
+
+/// What the comparison with a baseline and quarantine add to a suite's outcome.
+impl SuiteOutcome {
+    /// Whether the suite carries anything of report version 3.
+    pub fn uses_baseline_or_quarantine(&self) -> bool {
+        self.baseline.is_some()
+            || !self.quarantine.is_empty()
+            || !self.regression.is_fail()
+            || self.calls.iter().any(|c| c.quarantined.is_some())
+            || self.checks.iter().any(|c| c.status == CheckStatus::Warning)
+    }
+
+    /// The confidence of the suite's statistical judgements (`thresholds.confidence`), or the
+    /// default 0.95.
+    pub fn confidence(&self) -> f64 {
+        self.statistics
+            .as_ref()
+            .map_or(DEFAULT_CONFIDENCE, |s| s.confidence)
+    }
+
+    /// The quarantine entry that keeps a case from gating, if any.
+    pub fn quarantined(&self, test_case_id: &str) -> Option<&QuarantinedCase> {
+        self.quarantine
+            .iter()
+            .find(|q| !q.expired && q.test_case_id == test_case_id)
+    }
+
+    /// The calls that did not pass: those of cases that newly fail against the baseline
+    /// first, those of quarantined cases last (each group in the results' order).
+    pub fn failing_calls_ranked(&self) -> Vec<&CallOutcome> {
+        let new_failure = |call: &CallOutcome| {
+            self.baseline.as_ref().is_some_and(|b| {
+                b.cases.iter().any(|c| {
+                    c.change == CaseChangeKind::NewFailure && c.test_case_id == call.test_case_id
+                })
+            })
+        };
+        let mut calls: Vec<&CallOutcome> = self.failing_calls().collect();
+        calls.sort_by_key(|c| (c.quarantined.is_some(), !new_failure(c)));
+        calls
+    }
+}
 
 /// The comparison of one suite with its baseline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -31,3 +31,5 @@ pub use verify::recheck;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
+#[cfg(test)]
+pub(crate) mod fixtures_compared;

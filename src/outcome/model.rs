@@ -303,30 +303,6 @@ impl SuiteOutcome {
         }
     }
 
-    /// Whether the suite carries anything of report version 3.
-    pub fn uses_baseline_or_quarantine(&self) -> bool {
-        self.baseline.is_some()
-            || !self.quarantine.is_empty()
-            || !self.regression.is_fail()
-            || self.calls.iter().any(|c| c.quarantined.is_some())
-            || self.checks.iter().any(|c| c.status == CheckStatus::Warning)
-    }
-
-    /// The confidence of the suite's statistical judgements (`thresholds.confidence`), or the
-    /// default 0.95.
-    pub fn confidence(&self) -> f64 {
-        self.statistics
-            .as_ref()
-            .map_or(DEFAULT_CONFIDENCE, |s| s.confidence)
-    }
-
-    /// The quarantine entry that keeps a case from gating, if any.
-    pub fn quarantined(&self, test_case_id: &str) -> Option<&QuarantinedCase> {
-        self.quarantine
-            .iter()
-            .find(|q| !q.expired && q.test_case_id == test_case_id)
-    }
-
     /// Whether the suite carries anything of report version 2.
     pub fn uses_statistics(&self) -> bool {
         self.statistics.is_some()
@@ -358,22 +334,6 @@ impl SuiteOutcome {
     /// The calls that did not pass (failed, errored, pending or of an unknown status).
     pub fn failing_calls(&self) -> impl Iterator<Item = &CallOutcome> {
         self.calls.iter().filter(|c| !c.passed())
-    }
-
-    /// The calls that did not pass, those of cases that newly fail against the baseline
-    /// first (each group in the results' order).
-    pub fn failing_calls_new_first(&self) -> Vec<&CallOutcome> {
-        let new_failure = |call: &CallOutcome| {
-            self.baseline.as_ref().is_some_and(|b| {
-                b.cases.iter().any(|c| {
-                    c.change == super::baseline::CaseChangeKind::NewFailure
-                        && c.test_case_id == call.test_case_id
-                })
-            })
-        };
-        let mut calls: Vec<&CallOutcome> = self.failing_calls().collect();
-        calls.sort_by_key(|c| !new_failure(c));
-        calls
     }
 
     /// Whether the calls are worth breaking down by number: several numbers were dialled or

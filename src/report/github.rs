@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::files::ReportFiles;
-use crate::outcome::{BaselineStatus, CheckStatus, Outcome, SuiteOutcome, ThresholdCheck, Verdict};
+use crate::outcome::{CheckStatus, Outcome, SuiteOutcome, ThresholdCheck, Verdict};
 use crate::untrusted::{lines, one_line};
 
 /// Whether the process runs under GitHub Actions.
@@ -204,63 +204,8 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
                 format!("{}{}", suite.reason, link_suffix(suite)),
             ),
         }
-        // A regression that only warns (`thresholds.regression: warn`).
-        for check in suite
-            .checks
-            .iter()
-            .filter(|c| c.status == CheckStatus::Warning)
-        {
-            let (title, message) = check_text(suite, check, "warns");
-            add(
-                Level::Warning,
-                at(check.test_case_id.as_deref()),
-                title,
-                message,
-            );
-        }
-        if let Some(comparison) = suite
-            .baseline
-            .as_ref()
-            .filter(|b| b.status == BaselineStatus::NotCompared)
-        {
-            add(
-                Level::Notice,
-                suite.source.line,
-                format!("suite {}: not compared with the baseline", suite.name),
-                comparison.reason.clone(),
-            );
-        }
-        // Quarantine stays visible: a case that failed while quarantined, and a quarantine
-        // that expired, each warn at the entry.
-        for case in &suite.quarantine {
-            let line = if case.line > 0 {
-                case.line
-            } else {
-                suite.source.line
-            };
-            if case.expired {
-                add(
-                    Level::Warning,
-                    line,
-                    format!(
-                        "suite {}: quarantine of {} expired",
-                        suite.name,
-                        case.name()
-                    ),
-                    case.expiry_warning(&suite.name),
-                );
-            } else if case.passed < case.calls {
-                add(
-                    Level::Warning,
-                    line,
-                    format!(
-                        "suite {}: quarantined case {} did not pass",
-                        suite.name,
-                        case.name()
-                    ),
-                    case.summary(),
-                );
-            }
+        for (level, line, title, message) in super::github_baseline::suite_notes(suite) {
+            add(level, line, title, message);
         }
         for case in &suite.flaky {
             let title = case.title.as_deref().unwrap_or(&case.test_case_id);
@@ -280,31 +225,16 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
             );
         }
     }
-    // A warning about the baseline itself (its age) is the same for every suite: once.
-    let mut said: Vec<&str> = Vec::new();
-    for warning in outcome
-        .suites
-        .iter()
-        .filter_map(|s| s.baseline.as_ref())
-        .flat_map(|b| &b.warnings)
-    {
-        if !said.contains(&warning.as_str()) {
-            said.push(warning);
-            notes.push(Annotation {
-                level: Level::Warning,
-                file: String::new(),
-                line: 0,
-                col: 0,
-                title: "hamming-runner: baseline".to_owned(),
-                message: warning.clone(),
-            });
-        }
-    }
+    notes.extend(super::github_baseline::baseline_warnings(outcome));
     notes
 }
 
 /// The title and message of an annotation about one check that `what` (failed, …).
-fn check_text(suite: &SuiteOutcome, check: &ThresholdCheck, what: &str) -> (String, String) {
+pub(super) fn check_text(
+    suite: &SuiteOutcome,
+    check: &ThresholdCheck,
+    what: &str,
+) -> (String, String) {
     (
         format!("suite {}: {} {what}", suite.name, check.name),
         format!(

@@ -30,12 +30,12 @@ use crate::outcome::{CallOutcome, CheckStatus, Outcome, SuiteOutcome, Verdict};
 use crate::untrusted::{lines, one_line};
 
 /// A value for an attribute or a one-line message.
-fn line(value: &str) -> String {
+pub(super) fn line(value: &str) -> String {
     one_line(value).into_owned()
 }
 
 /// A text of several lines, each printable.
-fn text(value: &str) -> String {
+pub(super) fn text(value: &str) -> String {
     lines(value).into_owned()
 }
 
@@ -114,51 +114,8 @@ fn test_suite(suite: &SuiteOutcome, elapsed: Duration) -> TestSuite {
             }
         }
     }
-    if let Some(comparison) = &suite.baseline {
-        ts.add_property(Property::new("baseline_report", line(&comparison.report)));
-        ts.add_property(Property::new("baseline_status", comparison.status.as_str()));
-        ts.add_property(Property::new(
-            "baseline",
-            line(&super::baseline_text::headline(comparison)),
-        ));
-        if let Some(test) = &comparison.test {
-            ts.add_property(Property::new("baseline_p_value", test.p_value.to_string()));
-            ts.add_property(Property::new("baseline_test", line(&test.method)));
-        }
-        for rate in &comparison.rates {
-            ts.add_property(Property::new(
-                format!("baseline_{}", line(&rate.name)),
-                super::baseline_text::delta(rate),
-            ));
-        }
-        for kind in super::baseline_text::GROUPS {
-            let ids: Vec<&str> = comparison
-                .cases_of(kind)
-                .map(|c| c.test_case_id.as_str())
-                .collect();
-            if !ids.is_empty() {
-                ts.add_property(Property::new(
-                    format!("baseline_{}", kind.as_str()),
-                    line(&ids.join(",")),
-                ));
-            }
-        }
-        ts.add_property(Property::new("baseline_reason", line(&comparison.reason)));
-    }
-    if !suite.quarantine.is_empty() {
-        let entries: Vec<String> = suite
-            .quarantine
-            .iter()
-            .map(|q| {
-                format!(
-                    "{} until {}{}",
-                    q.test_case_id,
-                    q.until,
-                    if q.expired { " (expired)" } else { "" }
-                )
-            })
-            .collect();
-        ts.add_property(Property::new("quarantined_cases", line(&entries.join(","))));
+    for property in super::junit_baseline::properties(suite) {
+        ts.add_property(property);
     }
     if !suite.flaky.is_empty() {
         let ids: Vec<&str> = suite
@@ -180,7 +137,7 @@ fn call_case(suite: &SuiteOutcome, call: &CallOutcome) -> TestCase {
         ("PASSED", _) => TestCaseStatus::success(),
         // A quarantined case gates nothing: a viewer shows its calls as skipped, with what
         // happened and why the case is in quarantine.
-        (status, Some(reason)) => quarantined(suite, call, status, reason),
+        (status, Some(reason)) => super::junit_baseline::quarantined(suite, call, status, reason),
         ("FAILED", None) => non_success(NonSuccessKind::Failure, "FAILED", call, suite),
         (other, None) => non_success(NonSuccessKind::Error, other, call, suite),
     };
@@ -240,36 +197,9 @@ fn non_success(
     status
 }
 
-/// A call of a quarantined case that did not pass: skipped, with the quarantine and the
-/// call's own account.
-fn quarantined(
-    suite: &SuiteOutcome,
-    call: &CallOutcome,
-    status: &str,
-    reason: &str,
-) -> TestCaseStatus {
-    let until = suite
-        .quarantined(&call.test_case_id)
-        .map(|q| format!(" until {}", q.until))
-        .unwrap_or_default();
-    let what = call
-        .reason
-        .clone()
-        .unwrap_or_else(|| format!("the call ended {status}"));
-    let mut skipped = TestCaseStatus::skipped();
-    skipped
-        .set_message(line(&format!("quarantined{until} ({reason}): {what}")))
-        .set_type("quarantined");
-    let lines = details(suite, call);
-    if !lines.is_empty() {
-        skipped.set_description(text(&lines.join("\n")));
-    }
-    skipped
-}
-
 /// What a call that did not pass shows under its message: each assertion with its reason,
 /// the number when it is unknown, and the links.
-fn details(suite: &SuiteOutcome, call: &CallOutcome) -> Vec<String> {
+pub(super) fn details(suite: &SuiteOutcome, call: &CallOutcome) -> Vec<String> {
     let mut lines: Vec<String> = call
         .assertions
         .iter()

@@ -10,10 +10,8 @@
 use std::io::{self, Write};
 
 use super::baseline_text;
-use crate::outcome::{
-    BaselineStatus, CallOutcome, CheckStatus, Outcome, SuiteBaseline, SuiteOutcome,
-    SuiteStatistics, Verdict,
-};
+use super::markdown_baseline::{baseline_lines, icon_of, quarantine_lines};
+use crate::outcome::{CallOutcome, CheckStatus, Outcome, SuiteOutcome, SuiteStatistics, Verdict};
 use crate::untrusted::one_line;
 
 /// GitHub rejects a step summary above 1 MiB; stay clearly below it.
@@ -121,7 +119,7 @@ fn head(outcome: &Outcome) -> String {
         let versus = if compared {
             let cell_text = suite.baseline.as_ref().map_or_else(
                 || "–".to_owned(),
-                |b| format!("{} {}", baseline_icon(b), cell(&baseline_text::headline(b))),
+                |b| format!("{} {}", icon_of(b), cell(&baseline_text::headline(b))),
             );
             format!(" {cell_text} |")
         } else {
@@ -153,7 +151,7 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
     ];
     // New failures come first: what changed since the baseline is what a reviewer reads.
     if let Some(comparison) = &suite.baseline {
-        lines.extend(baseline_lines(comparison));
+        lines.extend(baseline_lines(comparison, MAX_CASES));
     }
     if !suite.checks.is_empty() {
         let rates = suite
@@ -194,22 +192,7 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
             ));
         }
     }
-    if !suite.quarantine.is_empty() {
-        lines.push(String::new());
-        lines.push(format!(
-            "**Quarantined cases ({})**",
-            suite.quarantine.len()
-        ));
-        lines.push(String::new());
-        for case in &suite.quarantine {
-            let mark = if case.expired { "⚠️ " } else { "" };
-            lines.push(format!(
-                "- {mark}{}: {}",
-                text(&case.name()),
-                text(&case.summary())
-            ));
-        }
-    }
+    lines.extend(quarantine_lines(suite));
     if suite.shows_numbers() {
         lines.push(String::new());
         lines.push("| number | calls | passed | failed | errored | pending |".to_owned());
@@ -230,7 +213,7 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
     if let Some(statistics) = &suite.statistics {
         lines.extend(statistics_lines(statistics));
     }
-    let failing = suite.failing_calls_new_first();
+    let failing = suite.failing_calls_ranked();
     if !failing.is_empty() {
         lines.push(String::new());
         lines.push(format!("**Calls that did not pass ({})**", failing.len()));
@@ -256,57 +239,6 @@ fn suite_lines(suite: &SuiteOutcome) -> Vec<String> {
                 case.errored
             ));
         }
-    }
-    lines
-}
-
-fn baseline_icon(comparison: &SuiteBaseline) -> &'static str {
-    match comparison.status {
-        BaselineStatus::Held => "✅",
-        BaselineStatus::Regressed => "📉",
-        BaselineStatus::NotCompared => "➖",
-    }
-}
-
-/// The comparison with the baseline: its headline and why, the cases by change (new
-/// failures first), and any warning.
-fn baseline_lines(comparison: &SuiteBaseline) -> Vec<String> {
-    let mut lines = vec![
-        String::new(),
-        format!(
-            "**vs baseline** {}: {} {}",
-            code(&comparison.report),
-            baseline_icon(comparison),
-            text(&baseline_text::headline(comparison))
-        ),
-        String::new(),
-        paragraph(&comparison.reason),
-    ];
-    for (kind, cases) in baseline_text::groups(comparison) {
-        lines.push(String::new());
-        lines.push(format!("{} ({}):", kind.label(), cases.len()));
-        lines.push(String::new());
-        for case in cases.iter().take(MAX_CASES) {
-            lines.push(format!("- {}", text(&baseline_text::case_line(case))));
-        }
-        if cases.len() > MAX_CASES {
-            lines.push(format!(
-                "- … and {} more in the JSON report",
-                cases.len() - MAX_CASES
-            ));
-        }
-    }
-    let passing = baseline_text::still_passing(comparison);
-    if passing > 0 {
-        lines.push(String::new());
-        lines.push(format!(
-            "Still passing: {passing} case{}.",
-            if passing == 1 { "" } else { "s" }
-        ));
-    }
-    for warning in &comparison.warnings {
-        lines.push(String::new());
-        lines.push(format!("> [!WARNING]\n> {}", text(warning)));
     }
     lines
 }
@@ -455,7 +387,7 @@ pub(crate) fn prose(value: &str) -> String {
 }
 
 /// `text` for a line of its own, where a leading `#`, `>` or `-` would start a block.
-fn paragraph(value: &str) -> String {
+pub(super) fn paragraph(value: &str) -> String {
     escape(&shortened(value), true)
 }
 
@@ -498,14 +430,14 @@ fn escape(value: &str, line_start: bool) -> String {
 }
 
 /// Text safe inside a table cell: `text` escapes every pipe already.
-fn cell(value: &str) -> String {
+pub(super) fn cell(value: &str) -> String {
     text(value)
 }
 
 /// A name as inline code: printable, one line; a value that holds a backtick (which would
 /// end the span early) is written as escaped text instead. Pipes are escaped even in code,
 /// as GitHub's tables require.
-fn code(value: &str) -> String {
+pub(super) fn code(value: &str) -> String {
     let printable = one_line(value);
     let one_line = printable.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.is_empty() || one_line.contains('`') || one_line.chars().count() > MAX_TEXT {

@@ -8,9 +8,7 @@
 use std::io::{self, Write};
 
 use super::baseline_text;
-use crate::outcome::{
-    BaselineStatus, CallOutcome, CheckStatus, Outcome, SuiteBaseline, SuiteOutcome, Verdict,
-};
+use crate::outcome::{CallOutcome, CheckStatus, Outcome, SuiteOutcome, Verdict};
 use crate::untrusted::one_line as t;
 
 /// How many failing calls a suite lists before pointing at the full reports.
@@ -55,7 +53,7 @@ pub fn write_terminal_with(
 const MAX_COLUMN: usize = 40;
 
 #[derive(Clone, Copy)]
-struct Paint(bool);
+pub(super) struct Paint(bool);
 
 impl Paint {
     fn apply(self, code: &str, text: &str) -> String {
@@ -65,13 +63,13 @@ impl Paint {
             text.to_owned()
         }
     }
-    fn red(self, text: &str) -> String {
+    pub(super) fn red(self, text: &str) -> String {
         self.apply("1;31", text)
     }
-    fn green(self, text: &str) -> String {
+    pub(super) fn green(self, text: &str) -> String {
         self.apply("1;32", text)
     }
-    fn yellow(self, text: &str) -> String {
+    pub(super) fn yellow(self, text: &str) -> String {
         self.apply("1;33", text)
     }
     fn dim(self, text: &str) -> String {
@@ -136,24 +134,14 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
         write_checks(suite, out, paint)?;
     }
     if let Some(comparison) = &suite.baseline {
-        write_baseline(comparison, out, paint)?;
+        super::terminal_baseline::write_baseline(comparison, out, paint)?;
     }
     if let Some(statistics) = &suite.statistics {
         super::statistics_text::write(statistics, out)?;
     }
-    if !suite.quarantine.is_empty() {
-        writeln!(out, "  quarantine:")?;
-        for case in &suite.quarantine {
-            let line = format!("    {}: {}", t(&case.name()), t(&case.summary()));
-            if case.expired || case.passed < case.calls {
-                writeln!(out, "{}", paint.yellow(&line))?;
-            } else {
-                writeln!(out, "{line}")?;
-            }
-        }
-    }
+    super::terminal_baseline::write_quarantine(suite, out, paint)?;
 
-    let failing = suite.failing_calls_new_first();
+    let failing = suite.failing_calls_ranked();
     if !failing.is_empty() {
         writeln!(out, "  calls that did not pass:")?;
         for call in failing.iter().take(MAX_FAILING_CALLS) {
@@ -270,51 +258,6 @@ fn write_checks(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::
                 width = mark_width + 6
             )?;
         }
-    }
-    Ok(())
-}
-
-/// The comparison with the baseline: the headline and why, then the cases by change (new
-/// failures first), and any warning.
-fn write_baseline(comparison: &SuiteBaseline, out: &mut dyn Write, paint: Paint) -> io::Result<()> {
-    let headline = baseline_text::headline(comparison);
-    let headline = match comparison.status {
-        BaselineStatus::Regressed => paint.red(&headline),
-        BaselineStatus::Held => paint.green(&headline),
-        BaselineStatus::NotCompared => paint.yellow(&headline),
-    };
-    writeln!(out, "  vs baseline {}: {headline}", t(&comparison.report))?;
-    // A regression's reason is already under its failed (or warning) `baseline` check.
-    if comparison.status != BaselineStatus::Regressed {
-        writeln!(out, "    {}", t(&comparison.reason))?;
-    }
-    for (kind, cases) in baseline_text::groups(comparison) {
-        writeln!(out, "    {} ({}):", kind.label(), cases.len())?;
-        for case in cases.iter().take(baseline_text::MAX_CASES) {
-            writeln!(out, "      {}", t(&baseline_text::case_line(case)))?;
-        }
-        if cases.len() > baseline_text::MAX_CASES {
-            writeln!(
-                out,
-                "      … and {} more; see the JSON report",
-                cases.len() - baseline_text::MAX_CASES
-            )?;
-        }
-    }
-    let passing = baseline_text::still_passing(comparison);
-    if passing > 0 {
-        writeln!(
-            out,
-            "    still passing: {passing} case{}",
-            if passing == 1 { "" } else { "s" }
-        )?;
-    }
-    for warning in &comparison.warnings {
-        writeln!(
-            out,
-            "    {}",
-            paint.yellow(&format!("warning: {}", t(warning)))
-        )?;
     }
     Ok(())
 }

@@ -20,6 +20,11 @@ fn fixtures() -> Vec<(&'static str, Outcome)> {
         ("interrupted", fixtures::interrupted()),
         ("inconclusive", fixtures::inconclusive()),
         ("adaptive", fixtures::adaptive()),
+        ("regressed", crate::outcome::fixtures_compared::regressed()),
+        (
+            "quarantined",
+            crate::outcome::fixtures_compared::quarantined(),
+        ),
     ]
 }
 

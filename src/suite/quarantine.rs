@@ -253,3 +253,100 @@ fn problem(suite: Option<&str>, pointer: String, message: String, hint: &str) ->
         hint: Some(hint.to_owned()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::suite::{Date, SuiteFile, resolve};
+
+    fn file(value: serde_json::Value) -> SuiteFile {
+        serde_json::from_value(value).unwrap()
+    }
+
+    fn today() -> Date {
+        Date::parse("2026-03-01").unwrap()
+    }
+
+    #[test]
+    fn a_suite_inherits_the_entries_of_defaults_for_the_cases_it_may_select() {
+        let file = file(json!({
+            "version": 1,
+            "defaults": {
+                "agent_id": "a", "phone_numbers": ["+14155550100"],
+                "quarantine": [
+                    { "test_case": "c1", "until": "2026-03-10", "reason": "default" },
+                    { "test_case": "c2", "until": "2026-03-10", "reason": "default" }
+                ]
+            },
+            "suites": {
+                "listed": {
+                    "test_cases": [{ "id": "c1" }, { "id": "c3" }],
+                    "quarantine": [{ "test_case": "c3", "until": "2026-03-01", "reason": "own" }]
+                },
+                "tagged": {
+                    "tags": ["smoke"],
+                    "quarantine": [{ "test_case": "c2", "until": "2026-03-20", "reason": "overridden" }]
+                }
+            }
+        }));
+        let suites = resolve(&file, today()).unwrap();
+        let entries = |i: usize| -> Vec<(String, String, bool, bool)> {
+            suites[i]
+                .quarantine
+                .iter()
+                .map(|q| {
+                    (
+                        q.test_case_id.clone(),
+                        q.reason.clone(),
+                        q.expired,
+                        q.inherited,
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            entries(0),
+            [
+                ("c1".into(), "default".into(), false, true),
+                ("c3".into(), "own".into(), true, false)
+            ],
+            "an explicit list inherits only its cases; `until` today has expired"
+        );
+        assert_eq!(
+            entries(1),
+            [
+                ("c1".into(), "default".into(), false, true),
+                ("c2".into(), "overridden".into(), false, false)
+            ],
+            "a tag suite may select any case; its own entry replaces the default"
+        );
+        assert_eq!(
+            suites[0].quarantine[1].pointer,
+            "/suites/listed/quarantine/0"
+        );
+    }
+
+    #[test]
+    fn until_may_reach_ninety_days_ahead_and_no_further() {
+        let at = |until: &str| {
+            file(json!({
+                "version": 1,
+                "suites": { "s": {
+                    "agent_id": "a", "phone_numbers": ["+14155550100"],
+                    "test_cases": [{ "id": "c1" }],
+                    "quarantine": [{ "test_case": "c1", "until": until, "reason": "r" }]
+                }}
+            }))
+        };
+        assert!(resolve(&at("2026-05-30"), today()).is_ok());
+        let problems = resolve(&at("2026-05-31"), today()).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].pointer, "/suites/s/quarantine/0/until");
+        assert!(
+            problems[0]
+                .message
+                .contains("91 days from today (2026-03-01)")
+        );
+    }
+}

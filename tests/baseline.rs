@@ -271,45 +271,36 @@ async fn a_baseline_that_cannot_speak_for_a_suite_says_so_and_is_not_compared() 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unusable_baseline_stops_the_run_before_any_call() {
     let sim = start_sim(BETTER).await;
-    let missing = Runner::new(&sim)
-        .suite(&suite_file())
-        .args(&["--baseline", "nowhere.json"])
-        .run()
-        .await;
-    missing.assert_code(2);
-    assert!(
-        missing
-            .stderr
-            .contains("cannot read the baseline report nowhere.json"),
-        "{}",
-        missing.stderr
-    );
-    let not_a_report = Runner::new(&sim)
-        .suite(&suite_file())
-        .file("results.json", r#"{"summary": {}, "results": []}"#)
-        .args(&["--baseline", "results.json"])
-        .run()
-        .await;
-    not_a_report.assert_code(2);
-    assert!(
-        not_a_report
-            .stderr
-            .contains("results.json is not a hamming-runner JSON report"),
-        "{}",
-        not_a_report.stderr
-    );
-    let newer = Runner::new(&sim)
-        .suite(&suite_file())
-        .file("newer.json", r#"{"schema_version": 9, "suites": []}"#)
-        .args(&["--baseline", "newer.json"])
-        .run()
-        .await;
-    newer.assert_code(2);
-    assert!(
-        newer.stderr.contains("has schema version 9"),
-        "{}",
-        newer.stderr
-    );
+    for (file, text, why) in [
+        (
+            "nowhere.json",
+            None,
+            "cannot read the baseline report nowhere.json",
+        ),
+        (
+            "results.json",
+            Some(r#"{"summary": {}, "results": []}"#),
+            "results.json is not a hamming-runner JSON report",
+        ),
+        (
+            "newer.json",
+            Some(r#"{"schema_version": 9, "suites": []}"#),
+            "has schema version 9",
+        ),
+        (
+            "broken.json",
+            Some(r#"{"schema_version": 3, "#),
+            "the baseline report broken.json is not JSON",
+        ),
+    ] {
+        let mut runner = Runner::new(&sim).suite(&suite_file());
+        if let Some(text) = text {
+            runner = runner.file(file, text);
+        }
+        let refused = runner.args(&["--baseline", file]).run().await;
+        refused.assert_code(2);
+        assert!(refused.stderr.contains(why), "{file}: {}", refused.stderr);
+    }
     assert!(
         posts(&sim.requests()).is_empty(),
         "nothing was created for a comparison that cannot happen"
@@ -415,4 +406,63 @@ async fn check_and_merge_compare_too() {
     checked.assert_code(1);
     let report = checked.json("checked.json");
     assert_eq!(report["suites"][0]["baseline"]["status"], "regressed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hostile_baseline_cannot_write_to_the_log_or_the_summary_nor_leak_the_key() {
+    let first = run(BETTER, None, "baseline.json", &[]).await;
+    first.assert_code(0);
+    let mut report = first.json("baseline.json");
+    let hostile = format!(
+        "\u{1b}]0;owned\u{7}<script>alert(1)</script>\n::error::injected {KEY} \u{202e}gnp"
+    );
+    report["suites"][0]["agent_id"] = hostile.clone().into();
+    report["suites"][0]["results_url"] = "javascript:alert(1)".into();
+    report["suites"][0]["run_id"] = hostile.into();
+    // Outside the run's directory, whose every file is searched for the key afterwards.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let hostile_file = elsewhere.path().join("hostile.json");
+    std::fs::write(&hostile_file, report.to_string()).unwrap();
+    let hostile_file = hostile_file.display().to_string();
+
+    let sim = start_sim(BETTER).await;
+    let now = Runner::new(&sim)
+        .in_dir(&first)
+        .github()
+        .args(&[
+            "--baseline",
+            &hostile_file,
+            "--report-json",
+            "report.json",
+            "--summary",
+            "summary.md",
+            "--junit",
+            "junit.xml",
+        ])
+        .run()
+        .await;
+    now.assert_code(0);
+    now.assert_no_key();
+    let comparison = &now.json("report.json")["suites"][0]["baseline"];
+    assert_eq!(comparison["status"], "not_compared");
+    assert!(comparison["results_url"].is_null(), "{comparison:#}");
+    for (what, text) in [
+        ("stdout", now.stdout.clone()),
+        ("stderr", now.stderr.clone()),
+        ("summary", now.text("summary.md")),
+        ("step summary", now.text("gh-summary")),
+        ("junit", now.text("junit.xml")),
+    ] {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+            "{what}: {text}"
+        );
+        assert!(
+            !text.lines().any(|l| l.starts_with("::error::injected")),
+            "{what} runs a workflow command: {text}"
+        );
+        if what.contains("summary") {
+            assert!(!text.contains("<script>"), "{what}: {text}");
+        }
+    }
 }

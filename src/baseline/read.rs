@@ -112,23 +112,14 @@ impl Baseline {
                 path: path.to_owned(),
             });
         };
-        let known = (u64::from(OLDEST_SCHEMA_VERSION)..=u64::from(SCHEMA_VERSION))
-            .contains(&version.as_u64().unwrap_or(0));
-        if !known {
-            let writer = value
-                .pointer("/tool/version")
-                .and_then(Value::as_str)
-                .map(|v| {
-                    format!(
-                        " (it was written by {})",
-                        crate::untrusted::excerpt_of(v, 40)
-                    )
-                })
-                .unwrap_or_default();
+        if let Some((found, writer)) = crate::report::json::unknown_version(version, value) {
+            let excerpt = |text: &str| crate::untrusted::excerpt_of(text, 40);
             return Err(ReadError::UnknownVersion {
                 path: path.to_owned(),
-                found: crate::untrusted::excerpt_of(&version.to_string(), 40),
-                writer,
+                found: excerpt(&found),
+                writer: writer
+                    .map(|v| format!(" (it was written by {})", excerpt(&v)))
+                    .unwrap_or_default(),
             });
         }
         let finished_at = value

@@ -10,23 +10,28 @@ use crate::load::positions::Anchor;
 use crate::load::{Diagnostic, LoadedFile, Source};
 use crate::suite::{Quarantine, ResolvedSuite, Selection};
 
-/// A diagnostic at a quarantine entry's field (`test_case`, `until`).
+/// A diagnostic at a quarantine entry's `field` (`test_case`, `until`), of `suite`, with a
+/// hint.
 fn at_entry(
     loaded: &LoadedFile,
     source: Option<&Source>,
     entry: &Quarantine,
-    field: &str,
+    (field, suite): (&str, Option<&str>),
     message: String,
+    hint: String,
 ) -> Diagnostic {
     let span = loaded
         .positions
         .find(&format!("{}/{field}", entry.pointer), Anchor::Value);
-    match (source, span) {
+    let mut diagnostic = match (source, span) {
         (Some(source), Some(span)) => {
             Diagnostic::at(source, span.line, span.column, span.width, message)
         }
         _ => Diagnostic::whole_file(&loaded.path.display().to_string(), message, ""),
-    }
+    };
+    diagnostic.suite = suite.map(str::to_owned);
+    diagnostic.hint = Some(hint);
+    diagnostic
 }
 
 /// A warning for each expired quarantine of these suites, at its `until` (an entry of
@@ -49,22 +54,20 @@ pub fn expired(
             } else {
                 format!("suite `{}`", suite.name)
             };
-            let mut warning = at_entry(
+            out.push(at_entry(
                 loaded,
                 source.as_ref(),
                 entry,
-                "until",
+                ("until", (!entry.inherited).then_some(suite.name.as_str())),
                 format!(
                     "the quarantine of test case `{}` in {owner} expired on {} (today is {today}): the case gates again",
                     entry.test_case_id, entry.until
                 ),
-            );
-            warning.suite = (!entry.inherited).then(|| suite.name.clone());
-            warning.hint = Some(format!(
-                "fix the case and remove the entry, or renew the quarantine with a later `until` (at most {} days ahead)",
-                crate::suite::quarantine::MAX_DAYS
+                format!(
+                    "fix the case and remove the entry, or renew the quarantine with a later `until` (at most {} days ahead)",
+                    crate::suite::quarantine::MAX_DAYS
+                ),
             ));
-            out.push(warning);
         }
     }
     out
@@ -90,21 +93,17 @@ pub fn unselected(
     for (suite, cases) in resolved.iter().filter(|(s, c)| by_tag(s) && !c.is_empty()) {
         for entry in suite.quarantine.iter().filter(|q| !q.inherited) {
             if !cases.contains_key(&entry.test_case_id) {
-                let mut error = at_entry(
+                out.push(at_entry(
                     loaded,
                     source.as_ref(),
                     entry,
-                    "test_case",
+                    ("test_case", Some(suite.name.as_str())),
                     format!(
                         "suite `{}` quarantines test case `{}`, which its tags do not select for agent {}",
                         suite.name, entry.test_case_id, suite.agent_id
                     ),
-                );
-                error.suite = Some(suite.name.clone());
-                error.hint = Some(
                     "quarantine one of the cases `plan --cases` lists for the suite, or remove the entry".to_owned(),
-                );
-                out.push(error);
+                ));
             }
         }
     }
@@ -123,20 +122,17 @@ pub fn unselected(
                 _ => cases.contains_key(&entry.test_case_id),
             });
             if !selected {
-                let mut error = at_entry(
+                out.push(at_entry(
                     loaded,
                     source.as_ref(),
                     entry,
-                    "test_case",
+                    ("test_case", None),
                     format!(
                         "`defaults` quarantines test case `{}`, which no suite selects",
                         entry.test_case_id
                     ),
-                );
-                error.hint = Some(
                     "quarantine a case some suite selects (see `plan --cases`), or remove the entry".to_owned(),
-                );
-                out.push(error);
+                ));
             }
         }
     }

@@ -214,10 +214,7 @@ pub struct CaseChange {
 impl CaseChange {
     /// `<title> [<id>]`, or `[<id>]`.
     pub fn name(&self) -> String {
-        match &self.title {
-            Some(title) if !title.is_empty() => format!("{title} [{}]", self.test_case_id),
-            _ => format!("[{}]", self.test_case_id),
-        }
+        super::model::case_name(self.title.as_deref(), &self.test_case_id)
     }
 }
 

@@ -19,7 +19,8 @@ pub use merge::{MergeError, in_file_order, merge};
 pub use model::{
     AssertionOutcome, CallOutcome, CheckStatus, Counts, DEFAULT_CONFIDENCE, EndKind, FlakyCase,
     NUMBER_UNKNOWN, NumberCounts, OLDEST_SCHEMA_VERSION, Outcome, SCHEMA_VERSION, SourceRef,
-    SuiteOutcome, ThresholdCheck, ToolInfo, Verdict, rfc3339, schema_version_for, worst_verdict,
+    SuiteOutcome, ThresholdCheck, ToolInfo, Verdict, case_name, rfc3339, schema_version_for,
+    worst_verdict,
 };
 pub use observation::{RunEnd, RunObservation, WaveObservation};
 pub use quarantine::QuarantinedCase;

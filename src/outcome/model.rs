@@ -353,6 +353,14 @@ impl SuiteOutcome {
 /// The confidence of a comparison with a baseline when the suite sets none.
 pub const DEFAULT_CONFIDENCE: f64 = 0.95;
 
+/// A case as reports name it: `<title> [<id>]`, or `[<id>]` without a title.
+pub fn case_name(title: Option<&str>, test_case_id: &str) -> String {
+    match title {
+        Some(title) if !title.is_empty() => format!("{title} [{test_case_id}]"),
+        _ => format!("[{test_case_id}]"),
+    }
+}
+
 /// How reports name the number of a call whose results name none: it is never guessed.
 pub const NUMBER_UNKNOWN: &str = "number unknown";
 

@@ -26,10 +26,7 @@ pub struct QuarantinedCase {
 impl QuarantinedCase {
     /// `<title> [<id>]`, or `[<id>]`.
     pub fn name(&self) -> String {
-        match &self.title {
-            Some(title) if !title.is_empty() => format!("{title} [{}]", self.test_case_id),
-            _ => format!("[{}]", self.test_case_id),
-        }
+        super::model::case_name(self.title.as_deref(), &self.test_case_id)
     }
 
     /// One line for people: "in quarantine until 2026-03-01 (reason): 0 of 3 calls passed;

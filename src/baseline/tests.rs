@@ -195,3 +195,29 @@ fn p_values_read_with_two_significant_figures() {
     assert_eq!(p_text(0.000_096_3), "9.6e-5");
     assert_eq!(p_text(1.0), "1.00");
 }
+
+#[test]
+fn an_adaptive_suite_is_compared_on_every_wave_at_its_own_confidence() {
+    let before = crate::outcome::fixtures::adaptive();
+    let mut after = crate::outcome::fixtures::adaptive();
+    if let Some(statistics) = after.suites[0].statistics.as_mut() {
+        statistics.confidence = 0.99;
+    }
+    let waves = after.suites[0].statistics.as_ref().unwrap().waves.len();
+    assert!(waves > 1, "the fixture runs in waves");
+    compare(&mut after, &baseline_of(&before), &options());
+    let suite = &after.suites[0];
+    let comparison = suite.baseline.as_ref().unwrap();
+    let total = suite.counts.total;
+    assert_eq!(
+        comparison.now.map(|n| n.calls),
+        Some(total),
+        "the calls of all {waves} waves are pooled"
+    );
+    assert_eq!(comparison.baseline.map(|b| b.calls), Some(total));
+    let test = comparison.test.as_ref().unwrap();
+    assert_eq!(test.confidence, 0.99);
+    assert_eq!(comparison.status, BaselineStatus::Held);
+    let check = suite.checks.iter().find(|c| c.name == CHECK).unwrap();
+    assert!(check.expected.ends_with("at 99 %)"), "{}", check.expected);
+}

@@ -292,10 +292,26 @@ async fn an_unusable_baseline_stops_the_run_before_any_call() {
             Some(r#"{"schema_version": 3, "#),
             "the baseline report broken.json is not JSON",
         ),
+        (
+            "reports",
+            None,
+            "cannot read the baseline report reports: it is a directory, not a regular file",
+        ),
+        (
+            "pipe.json",
+            None,
+            "cannot read the baseline report pipe.json: it is a FIFO (named pipe), not a regular file",
+        ),
     ] {
         let mut runner = Runner::new(&sim).suite(&suite_file());
         if let Some(text) = text {
             runner = runner.file(file, text);
+        }
+        if file == "reports" {
+            runner = runner.dir(file);
+        }
+        if file == "pipe.json" {
+            runner = runner.fifo(file);
         }
         let refused = runner.args(&["--baseline", file]).run().await;
         refused.assert_code(2);

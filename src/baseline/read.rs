@@ -85,7 +85,8 @@ impl Baseline {
             path: path.to_owned(),
             source,
         };
-        let file = std::fs::File::open(path).map_err(io)?;
+        // A FIFO or a device given by mistake is refused at once, never waited on.
+        let file = crate::load::source::open_regular(path).map_err(io)?;
         let mut bytes = Vec::new();
         file.take(MAX_BYTES + 1)
             .read_to_end(&mut bytes)

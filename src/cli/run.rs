@@ -204,8 +204,7 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
         // An empty shard, or nothing left to re-run: nothing to connect to, but the reports
         // are still written so the matrix job that merges them finds every file.
         let now = SystemTime::now();
-        let mut outcome = Outcome::new(source.clone(), now, now, carried);
-        args.baseline.compare(&mut outcome, baseline.as_ref());
+        let outcome = Outcome::new(source.clone(), now, now, carried);
         return Ran::Reported(outputs::emit(&outcome, &args.reports, out));
     }
     super::runtime::try_block_on(async move {
@@ -320,13 +319,15 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
             })
             .collect();
         let mut outcome = Outcome::new(source, started, SystemTime::now(), judged);
-        // Suites `--rerun-failed` did not run again keep the outcome they had; they passed,
-        // so they do not change the verdict.
+        // The suites that ran are compared with the baseline; those `--rerun-failed` did not
+        // run again keep the outcome (and any comparison) they had. They passed, so they do
+        // not change the verdict.
+        args.baseline.compare(&mut outcome, baseline.as_ref());
         if !carried.is_empty() {
             outcome.suites.extend(carried);
             crate::outcome::in_file_order(&mut outcome.suites);
+            outcome.refresh();
         }
-        args.baseline.compare(&mut outcome, baseline.as_ref());
         if usage_error {
             outcome.exit_code = crate::exit::worst([outcome.exit_code, crate::exit::USAGE]);
         }

@@ -2,12 +2,14 @@
 //!
 //! The layout follows the flow of a run: `suite` (the model) and `load` (read, template,
 //! validate) → `api` (the only module that knows the wire format) → `runner` (create, poll,
-//! fetch) → `gate` (results + thresholds → verdicts) → `report` (render the outcome).
+//! fetch) → `gate` (results + thresholds → verdicts) → `baseline` (the comparison with an
+//! earlier report) → `report` (render the outcome).
 //! `sim` is the Hamming simulator used by `--simulate` and by the tests. `untrusted` holds the
 //! rules for text the runner did not write (redaction, printable text, links), and `console`
 //! the writes to stdout and stderr that never stop the process.
 
 pub mod api;
+pub mod baseline;
 pub mod cli;
 pub mod console;
 pub mod envconfig;

@@ -146,7 +146,7 @@ fn vars_reach_templates() {
         vars: [("region".to_owned(), "eu".to_owned())]
             .into_iter()
             .collect(),
-        allow_secret_env: Vec::new(),
+        ..LoadOptions::default()
     };
     let loaded = load_file(
         &root().join("examples/test-cases-with-overrides.yaml"),

@@ -14,6 +14,7 @@ use crate::runner::follow::parse_results;
 use crate::suite::{NoAssertions, ResolvedSuite};
 use crate::untrusted::LinkPolicy;
 
+use super::baseline::BaselineArgs;
 use super::connect::ConnectionArgs;
 use super::env_config::{self, EnvArgs};
 use super::load_args::LoadArgs;
@@ -55,6 +56,9 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub reports: ReportArgs,
+
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
 
     #[command(flatten)]
     pub load: LoadArgs,
@@ -121,6 +125,10 @@ pub fn run(mut args: CheckArgs, out: &Output) -> u8 {
         suite.thresholds.no_assertions = policy;
     }
 
+    let baseline = match args.baseline.read(out) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
     let started = SystemTime::now();
     let (run_id, status, results) = match read_source(&args, out) {
         Ok(read) => read,
@@ -175,12 +183,13 @@ pub fn run(mut args: CheckArgs, out: &Output) -> u8 {
         .suite_file
         .as_deref()
         .unwrap_or(Path::new(&args.source));
-    let outcome = Outcome::new(
+    let mut outcome = Outcome::new(
         source.display().to_string(),
         started,
         SystemTime::now(),
         vec![gate::judge(observation)],
     );
+    args.baseline.compare(&mut outcome, baseline.as_ref());
     let links = LinkPolicy::for_api_text(&base);
     outputs::emit_with(&outcome, &args.reports, out, links)
 }
@@ -189,6 +198,9 @@ fn suite_from_file(path: &Path, args: &CheckArgs, out: &Output) -> Result<Resolv
     let loaded = super::suites::load(path, &args.load.options(), &args.env.dotenv, out)?;
     let names: Vec<String> = args.suite.iter().cloned().collect();
     let suites = super::suites::select(&loaded, &names, out)?;
+    for warning in super::quarantine::expired(&loaded, &suites, args.load.today()) {
+        crate::console::err_raw(&warning.render_warning(out.color));
+    }
     match <[ResolvedSuite; 1]>::try_from(suites) {
         Ok([suite]) => Ok(suite),
         Err(suites) => {

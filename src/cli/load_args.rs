@@ -18,10 +18,16 @@ pub struct LoadArgs {
 }
 
 impl LoadArgs {
+    /// The day quarantines are judged on.
+    pub fn today(&self) -> crate::suite::Date {
+        super::clock::today()
+    }
+
     pub fn options(&self) -> LoadOptions {
         LoadOptions {
             vars: self.vars.iter().cloned().collect::<IndexMap<_, _>>(),
             allow_secret_env: self.allow_env_secret.clone(),
+            today: Some(super::clock::today()),
         }
     }
 }

@@ -8,6 +8,7 @@ use crate::exit;
 use crate::outcome::merge;
 use crate::report::json::read_outcome;
 
+use super::baseline::BaselineArgs;
 use super::output::{Output, error, warning};
 use super::outputs::{self, ReportArgs};
 
@@ -25,6 +26,9 @@ pub struct MergeArgs {
 
     #[command(flatten)]
     pub reports: ReportArgs,
+
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
 }
 
 /// Runs `merge`; a report that cannot be read, or reports that do not belong together,
@@ -61,6 +65,10 @@ pub fn run(mut args: MergeArgs, out: &Output) -> u8 {
         }
         canonical.push(real);
     }
+    let baseline = match args.baseline.read(out) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
     let mut read = Vec::new();
     for path in &args.files {
         match read_outcome(path) {
@@ -78,12 +86,13 @@ pub fn run(mut args: MergeArgs, out: &Output) -> u8 {
     }
     let shards = read.len();
     match merge(read) {
-        Ok(outcome) => {
+        Ok(mut outcome) => {
             out.info(&format!(
                 "merged {shards} report(s): {} suite(s) from {}",
                 outcome.suites.len(),
                 outcome.suite_file
             ));
+            args.baseline.compare(&mut outcome, baseline.as_ref());
             outputs::emit(&outcome, &args.reports, out)
         }
         Err(err) => {

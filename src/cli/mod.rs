@@ -5,7 +5,9 @@
 //! argument groups (`connect`, `env_config`, `load_args`, `outputs`), `output` and
 //! `global`, and the library; never from one another.
 
+mod baseline;
 mod check;
+mod clock;
 mod completions;
 mod connect;
 mod create;
@@ -20,6 +22,7 @@ mod outputs;
 mod panic_hook;
 mod plan;
 mod plan_power;
+mod quarantine;
 mod report;
 mod run;
 mod runtime;

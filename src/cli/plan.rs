@@ -135,10 +135,12 @@ pub fn run(args: PlanArgs, out: &Output) -> u8 {
                 Err(code) => return code,
             };
         let mut planned = Vec::new();
+        let mut selected = Vec::new();
         for suite in &suites {
             let resolved = selection::resolve(&connection.client, suite, args.max_calls).await;
-            if let Err(err) = &resolved {
-                error(out, &err.to_string());
+            match &resolved {
+                Ok(resolved) => selected.push((suite, resolved.cases.clone())),
+                Err(err) => error(out, &err.to_string()),
             }
             planned.push(planned_suite(
                 suite,
@@ -152,11 +154,22 @@ pub fn run(args: PlanArgs, out: &Output) -> u8 {
         if let Some(sim) = connection.sim {
             sim.shutdown().await;
         }
-        let plan = Plan::new(
+        let mut plan = Plan::new(
             args.file.display().to_string(),
             args.simulator.simulate,
             planned,
         );
+        // A quarantine of a tag suite names a case its tags must select: known only now.
+        let selected: Vec<(&ResolvedSuite, &indexmap::IndexMap<String, String>)> = selected
+            .iter()
+            .map(|(suite, cases)| (*suite, cases))
+            .collect();
+        let unselected = super::quarantine::unselected(&loaded, &selected);
+        if !unselected.is_empty() {
+            super::output::diagnostics(out, &crate::load::Diagnostics(unselected));
+            plan.ok = false;
+            plan.exit_code = crate::exit::worst([plan.exit_code, crate::exit::USAGE]);
+        }
         // Tag names and case titles come from the server: printed line by line, made safe.
         let printed = match args.format {
             Format::Text => crate::console::out(render_text(&plan, args.cases).trim_end()),

@@ -12,6 +12,7 @@ use crate::runner::state::StateFile;
 use crate::runner::{self, Cancel, Pacing, Progress, RunOptions, cancel};
 use crate::untrusted::{LinkPolicy, redact};
 
+use super::baseline::BaselineArgs;
 use super::connect::{self, ConnectionArgs};
 use super::env_config::{self, EnvArgs, EnvSuiteArgs};
 use super::load_args::LoadArgs;
@@ -92,6 +93,9 @@ pub struct RunArgs {
     pub reports: ReportArgs,
 
     #[command(flatten)]
+    pub baseline: BaselineArgs,
+
+    #[command(flatten)]
     pub load: LoadArgs,
 
     #[command(flatten)]
@@ -157,6 +161,9 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
                 Ok(s) => s,
                 Err(code) => return Ran::Stopped(code),
             };
+            for warning in super::quarantine::expired(&loaded, &suites, args.load.today()) {
+                crate::console::err_raw(&warning.render_warning(out.color));
+            }
             let links = match env_config::links(&args.env, out) {
                 Ok(links) => links,
                 Err(code) => return Ran::Stopped(code),
@@ -168,6 +175,12 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
             Ok((env, suite)) => (env, vec![suite], Vec::new(), "environment".to_owned()),
             Err(code) => return Ran::Stopped(code),
         },
+    };
+    // The baseline is read before anything runs: no call is placed for a comparison that
+    // cannot happen.
+    let baseline = match args.baseline.read(out) {
+        Ok(b) => b,
+        Err(code) => return Ran::Stopped(code),
     };
     let narrowed = match super::narrow::narrow(suites, args.shard, args.rerun_failed.as_deref()) {
         Ok(n) => n,
@@ -307,11 +320,14 @@ fn execute(args: RunArgs, out: &Output) -> Ran {
             })
             .collect();
         let mut outcome = Outcome::new(source, started, SystemTime::now(), judged);
-        // Suites `--rerun-failed` did not run again keep the outcome they had; they passed,
-        // so they do not change the verdict.
+        // The suites that ran are compared with the baseline; those `--rerun-failed` did not
+        // run again keep the outcome (and any comparison) they had. They passed, so they do
+        // not change the verdict.
+        args.baseline.compare(&mut outcome, baseline.as_ref());
         if !carried.is_empty() {
             outcome.suites.extend(carried);
             crate::outcome::in_file_order(&mut outcome.suites);
+            outcome.refresh();
         }
         let code = outputs::emit_with(&outcome, &args.reports, out, links);
         // Only now, with the outcome reported, is a run's end "observed": a later attempt

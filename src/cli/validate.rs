@@ -94,8 +94,13 @@ pub fn run(args: Args, out: &Output) -> u8 {
     for path in &args.files {
         let checked = match load_file(path, &options) {
             Ok(loaded) => {
-                // Thresholds unlikely to be decided are warnings: the file is valid.
-                let warnings = super::plan_power::file_warnings(&loaded, path);
+                // Thresholds unlikely to be decided, and quarantines that have expired, are
+                // warnings: the file is valid.
+                let expired = super::quarantine::expired(&loaded, &loaded.suites, options.today());
+                let warnings: Vec<_> = super::plan_power::file_warnings(&loaded, path)
+                    .into_iter()
+                    .chain(expired)
+                    .collect();
                 if args.format == Format::Text {
                     for warning in &warnings {
                         console::err_raw(&warning.render_warning(out.color));

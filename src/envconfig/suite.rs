@@ -65,6 +65,7 @@ impl V2Env {
             timeout: self.timeout,
             poll_interval: self.poll_interval,
             thresholds: self.thresholds(),
+            quarantine: Vec::new(),
             source: SuiteSource::default(),
         })
     }
@@ -80,6 +81,7 @@ impl V2Env {
             metrics: Default::default(),
             min_case_pass_rate: None,
             statistics: None,
+            regression: Default::default(),
         }
     }
 

@@ -80,6 +80,7 @@ pub(super) fn call_outcomes(
                 transcript: (status != CallStatus::Passed)
                     .then(|| Transcript::bounded(call.transcript_messages()))
                     .flatten(),
+                quarantined: None,
             }
         })
         .collect()

@@ -11,10 +11,14 @@ mod checks;
 mod evidence;
 pub mod number;
 pub mod power;
+pub mod quarantine;
 mod rate;
 mod statistical;
+mod verdict;
 mod waves;
 
+#[cfg(test)]
+mod quarantine_tests;
 #[cfg(test)]
 mod statistical_tests;
 #[cfg(test)]
@@ -27,12 +31,12 @@ use indexmap::IndexMap;
 use crate::api::wire::RunStatus;
 use crate::outcome::{
     CallOutcome, CheckStatus, Counts, EndKind, RunEnd, RunObservation, SourceRef, SuiteOutcome,
-    SuiteStatistics, ThresholdCheck, Verdict, WaveOutcome, rfc3339,
+    SuiteStatistics, Verdict, WaveOutcome, rfc3339,
 };
 use crate::suite::{ResolvedSuite, Selection};
 
 pub use checks::NO_CALLS;
-use number::num;
+pub use verdict::rejudge;
 
 /// Judges one suite's run (and, with adaptive samples, its follow-up waves).
 pub fn judge(mut observation: RunObservation) -> SuiteOutcome {
@@ -65,6 +69,10 @@ pub fn judge(mut observation: RunObservation) -> SuiteOutcome {
         wave.calls = start..calls.len();
     }
     let flaky = calls::mark_flaky(&mut calls);
+    quarantine::mark(&suite, &mut calls);
+    // Quarantined cases are reported with every call but gate nothing: the checks see the
+    // other calls, and the run's assertion scores as measured over them.
+    let gating = quarantine::gating(&calls, &mut waves);
     let counts = calls::counts(&calls);
     let by_number = calls::by_number(&calls);
     // The suite ends as its last wave ended: waves stop at the first that does not finish.
@@ -83,13 +91,24 @@ pub fn judge(mut observation: RunObservation) -> SuiteOutcome {
         None
     };
     let summary_body = merged.as_ref().or(waves[0].results.as_ref());
-    let checks = match (&suite.thresholds.statistics, started) {
+    let gating_summary = quarantine::summary_without(summary_body, &gating, calls.len());
+    let checked_summary = gating_summary.as_ref().or(summary_body);
+    let mut checks = match (&suite.thresholds.statistics, started) {
         (_, false) => Vec::new(),
         (Some(statistics), true) => {
-            statistical::all(&suite, statistics, &waves, &calls, summary_body)
+            statistical::all(&suite, statistics, &waves, &gating, checked_summary)
         }
-        (None, true) => checks::all(&suite.thresholds, waves[0].results.as_ref(), &calls),
+        (None, true) => checks::all(
+            &suite.thresholds,
+            gating_summary.as_ref().or(waves[0].results.as_ref()),
+            &gating,
+        ),
     };
+    if gating.is_empty() && !calls.is_empty() {
+        for check in checks.iter_mut().filter(|c| c.reason == NO_CALLS) {
+            check.reason = quarantine::ALL_QUARANTINED.to_owned();
+        }
+    }
     let pass_rate = (counts.total > 0).then(|| counts.passed as f64 / counts.total as f64);
     let assertion_score = summary_body
         .and_then(|r| r.summary.as_ref())
@@ -173,64 +192,22 @@ pub fn judge(mut observation: RunObservation) -> SuiteOutcome {
             (EndKind::Finished, Verdict::Error, NO_CALLS.to_owned())
         }
         (RunEnd::Finished, None) => {
-            let failed = failed_names(&checks);
-            let open = undecided(&checks);
-            if failed.is_empty() && !open.is_empty() {
-                let policy = suite
-                    .thresholds
-                    .statistics
-                    .map(|s| s.on_inconclusive)
-                    .unwrap_or_default();
-                (
-                    EndKind::Finished,
-                    Verdict::Inconclusive,
-                    format!(
-                        "{} of {} threshold check{} inconclusive: {}; no threshold failed ({}); on_inconclusive: {} makes this exit {}",
-                        open.len(),
-                        checks.len(),
-                        if checks.len() == 1 { " is" } else { "s are" },
-                        open.join(", "),
-                        pass_rate_phrase(&counts),
-                        policy.as_str(),
-                        match policy {
-                            crate::suite::OnInconclusive::Fail => crate::exit::GATE_FAILED,
-                            crate::suite::OnInconclusive::Pass => crate::exit::SUCCESS,
-                        }
-                    ),
-                )
-            } else if failed.is_empty() {
-                (
-                    EndKind::Finished,
-                    Verdict::Passed,
-                    format!(
-                        "every threshold held ({} check{}, {})",
-                        checks.len(),
-                        if checks.len() == 1 { "" } else { "s" },
-                        pass_rate_phrase(&counts)
-                    ),
-                )
-            } else {
-                (
-                    EndKind::Finished,
-                    Verdict::Failed,
-                    format!(
-                        "{} of {} threshold check{} failed: {}",
-                        checks
-                            .iter()
-                            .filter(|c| c.status == CheckStatus::Failed)
-                            .count(),
-                        checks.len(),
-                        if checks.len() == 1 { "" } else { "s" },
-                        failed.join(", ")
-                    ),
-                )
-            }
+            let policy = suite
+                .thresholds
+                .statistics
+                .map(|s| s.on_inconclusive)
+                .unwrap_or_default();
+            let (verdict, reason) = verdict::of_checks(&checks, &counts, policy);
+            (EndKind::Finished, verdict, reason)
         }
+    };
+    let reason = match quarantine::note(&calls) {
+        Some(note) if started => format!("{reason}; {note}"),
+        _ => reason,
     };
 
     // A run that cannot be judged is not judged: its thresholds are shown with what was
     // measured, but none passes or fails.
-    let mut checks = checks;
     if verdict == Verdict::Error {
         for check in &mut checks {
             check.status = CheckStatus::NotEvaluated;
@@ -244,12 +221,23 @@ pub fn judge(mut observation: RunObservation) -> SuiteOutcome {
         on_inconclusive: s.on_inconclusive,
         interval: s.interval,
         adaptive: suite.adaptive,
-        waves: wave_outcomes(&suite, &s, &waves, &calls, summary_body, verdict),
+        waves: wave_outcomes(
+            &suite,
+            &s,
+            &waves,
+            &calls,
+            &gating,
+            checked_summary,
+            verdict,
+        ),
         cases: statistical::case_rates(&suite, &s, &calls),
     });
+    let quarantine = quarantine::outcomes(&suite, &calls);
+    let regression = suite.thresholds.regression;
 
     SuiteOutcome {
         source: source_ref(&suite),
+        selection: suite.selection.describe(),
         name: suite.name,
         description: suite.description,
         agent_id: suite.agent_id,
@@ -270,21 +258,10 @@ pub fn judge(mut observation: RunObservation) -> SuiteOutcome {
         flaky,
         calls,
         statistics,
+        regression,
+        quarantine,
+        baseline: None,
     }
-}
-
-/// The names of the checks still undecided, each once.
-fn undecided(checks: &[ThresholdCheck]) -> Vec<&str> {
-    let mut names: Vec<&str> = Vec::new();
-    for check in checks
-        .iter()
-        .filter(|c| c.status == CheckStatus::Inconclusive)
-    {
-        if !names.contains(&check.name.as_str()) {
-            names.push(&check.name);
-        }
-    }
-    names
 }
 
 /// Each wave with the suite's verdict on the waves up to it: the last wave carries the
@@ -294,6 +271,7 @@ fn wave_outcomes(
     statistics: &crate::suite::Statistics,
     waves: &[waves::Wave],
     calls: &[CallOutcome],
+    gating: &[CallOutcome],
     summary: Option<&crate::api::wire::ResultsBody>,
     verdict: Verdict,
 ) -> Vec<WaveOutcome> {
@@ -304,9 +282,9 @@ fn wave_outcomes(
             let running = if i + 1 == waves.len() {
                 verdict
             } else {
-                let upto = wave.calls.end;
+                let upto = wave.gated.end;
                 let checks =
-                    statistical::all(suite, statistics, &waves[..=i], &calls[..upto], summary);
+                    statistical::all(suite, statistics, &waves[..=i], &gating[..upto], summary);
                 if checks.iter().any(|c| c.status == CheckStatus::Failed) {
                     Verdict::Failed
                 } else if checks.iter().any(|c| c.status == CheckStatus::Inconclusive) {
@@ -339,6 +317,7 @@ pub fn not_run(suite: &ResolvedSuite, reason: impl Into<String>, at: SystemTime)
         name: suite.name.clone(),
         description: suite.description.clone(),
         source: source_ref(suite),
+        selection: suite.selection.describe(),
         agent_id: suite.agent_id.clone(),
         phone_numbers: suite.phone_numbers.clone(),
         run_id: None,
@@ -357,6 +336,9 @@ pub fn not_run(suite: &ResolvedSuite, reason: impl Into<String>, at: SystemTime)
         flaky: Vec::new(),
         calls: Vec::new(),
         statistics: None,
+        regression: suite.thresholds.regression,
+        quarantine: Vec::new(),
+        baseline: None,
     }
 }
 
@@ -371,25 +353,6 @@ fn goes_on(run_id: Option<&str>) -> String {
     }
 }
 
-/// The names of the failed checks, each once, in order, with a count where a threshold
-/// failed more than once (`min_case_pass_rate` fails per case).
-fn failed_names(checks: &[crate::outcome::ThresholdCheck]) -> Vec<String> {
-    let mut counted: Vec<(&str, usize)> = Vec::new();
-    for check in checks.iter().filter(|c| c.status == CheckStatus::Failed) {
-        match counted.iter_mut().find(|(name, _)| *name == check.name) {
-            Some((_, n)) => *n += 1,
-            None => counted.push((&check.name, 1)),
-        }
-    }
-    counted
-        .into_iter()
-        .map(|(name, n)| match n {
-            1 => name.to_owned(),
-            n => format!("{name} (×{n})"),
-        })
-        .collect()
-}
-
 fn end_kind_of(end: &RunEnd) -> EndKind {
     match end {
         RunEnd::Finished => EndKind::Finished,
@@ -398,16 +361,6 @@ fn end_kind_of(end: &RunEnd) -> EndKind {
         RunEnd::PlatformError { .. } => EndKind::PlatformError,
         RunEnd::NotStarted { .. } | RunEnd::Refused { .. } => EndKind::NotStarted,
     }
-}
-
-fn pass_rate_phrase(counts: &Counts) -> String {
-    let rate = counts.passed as f64 / counts.total.max(1) as f64;
-    format!(
-        "{} of {} calls passed, pass rate {}",
-        counts.passed,
-        counts.total,
-        num(rate)
-    )
 }
 
 /// The suite's place in its file, with each explicit test case's line keyed by case id.

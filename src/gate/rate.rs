@@ -48,7 +48,7 @@ impl Judge<'_> {
         let per_wave: Vec<Tally> = self
             .waves
             .iter()
-            .map(|w| count(&self.calls[w.calls.clone()]))
+            .map(|w| count(&self.calls[w.gated.clone()]))
             .collect();
         self.rate_from(rate, &per_wave)
     }

@@ -180,7 +180,7 @@ fn case_checks(judge: &Judge<'_>, min: f64, calls: &[CallOutcome]) -> Vec<Thresh
             .waves
             .iter()
             .map(|w| {
-                evidence::by_case(&calls[w.calls.clone()])
+                evidence::by_case(&calls[w.gated.clone()])
                     .get(case)
                     .copied()
                     .unwrap_or_default()
@@ -267,7 +267,7 @@ fn metric_over_waves(
 ) -> ThresholdCheck {
     let per_wave: Vec<ThresholdCheck> = waves
         .iter()
-        .map(|w| checks::metric(name, bound, w.results.as_ref(), &calls[w.calls.clone()]))
+        .map(|w| checks::metric(name, bound, w.results.as_ref(), &calls[w.gated.clone()]))
         .collect();
     if per_wave.len() <= 1 {
         return per_wave

@@ -23,6 +23,8 @@ pub(super) struct Wave {
     pub samples: u32,
     /// The wave's calls within the suite's calls.
     pub calls: Range<usize>,
+    /// The wave's calls within the calls that gate (quarantined cases left out).
+    pub gated: Range<usize>,
 }
 
 /// The first run of an observation and its follow-up waves, in order (calls not yet set).
@@ -37,6 +39,7 @@ pub(super) fn of(observation: &mut RunObservation, cases_asked: u64) -> Vec<Wave
         cases_asked,
         samples: observation.suite.samples,
         calls: 0..0,
+        gated: 0..0,
     }];
     for (i, follow_up) in std::mem::take(&mut observation.follow_ups)
         .into_iter()
@@ -62,6 +65,7 @@ pub(super) fn of(observation: &mut RunObservation, cases_asked: u64) -> Vec<Wave
             cases_asked: cases.len() as u64,
             samples,
             calls: 0..0,
+            gated: 0..0,
         });
     }
     waves

@@ -24,7 +24,7 @@ pub use diagnostic::{Diagnostic, Diagnostics};
 use positions::{Anchor, Positions, child, segments};
 pub use source::Source;
 
-use crate::suite::{ResolvedSuite, Selection, SuiteFile, SuiteSource};
+use crate::suite::{Date, ResolvedSuite, Selection, SuiteFile, SuiteSource};
 
 /// What the caller adds to a load: template variables and secrets it allows.
 #[derive(Debug, Clone, Default)]
@@ -34,6 +34,17 @@ pub struct LoadOptions {
     /// Environment variables that are withheld from templates by default (the API key) but
     /// that the caller explicitly allows, by name.
     pub allow_secret_env: Vec<String>,
+    /// The day quarantines are judged on (expired or not, how far ahead); `None` for the
+    /// clock's UTC day.
+    pub today: Option<Date>,
+}
+
+impl LoadOptions {
+    /// The day quarantines are judged on.
+    pub fn today(&self) -> Date {
+        self.today
+            .unwrap_or_else(|| Date::of(std::time::SystemTime::now()))
+    }
 }
 
 /// A suite file that passed every check.
@@ -140,10 +151,13 @@ pub fn load_source(source: &Source, options: &LoadOptions) -> Result<LoadedFile,
         }
     };
 
-    match crate::suite::resolve(&file) {
+    match crate::suite::resolve(&file, options.today()) {
         Ok(mut suites) if findings.is_empty() => {
             for suite in &mut suites {
                 suite.source = source_of(&source.path, &positions, &file, suite);
+                for entry in &mut suite.quarantine {
+                    entry.line = positions.line_of(&entry.pointer).unwrap_or(0);
+                }
             }
             Ok(LoadedFile {
                 path: source.path.clone(),
@@ -260,7 +274,14 @@ fn anchor_for(pointer: &str) -> Anchor {
     let scalar = last.parse::<usize>().is_ok()
         || matches!(
             last,
-            "timeout" | "poll_interval" | "agent_id" | "id" | "tags"
+            "timeout"
+                | "poll_interval"
+                | "agent_id"
+                | "id"
+                | "tags"
+                | "test_case"
+                | "until"
+                | "reason"
         );
     if scalar { Anchor::Value } else { Anchor::Key }
 }

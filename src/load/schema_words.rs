@@ -73,6 +73,12 @@ pub fn pattern(pointer: &str, field: &str, instance: &Value) -> Vec<Finding> {
             Ok(_) => format!("`{text}` is not a duration"),
         };
         (format!("invalid duration `{text}` for `{field}`"), reason)
+    } else if last_segment(pointer) == "until" {
+        (
+            format!("`{text}` is not a date for `{field}`"),
+            "write the first day (UTC) the case gates again as YYYY-MM-DD, e.g. `2026-03-01`"
+                .to_owned(),
+        )
     } else {
         (
             format!("`{text}` is not a valid value for `{field}`"),

@@ -199,6 +199,27 @@ impl Source {
     }
 }
 
+/// Opens a file that must be a regular one, without waiting: a directory, a FIFO or a device
+/// is an error that says which (the error's text reads after "cannot read PATH: ").
+pub(crate) fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let not_regular = |meta: &std::fs::Metadata| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("it is {}, not a regular file", kind_of(meta)),
+        )
+    };
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(not_regular(&meta));
+    }
+    let file = open_without_waiting(path)?;
+    match file.metadata() {
+        Ok(meta) if !meta.is_file() => Err(not_regular(&meta)),
+        _ => Ok(file),
+    }
+}
+
 /// Opens for reading without blocking: on Unix with `O_NONBLOCK`, so that a FIFO swapped in
 /// after the check above cannot make the open wait for a writer.
 fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {

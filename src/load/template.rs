@@ -311,6 +311,7 @@ mod tests {
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
             allow_secret_env: allow.iter().map(|s| (*s).to_owned()).collect(),
+            today: None,
         })
     }
 

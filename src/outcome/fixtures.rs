@@ -31,6 +31,7 @@ pub fn thresholds() -> ResolvedThresholds {
         metrics: IndexMap::new(),
         min_case_pass_rate: None,
         statistics: None,
+        regression: Default::default(),
     }
 }
 
@@ -57,6 +58,7 @@ pub fn suite(name: &str, thresholds: ResolvedThresholds) -> ResolvedSuite {
         timeout: Duration::from_secs(900),
         poll_interval: Duration::from_secs(10),
         thresholds,
+        quarantine: Vec::new(),
         source: SuiteSource {
             file: PathBuf::from("hamming.yaml"),
             line: 12,

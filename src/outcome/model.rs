@@ -9,14 +9,17 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::baseline::SuiteBaseline;
+use super::quarantine::QuarantinedCase;
 use super::statistics::{RateEstimate, SuiteStatistics};
 use crate::exit;
-use crate::suite::OnInconclusive;
+use crate::suite::{OnInconclusive, RegressionPolicy};
 
 /// The version of the JSON report's shape that this build writes. Version 2 added the
-/// statistical gate (`inconclusive`, intervals, waves, per-case rates); a report that uses
-/// none of it is written as version 1, which it then is, so older readers still read it.
-pub const SCHEMA_VERSION: u32 = 2;
+/// statistical gate (`inconclusive`, intervals, waves, per-case rates); version 3 the
+/// comparison with a baseline and quarantine. A report is written as the lowest version
+/// whose fields it uses (1 with none of either), so older readers still read it.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The oldest report version this build reads.
 pub const OLDEST_SCHEMA_VERSION: u32 = 1;
@@ -80,6 +83,14 @@ impl Outcome {
             verdict,
             exit_code,
         }
+    }
+
+    /// Recomputes the verdict, exit code and report version after suites were judged again
+    /// (a check added); the exit code never drops below what it was.
+    pub fn refresh(&mut self) {
+        self.exit_code = exit::worst(suite_codes(&self.suites).chain([self.exit_code]));
+        self.verdict = verdict_for(&self.suites, self.exit_code);
+        self.schema_version = schema_version_for(&self.suites);
     }
 
     /// Whether every suite passed.
@@ -163,10 +174,13 @@ pub fn verdict_for(suites: &[SuiteOutcome], exit_code: u8) -> Verdict {
         .unwrap_or(Verdict::Passed)
 }
 
-/// The report version the suites need: 2 when any of them carries statistics, else 1.
+/// The report version the suites need: 3 when any of them carries a baseline comparison or
+/// quarantine, else 2 when any carries statistics, else 1.
 pub fn schema_version_for(suites: &[SuiteOutcome]) -> u32 {
-    if suites.iter().any(SuiteOutcome::uses_statistics) {
-        SCHEMA_VERSION
+    if suites.iter().any(SuiteOutcome::uses_baseline_or_quarantine) {
+        3
+    } else if suites.iter().any(SuiteOutcome::uses_statistics) {
+        2
     } else {
         OLDEST_SCHEMA_VERSION
     }
@@ -280,6 +294,10 @@ pub struct SuiteOutcome {
     pub description: Option<String>,
     pub source: SourceRef,
     pub agent_id: String,
+    /// What the suite selects, as `Selection::describe` words it (`tags: smoke-test`, `test
+    /// cases`, …), so a later run can tell whether it selects alike; absent when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selection: Option<String>,
     /// The numbers the suite dialled (empty when not known, e.g. `check` of a saved file).
     #[serde(default)]
     pub phone_numbers: Vec<String>,
@@ -315,6 +333,16 @@ pub struct SuiteOutcome {
     /// rate. Absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistics: Option<SuiteStatistics>,
+    /// `thresholds.regression` when it is `warn` (a regression against a baseline only
+    /// warns); absent for the default, `fail`.
+    #[serde(default, skip_serializing_if = "RegressionPolicy::is_fail")]
+    pub regression: RegressionPolicy,
+    /// The suite's quarantined cases (expired ones included, marked). Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quarantine: Vec<QuarantinedCase>,
+    /// With `--baseline`: the comparison with the same suite in the baseline report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<SuiteBaseline>,
 }
 
 impl SuiteOutcome {
@@ -379,6 +407,17 @@ impl SuiteOutcome {
     }
 }
 
+/// The confidence of a comparison with a baseline when the suite sets none.
+pub const DEFAULT_CONFIDENCE: f64 = 0.95;
+
+/// A case as reports name it: `<title> [<id>]`, or `[<id>]` without a title.
+pub fn case_name(title: Option<&str>, test_case_id: &str) -> String {
+    match title {
+        Some(title) if !title.is_empty() => format!("{title} [{test_case_id}]"),
+        _ => format!("[{test_case_id}]"),
+    }
+}
+
 /// How reports name the number of a call whose results name none: it is never guessed.
 pub const NUMBER_UNKNOWN: &str = "number unknown";
 
@@ -431,6 +470,8 @@ pub enum CheckStatus {
     /// Not judged because the run cannot be judged at all (it ended FAILED or CANCELED, or
     /// could not be followed): the measured value is shown, but it neither passes nor fails.
     NotEvaluated,
+    /// Did not hold, but only warns (`thresholds.regression: warn`); the gate holds.
+    Warning,
 }
 
 impl CheckStatus {
@@ -441,6 +482,7 @@ impl CheckStatus {
             Self::Skipped => "skipped",
             Self::Inconclusive => "inconclusive",
             Self::NotEvaluated => "not_evaluated",
+            Self::Warning => "warning",
         }
     }
 }
@@ -507,6 +549,9 @@ pub struct CallOutcome {
     #[serde(skip)]
     #[schemars(skip)]
     pub transcript: Option<super::transcript::Transcript>,
+    /// The call's case is in quarantine: the reason. The call is reported but gates nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quarantined: Option<String>,
 }
 
 impl CallOutcome {

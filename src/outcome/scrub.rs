@@ -42,6 +42,21 @@ const ENUM_WORDS: &[&str] = &[
     "platform_error",
     "not_started",
     "skipped",
+    "inconclusive",
+    "warning",
+    "held",
+    "regressed",
+    "not_compared",
+    "new_failure",
+    "fixed",
+    "still_failing",
+    "still_passing",
+    "new",
+    "gone",
+    "warn",
+    "fail",
+    "boschloo",
+    "fisher",
 ];
 
 /// Redacts every string of `outcome` and drops every link `links` does not allow.

@@ -104,7 +104,9 @@ impl Annotation {
 /// The annotations of an outcome: one error per failed check (at the line of the test case
 /// it concerns, else at the suite's line), one per explicitly listed test case with calls
 /// that did not pass (at its entry), one per suite that errored, timed out or was
-/// interrupted, and a warning per flaky case.
+/// interrupted; a warning per check that warns, per expired quarantine (at its entry) and
+/// per flaky case; a notice per suite not compared with the baseline, and a warning about
+/// the baseline itself (its age) once.
 pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
     let mut notes = Vec::new();
     for suite in &outcome.suites {
@@ -141,6 +143,9 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
                 // Each explicitly listed case that failed gets its own annotation on its
                 // entry, so the diff view shows which case to look at.
                 for (case_id, line) in &suite.source.test_case_lines {
+                    if suite.quarantined(case_id).is_some() {
+                        continue;
+                    }
                     let failing: Vec<_> = suite
                         .calls
                         .iter()
@@ -204,6 +209,9 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
                 format!("{}{}", suite.reason, link_suffix(suite)),
             ),
         }
+        for (level, line, title, message) in super::github_baseline::suite_notes(suite) {
+            add(level, line, title, message);
+        }
         for case in &suite.flaky {
             let title = case.title.as_deref().unwrap_or(&case.test_case_id);
             add(
@@ -222,11 +230,16 @@ pub fn annotations(outcome: &Outcome) -> Vec<Annotation> {
             );
         }
     }
+    notes.extend(super::github_baseline::baseline_warnings(outcome));
     notes
 }
 
 /// The title and message of an annotation about one check that `what` (failed, …).
-fn check_text(suite: &SuiteOutcome, check: &ThresholdCheck, what: &str) -> (String, String) {
+pub(super) fn check_text(
+    suite: &SuiteOutcome,
+    check: &ThresholdCheck,
+    what: &str,
+) -> (String, String) {
     (
         format!("suite {}: {} {what}", suite.name, check.name),
         format!(
@@ -295,6 +308,12 @@ pub fn outputs(outcome: &Outcome, paths: &ReportFiles) -> Vec<(String, String)> 
             format!("run_id_{key}"),
             suite.run_id.clone().unwrap_or_default(),
         ));
+        if let Some(comparison) = &suite.baseline {
+            pairs.push((
+                format!("baseline_{key}"),
+                comparison.status.as_str().to_owned(),
+            ));
+        }
     }
     for (name, path) in [
         ("report_json", &paths.json),

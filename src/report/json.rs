@@ -68,6 +68,23 @@ pub fn read_outcome(path: &Path) -> Result<Outcome, ReadError> {
     parse_outcome(path, &text)
 }
 
+/// When a report's `schema_version` is one this build does not read: the version it says,
+/// and the version of the tool that wrote it, if it says.
+pub fn unknown_version(
+    version: &serde_json::Value,
+    report: &serde_json::Value,
+) -> Option<(String, Option<String>)> {
+    let known = (u64::from(OLDEST_SCHEMA_VERSION)..=u64::from(SCHEMA_VERSION))
+        .contains(&version.as_u64().unwrap_or(0));
+    (!known).then(|| {
+        let writer = report
+            .pointer("/tool/version")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned);
+        (version.to_string(), writer)
+    })
+}
+
 /// Parses a report's text; `path` only names it in errors.
 pub fn parse_outcome(path: &Path, text: &str) -> Result<Outcome, ReadError> {
     let value: serde_json::Value =
@@ -80,19 +97,12 @@ pub fn parse_outcome(path: &Path, text: &str) -> Result<Outcome, ReadError> {
             path: path.to_owned(),
         });
     };
-    let known = (u64::from(OLDEST_SCHEMA_VERSION)..=u64::from(SCHEMA_VERSION))
-        .contains(&version.as_u64().unwrap_or(0));
-    if !known {
-        let writer = value
-            .pointer("/tool/version")
-            .and_then(|v| v.as_str())
-            .map(|v| format!(" ({v})"))
-            .unwrap_or_default();
+    if let Some((found, writer)) = unknown_version(version, &value) {
         return Err(ReadError::UnknownVersion {
             path: path.to_owned(),
-            found: version.to_string(),
+            found,
             expected: SCHEMA_VERSION,
-            writer,
+            writer: writer.map(|v| format!(" ({v})")).unwrap_or_default(),
         });
     }
     serde_json::from_value(value).map_err(|source| ReadError::Shape {

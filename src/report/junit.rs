@@ -30,12 +30,12 @@ use crate::outcome::{CallOutcome, CheckStatus, Outcome, SuiteOutcome, Verdict};
 use crate::untrusted::{lines, one_line};
 
 /// A value for an attribute or a one-line message.
-fn line(value: &str) -> String {
+pub(super) fn line(value: &str) -> String {
     one_line(value).into_owned()
 }
 
 /// A text of several lines, each printable.
-fn text(value: &str) -> String {
+pub(super) fn text(value: &str) -> String {
     lines(value).into_owned()
 }
 
@@ -114,6 +114,9 @@ fn test_suite(suite: &SuiteOutcome, elapsed: Duration) -> TestSuite {
             }
         }
     }
+    for property in super::junit_baseline::properties(suite) {
+        ts.add_property(property);
+    }
     if !suite.flaky.is_empty() {
         let ids: Vec<&str> = suite
             .flaky
@@ -130,10 +133,13 @@ fn test_suite(suite: &SuiteOutcome, elapsed: Duration) -> TestSuite {
 }
 
 fn call_case(suite: &SuiteOutcome, call: &CallOutcome) -> TestCase {
-    let status = match call.status.as_str() {
-        "PASSED" => TestCaseStatus::success(),
-        "FAILED" => non_success(NonSuccessKind::Failure, "FAILED", call, suite),
-        other => non_success(NonSuccessKind::Error, other, call, suite),
+    let status = match (call.status.as_str(), &call.quarantined) {
+        ("PASSED", _) => TestCaseStatus::success(),
+        // A quarantined case gates nothing: a viewer shows its calls as skipped, with what
+        // happened and why the case is in quarantine.
+        (status, Some(reason)) => super::junit_baseline::quarantined(suite, call, status, reason),
+        ("FAILED", None) => non_success(NonSuccessKind::Failure, "FAILED", call, suite),
+        (other, None) => non_success(NonSuccessKind::Error, other, call, suite),
     };
     let mut case = TestCase::new(line(&call.display_name()), status);
     case.set_classname(line(&suite.name));
@@ -153,6 +159,9 @@ fn call_case(suite: &SuiteOutcome, call: &CallOutcome) -> TestCase {
         ));
     }
     if call.passed() {
+        if let Some(reason) = &call.quarantined {
+            out.push(format!("quarantined: {reason}"));
+        }
         out.extend(links(call));
     }
     if !out.is_empty() {
@@ -179,6 +188,18 @@ fn non_success(
             .clone()
             .unwrap_or_else(|| format!("the call ended {ty}")),
     };
+    let lines = details(suite, call);
+    let mut status = TestCaseStatus::non_success(kind);
+    status.set_message(line(&message)).set_type(line(ty));
+    if !lines.is_empty() {
+        status.set_description(text(&lines.join("\n")));
+    }
+    status
+}
+
+/// What a call that did not pass shows under its message: each assertion with its reason,
+/// the number when it is unknown, and the links.
+pub(super) fn details(suite: &SuiteOutcome, call: &CallOutcome) -> Vec<String> {
     let mut lines: Vec<String> = call
         .assertions
         .iter()
@@ -189,12 +210,7 @@ fn non_success(
         .collect();
     lines.extend(suite.unknown_number_note(call).map(str::to_owned));
     lines.extend(links(call));
-    let mut status = TestCaseStatus::non_success(kind);
-    status.set_message(line(&message)).set_type(line(ty));
-    if !lines.is_empty() {
-        status.set_description(text(&lines.join("\n")));
-    }
-    status
+    lines
 }
 
 fn links(call: &CallOutcome) -> Vec<String> {

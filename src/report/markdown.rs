@@ -12,13 +12,14 @@
 
 use std::io::{self, Write};
 
+use super::baseline_text;
+use super::markdown_baseline::{baseline_lines, icon_of, quarantine_lines};
 use super::markdown_layout::{
     self as layout, COMMENT, Limit, MAX_ITEMS, Pointers, STEP_SUMMARY, more_line,
 };
 use crate::outcome::{CallOutcome, CheckStatus, Outcome, SuiteOutcome, SuiteStatistics, Verdict};
 
-use super::markdown_text::{cell, paragraph};
-pub(crate) use super::markdown_text::{code, link, prose, text};
+pub(crate) use super::markdown_text::{cell, code, link, paragraph, prose, text};
 
 /// GitHub rejects a step summary above 1 MiB; stay clearly below it.
 pub const SUMMARY_LIMIT: usize = STEP_SUMMARY.bytes;
@@ -134,8 +135,18 @@ fn head(outcome: &Outcome) -> String {
         icon(outcome.verdict),
         super::headline(outcome).to_lowercase()
     );
-    text.push_str("| suite | verdict | pass rate | assertion score | calls | flaky | run |\n");
-    text.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
+    // The "vs baseline" column only when a baseline was given, so other summaries keep their
+    // shape.
+    let compared = outcome.suites.iter().any(|s| s.baseline.is_some());
+    if compared {
+        text.push_str(
+            "| suite | verdict | pass rate | vs baseline | assertion score | calls | flaky | run |\n",
+        );
+        text.push_str("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    } else {
+        text.push_str("| suite | verdict | pass rate | assertion score | calls | flaky | run |\n");
+        text.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
+    }
     for suite in &outcome.suites {
         let interval = suite
             .checks
@@ -164,8 +175,17 @@ fn head(outcome: &Outcome) -> String {
             (Some(id), None) => cell(id),
             _ => "–".to_owned(),
         };
+        let versus = if compared {
+            let cell_text = suite.baseline.as_ref().map_or_else(
+                || "–".to_owned(),
+                |b| format!("{} {}", icon_of(b), cell(&baseline_text::headline(b))),
+            );
+            format!(" {cell_text} |")
+        } else {
+            String::new()
+        };
         text.push_str(&format!(
-            "| {} | {} {} | {pass_rate} | {score} | {} | {} | {run} |\n",
+            "| {} | {} {} | {pass_rate} |{versus} {score} | {} | {} | {run} |\n",
             code(&suite.name),
             icon(suite.verdict),
             suite.verdict.label(),
@@ -193,7 +213,12 @@ fn suite_lines(suite: &SuiteOutcome, pointers: &Pointers) -> Vec<String> {
         lines.push(String::new());
     }
     lines.push(paragraph(&suite.reason));
-    let failing: Vec<&CallOutcome> = suite.failing_calls().collect();
+    // What changed since the baseline comes first: it is what a reviewer reads.
+    if let Some(comparison) = &suite.baseline {
+        lines.extend(baseline_lines(comparison, MAX_CASES));
+    }
+    // Failing calls, new failures first.
+    let failing = suite.failing_calls_ranked();
     if !failing.is_empty() {
         lines.push(String::new());
         lines.push(format!("**Calls that did not pass ({})**", failing.len()));
@@ -213,9 +238,19 @@ fn suite_lines(suite: &SuiteOutcome, pointers: &Pointers) -> Vec<String> {
         }
     }
     if !suite.checks.is_empty() {
+        let rates = suite
+            .baseline
+            .as_ref()
+            .map(|b| b.rates.as_slice())
+            .unwrap_or_default();
         lines.push(String::new());
-        lines.push("| threshold | expected | measured | result |".to_owned());
-        lines.push("| --- | --- | --- | --- |".to_owned());
+        if rates.is_empty() {
+            lines.push("| threshold | expected | measured | result |".to_owned());
+            lines.push("| --- | --- | --- | --- |".to_owned());
+        } else {
+            lines.push("| threshold | expected | measured | vs baseline | result |".to_owned());
+            lines.push("| --- | --- | --- | --- | --- |".to_owned());
+        }
         for check in &suite.checks {
             let result = match check.status {
                 CheckStatus::Passed => "✅ passed".to_owned(),
@@ -223,15 +258,26 @@ fn suite_lines(suite: &SuiteOutcome, pointers: &Pointers) -> Vec<String> {
                 CheckStatus::Skipped => format!("⏭️ {}", cell(&check.reason)),
                 CheckStatus::Inconclusive => format!("❔ {}", cell(&check.reason)),
                 CheckStatus::NotEvaluated => "➖ not evaluated".to_owned(),
+                CheckStatus::Warning => format!("⚠️ {}", cell(&check.reason)),
+            };
+            let versus = if rates.is_empty() {
+                String::new()
+            } else {
+                let delta = rates
+                    .iter()
+                    .find(|r| r.name == check.name && check.test_case_id.is_none())
+                    .map_or_else(|| "–".to_owned(), |r| cell(&baseline_text::delta(r)));
+                format!(" {delta} |")
             };
             lines.push(format!(
-                "| {} | {} | {} | {result} |",
+                "| {} | {} | {} |{versus} {result} |",
                 code(&check.name),
                 cell(&check.expected),
                 cell(check.measured.as_deref().unwrap_or("–"))
             ));
         }
     }
+    lines.extend(quarantine_lines(suite));
     if suite.shows_numbers() {
         lines.push(String::new());
         lines.push("| number | calls | passed | failed | errored | pending |".to_owned());
@@ -359,6 +405,10 @@ fn call_line(suite: &SuiteOutcome, call: &CallOutcome) -> String {
         .map(|d| format!(" ({d:.1}s)"))
         .unwrap_or_default();
     let flaky = if call.flaky { " · flaky" } else { "" };
+    let flaky = match &call.quarantined {
+        Some(reason) => format!("{flaky} · quarantined ({})", text(reason)),
+        None => flaky.to_owned(),
+    };
     let reason = call
         .reason
         .as_deref()

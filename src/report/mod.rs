@@ -4,17 +4,22 @@
 //! is interrupted while writing.
 
 pub mod atomic;
+pub mod baseline_text;
 pub mod files;
 pub mod github;
+mod github_baseline;
 pub mod html;
 pub mod json;
 pub mod junit;
+mod junit_baseline;
 pub mod markdown;
+mod markdown_baseline;
 pub mod markdown_layout;
 mod markdown_text;
 pub mod setup;
 pub mod statistics_text;
 pub mod terminal;
+mod terminal_baseline;
 
 #[cfg(test)]
 mod tests;

@@ -41,10 +41,7 @@ pub fn cases_by_rate(statistics: &SuiteStatistics) -> Vec<&CaseRate> {
 
 /// A case's name: `<title> [<id>]`, or `[<id>]`.
 pub fn case_name(case: &CaseRate) -> String {
-    match &case.title {
-        Some(title) if !title.is_empty() => format!("{title} [{}]", case.test_case_id),
-        _ => format!("[{}]", case.test_case_id),
-    }
+    crate::outcome::case_name(case.title.as_deref(), &case.test_case_id)
 }
 
 /// `pass^3 0.51`, or nothing with fewer than two calls.

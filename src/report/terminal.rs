@@ -7,6 +7,7 @@
 
 use std::io::{self, Write};
 
+use super::baseline_text;
 use crate::outcome::{CallOutcome, CheckStatus, Outcome, SuiteOutcome, Verdict};
 use crate::untrusted::one_line as t;
 
@@ -52,7 +53,7 @@ pub fn write_terminal_with(
 const MAX_COLUMN: usize = 40;
 
 #[derive(Clone, Copy)]
-struct Paint(bool);
+pub(super) struct Paint(bool);
 
 impl Paint {
     fn apply(self, code: &str, text: &str) -> String {
@@ -62,13 +63,13 @@ impl Paint {
             text.to_owned()
         }
     }
-    fn red(self, text: &str) -> String {
+    pub(super) fn red(self, text: &str) -> String {
         self.apply("1;31", text)
     }
-    fn green(self, text: &str) -> String {
+    pub(super) fn green(self, text: &str) -> String {
         self.apply("1;32", text)
     }
-    fn yellow(self, text: &str) -> String {
+    pub(super) fn yellow(self, text: &str) -> String {
         self.apply("1;33", text)
     }
     fn dim(self, text: &str) -> String {
@@ -130,77 +131,17 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
     }
 
     if !suite.checks.is_empty() {
-        if suite
-            .checks
-            .iter()
-            .all(|c| c.status == CheckStatus::NotEvaluated)
-        {
-            writeln!(
-                out,
-                "  thresholds (not evaluated: the run cannot be judged):"
-            )?;
-        } else {
-            writeln!(out, "  thresholds:")?;
-        }
-        // Columns line up for ordinary values; a longer one (a case name, a server's odd
-        // text) overflows its column instead of widening every row (and a width beyond
-        // what `format!` accepts would be a panic).
-        let name_width = suite
-            .checks
-            .iter()
-            .map(|c| t(&c.name).len())
-            .max()
-            .unwrap_or(0)
-            .min(MAX_COLUMN);
-        let measured_width = suite
-            .checks
-            .iter()
-            .map(|c| t(measured(c)).len())
-            .max()
-            .unwrap_or(0)
-            .min(MAX_COLUMN);
-        // "inconclusive" widens the mark column only in suites that have one.
-        let mark_width = suite
-            .checks
-            .iter()
-            .map(|c| mark_text(c.status).len())
-            .max()
-            .unwrap_or(4);
-        for check in &suite.checks {
-            let text = format!("{:<mark_width$}", mark_text(check.status));
-            let mark = match check.status {
-                CheckStatus::Passed => paint.green(&text),
-                CheckStatus::Failed => paint.red(&text),
-                CheckStatus::Skipped | CheckStatus::Inconclusive => paint.yellow(&text),
-                CheckStatus::NotEvaluated => paint.dim(&text),
-            };
-            writeln!(
-                out,
-                "    {mark}  {:<name_width$}  {:<measured_width$}  expected {}",
-                t(&check.name),
-                t(measured(check)),
-                t(&check.expected)
-            )?;
-            // A check that was not evaluated says so once, in the heading above.
-            if !matches!(
-                check.status,
-                CheckStatus::Passed | CheckStatus::NotEvaluated
-            ) {
-                writeln!(
-                    out,
-                    "{:width$}{}",
-                    "",
-                    t(&check.reason),
-                    width = mark_width + 6
-                )?;
-            }
-        }
+        write_checks(suite, out, paint)?;
+    }
+    if let Some(comparison) = &suite.baseline {
+        super::terminal_baseline::write_baseline(comparison, out, paint)?;
     }
     if let Some(statistics) = &suite.statistics {
         super::statistics_text::write(statistics, out)?;
     }
+    super::terminal_baseline::write_quarantine(suite, out, paint)?;
 
-    let failing: Vec<&CallOutcome> = suite.failing_calls().collect();
+    let failing = suite.failing_calls_ranked();
     if !failing.is_empty() {
         writeln!(out, "  calls that did not pass:")?;
         for call in failing.iter().take(MAX_FAILING_CALLS) {
@@ -242,6 +183,101 @@ fn write_suite(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::R
     Ok(())
 }
 
+/// The threshold checks, one a line: mark, name, measurement, and with a baseline each rate
+/// as `baseline → now`; the reason under each check that did not pass.
+fn write_checks(suite: &SuiteOutcome, out: &mut dyn Write, paint: Paint) -> io::Result<()> {
+    if suite
+        .checks
+        .iter()
+        .all(|c| c.status == CheckStatus::NotEvaluated)
+    {
+        writeln!(
+            out,
+            "  thresholds (not evaluated: the run cannot be judged):"
+        )?;
+    } else {
+        writeln!(out, "  thresholds:")?;
+    }
+    // Columns line up for ordinary values; a longer one (a case name, a server's odd
+    // text) overflows its column instead of widening every row (and a width beyond
+    // what `format!` accepts would be a panic).
+    let name_width = suite
+        .checks
+        .iter()
+        .map(|c| t(&c.name).len())
+        .max()
+        .unwrap_or(0)
+        .min(MAX_COLUMN);
+    let measured_width = suite
+        .checks
+        .iter()
+        .map(|c| t(measured(c)).len())
+        .max()
+        .unwrap_or(0)
+        .min(MAX_COLUMN);
+    // With a baseline, each rate both runs measured as `baseline 1.00 → 0.50`.
+    let deltas: Vec<(&str, String)> = suite
+        .baseline
+        .iter()
+        .flat_map(|b| &b.rates)
+        .map(|r| {
+            (
+                r.name.as_str(),
+                format!("baseline {}", baseline_text::delta(r)),
+            )
+        })
+        .collect();
+    let delta_width = deltas
+        .iter()
+        .map(|(_, text)| text.chars().count() + 2)
+        .max()
+        .unwrap_or(0);
+    // "inconclusive" widens the mark column only in suites that have one.
+    let mark_width = suite
+        .checks
+        .iter()
+        .map(|c| mark_text(c.status).len())
+        .max()
+        .unwrap_or(4);
+    for check in &suite.checks {
+        let text = format!("{:<mark_width$}", mark_text(check.status));
+        let mark = match check.status {
+            CheckStatus::Passed => paint.green(&text),
+            CheckStatus::Failed => paint.red(&text),
+            CheckStatus::Skipped | CheckStatus::Inconclusive | CheckStatus::Warning => {
+                paint.yellow(&text)
+            }
+            CheckStatus::NotEvaluated => paint.dim(&text),
+        };
+        let delta = deltas
+            .iter()
+            .find(|(name, _)| *name == check.name && check.test_case_id.is_none())
+            .map_or("", |(_, text)| text.as_str());
+        writeln!(
+            out,
+            "    {mark}  {:<name_width$}  {:<measured_width$}  {:<delta_width$}expected {}",
+            t(&check.name),
+            t(measured(check)),
+            delta,
+            t(&check.expected)
+        )?;
+        // A check that was not evaluated says so once, in the heading above.
+        if !matches!(
+            check.status,
+            CheckStatus::Passed | CheckStatus::NotEvaluated
+        ) {
+            writeln!(
+                out,
+                "{:width$}{}",
+                "",
+                t(&check.reason),
+                width = mark_width + 6
+            )?;
+        }
+    }
+    Ok(())
+}
+
 fn mark_text(status: CheckStatus) -> &'static str {
     match status {
         CheckStatus::Passed => "pass",
@@ -249,6 +285,7 @@ fn mark_text(status: CheckStatus) -> &'static str {
         CheckStatus::Skipped => "skip",
         CheckStatus::Inconclusive => "inconclusive",
         CheckStatus::NotEvaluated => "  - ",
+        CheckStatus::Warning => "warn",
     }
 }
 
@@ -271,13 +308,18 @@ fn write_call(
         .map(|d| format!(" ({d:.1}s)"))
         .unwrap_or_default();
     let flaky = if call.flaky { " [flaky]" } else { "" };
+    let quarantined = if call.quarantined.is_some() {
+        " [quarantined]"
+    } else {
+        ""
+    };
     let number = suite
         .unknown_number_note(call)
         .map(|note| format!(" ({note})"))
         .unwrap_or_default();
     writeln!(
         out,
-        "    {status} {}{number}{duration}{flaky}",
+        "    {status} {}{number}{duration}{flaky}{quarantined}",
         t(&call.display_name())
     )?;
     if let Some(reason) = &call.reason {

@@ -11,7 +11,13 @@ use crate::outcome::fixtures;
 use super::{github, json, junit, markdown, terminal};
 
 fn fixtures() -> Vec<(&'static str, Outcome)> {
-    fixtures::all()
+    let mut all = fixtures::all();
+    all.push(("regressed", crate::outcome::fixtures_compared::regressed()));
+    all.push((
+        "quarantined",
+        crate::outcome::fixtures_compared::quarantined(),
+    ));
+    all
 }
 
 fn render(
@@ -228,7 +234,7 @@ fn unknown_schema_versions_are_rejected_clearly() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "report old.json has schema version 7, but this hamming-runner reads versions 1 to 2; re-render it with the hamming-runner version that wrote it (9.0.0)"
+        "report old.json has schema version 7, but this hamming-runner reads versions 1 to 3; re-render it with the hamming-runner version that wrote it (9.0.0)"
     );
     let err = json::parse_outcome(path, r#"{"suites": []}"#).unwrap_err();
     assert_eq!(

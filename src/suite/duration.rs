@@ -14,15 +14,15 @@ use super::resolve::{MAX_POLL_INTERVAL, MAX_TIMEOUT, MIN_POLL_INTERVAL, MIN_TIME
 /// The grammar, shared by the schema and by `parse`.
 /// A templated value (`{{ … }}`) is also accepted, so that editors do not flag it; the loader
 /// checks the rendered text.
-pub const PATTERN: &str = r"^(\s*([0-9]+\s*(ms|s|m|h)\s*)+|.*\{\{.*\}\}.*)$";
+pub const PATTERN: &str = r"^(\s*([0-9]+\s*(ms|s|m|h|d)\s*)+|.*\{\{.*\}\}.*)$";
 
 /// A duration as written in the suite file: one or more `<number><unit>` parts, with units
-/// `ms`, `s`, `m` and `h`.
+/// `ms`, `s`, `m`, `h` and `d` (days).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(transparent)]
 pub struct HumanDuration(
     #[schemars(
-        pattern(r"^(\s*([0-9]+\s*(ms|s|m|h)\s*)+|.*\{\{.*\}\}.*)$"),
+        pattern(r"^(\s*([0-9]+\s*(ms|s|m|h|d)\s*)+|.*\{\{.*\}\}.*)$"),
         example = &"15m",
         example = &"1h30m",
         example = &"500ms"
@@ -35,7 +35,7 @@ pub struct HumanDuration(
 pub enum DurationError {
     #[error("`{0}` has no unit; write for example `{0}s` or `{0}m`")]
     MissingUnit(String),
-    #[error("`{text}` has an unknown unit `{unit}`; use ms, s, m or h")]
+    #[error("`{text}` has an unknown unit `{unit}`; use ms, s, m, h or d")]
     UnknownUnit { text: String, unit: String },
     #[error("`{0}` is not a duration; write for example `15m`, `90s` or `1h30m`")]
     Malformed(String),
@@ -63,7 +63,7 @@ impl fmt::Display for HumanDuration {
     }
 }
 
-/// Parses `15m`, `1h 30m`, `500ms`, `90s`.
+/// Parses `15m`, `1h 30m`, `500ms`, `90s`, `14d`.
 pub fn parse(text: &str) -> Result<Duration, DurationError> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
@@ -90,6 +90,7 @@ pub fn parse(text: &str) -> Result<Duration, DurationError> {
             "s" => 1_000,
             "m" => 60_000,
             "h" => 3_600_000,
+            "d" => 86_400_000,
             "" => return Err(DurationError::Malformed(text.to_owned())),
             other => {
                 return Err(DurationError::UnknownUnit {
@@ -216,6 +217,8 @@ mod tests {
         assert_eq!(parse("1h30m"), Ok(Duration::from_secs(5400)));
         assert_eq!(parse(" 1h 30m 5s "), Ok(Duration::from_secs(5405)));
         assert_eq!(parse("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse("14d"), Ok(Duration::from_secs(14 * 86_400)));
+        assert_eq!(parse("1d12h"), Ok(Duration::from_secs(36 * 3_600)));
     }
 
     #[test]

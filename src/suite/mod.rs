@@ -1,10 +1,12 @@
 //! The suite file: its model (and so its JSON Schema), durations, and resolution of each suite
 //! against the defaults.
 
+pub mod date;
 pub mod duration;
 mod ids;
 pub mod model;
 pub mod phone;
+pub mod quarantine;
 pub mod resolve;
 pub mod samples;
 pub mod shard;
@@ -12,11 +14,13 @@ pub mod statistics;
 pub mod tags;
 pub mod workspace_schema;
 
+pub use date::Date;
 pub use duration::HumanDuration;
 pub use model::{
-    IntervalKind, MetricBound, NoAssertions, OnInconclusive, Persona, SuiteFile, SuiteName,
-    SuiteSpec, TestCaseSpec, Thresholds,
+    IntervalKind, MetricBound, NoAssertions, OnInconclusive, Persona, RegressionPolicy, SuiteFile,
+    SuiteName, SuiteSpec, TestCaseSpec, Thresholds,
 };
+pub use quarantine::{Quarantine, QuarantineSpec};
 pub use resolve::{Problem, ResolvedSuite, ResolvedThresholds, Selection, SuiteSource, resolve};
 pub use samples::{AdaptiveSamples, Samples};
 pub use statistics::Statistics;

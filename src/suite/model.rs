@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::duration::HumanDuration;
+use super::quarantine::QuarantineSpec;
 use super::samples::Samples;
 use super::tags::TagSelector;
 
@@ -135,6 +136,13 @@ pub struct SuiteSpec {
     /// The bar the run must clear for the suite to pass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thresholds: Option<Thresholds>,
+
+    /// Test cases known to be broken: each still runs and is reported, marked with its
+    /// reason, but counts in no threshold and no baseline comparison until its `until` date.
+    /// In `defaults`, an entry applies to every suite that selects its case; a suite's own
+    /// entry for the same case replaces it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quarantine: Option<Vec<QuarantineSpec>>,
 }
 
 /// One explicitly selected test case, optionally with overrides for this run.
@@ -258,6 +266,36 @@ pub struct Thresholds {
     /// (score; narrower, coverage close to the level on average).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<IntervalKind>,
+
+    /// With `--baseline`: what a pass rate confidently below the baseline's does, `fail`
+    /// (default: the `baseline` check fails, exit 1) or `warn` (a warning; the gate holds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regression: Option<RegressionPolicy>,
+}
+
+/// What a regression against the baseline does to the gate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RegressionPolicy {
+    /// The `baseline` check fails: exit 1.
+    #[default]
+    Fail,
+    /// The `baseline` check warns; the gate holds.
+    Warn,
+}
+
+impl RegressionPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fail => "fail",
+            Self::Warn => "warn",
+        }
+    }
+
+    /// Whether this is the default, `fail` (reports leave it out).
+    pub fn is_fail(&self) -> bool {
+        *self == Self::Fail
+    }
 }
 
 /// What an inconclusive suite does to the exit code.

@@ -9,7 +9,11 @@ use std::time::Duration;
 
 use indexmap::IndexMap;
 
-use super::model::{NoAssertions, SuiteFile, SuiteSpec, TestCaseSpec, Thresholds};
+use super::date::Date;
+use super::model::{
+    NoAssertions, RegressionPolicy, SuiteFile, SuiteSpec, TestCaseSpec, Thresholds,
+};
+use super::quarantine::{self, Quarantine};
 use super::samples::AdaptiveSamples;
 use super::statistics::{self, Statistics};
 use super::tags::{TagExpression, TagSelector};
@@ -50,6 +54,34 @@ impl Selection {
         }
     }
 
+    /// The selection in words that do not depend on how it was written (tags sorted), for
+    /// reports and for telling whether two runs selected alike: `tags: a, b`, `tags: { all:
+    /// [a], none: [b] }`, `test cases` (an explicit list: the cases themselves say which),
+    /// `dataset: d`. `None` for a selection that names nothing.
+    pub fn describe(&self) -> Option<String> {
+        fn sorted(tags: &[String]) -> Vec<String> {
+            let mut tags = tags.to_vec();
+            tags.sort();
+            tags.dedup();
+            tags
+        }
+        match self {
+            Self::Tags(tags) if tags.is_empty() => None,
+            Self::Tags(tags) => Some(format!("tags: {}", sorted(tags).join(", "))),
+            Self::Expression(expression) => {
+                let sort = |tags: &Option<Vec<String>>| tags.as_deref().map(sorted);
+                let normal = TagExpression {
+                    all: sort(&expression.all),
+                    any: sort(&expression.any),
+                    none: sort(&expression.none),
+                };
+                Some(format!("tags: {normal}"))
+            }
+            Self::TestCases(_) => Some("test cases".to_owned()),
+            Self::Dataset(id) => Some(format!("dataset: {id}")),
+        }
+    }
+
     fn from_tags(tags: &TagSelector) -> Self {
         match tags {
             TagSelector::List(tags) => Self::Tags(tags.clone()),
@@ -84,6 +116,8 @@ pub struct ResolvedThresholds {
     /// Set with `confidence`: rates are judged by intervals (or, with adaptive samples, by a
     /// sequential test). `None`: rates are compared with their bars as points.
     pub statistics: Option<Statistics>,
+    /// What a regression against a baseline does.
+    pub regression: RegressionPolicy,
 }
 
 /// A suite with every value decided.
@@ -103,6 +137,8 @@ pub struct ResolvedSuite {
     pub timeout: Duration,
     pub poll_interval: Duration,
     pub thresholds: ResolvedThresholds,
+    /// The cases in quarantine (the suite's and the inherited ones), expired ones included.
+    pub quarantine: Vec<Quarantine>,
     pub source: SuiteSource,
 }
 
@@ -137,7 +173,9 @@ impl ResolvedSuite {
                 metrics: IndexMap::new(),
                 min_case_pass_rate: None,
                 statistics: None,
+                regression: Default::default(),
             },
+            quarantine: Vec::new(),
             source: SuiteSource::default(),
         }
     }
@@ -156,8 +194,9 @@ pub struct Problem {
     pub hint: Option<String>,
 }
 
-/// Resolves every suite, collecting all problems rather than stopping at the first.
-pub fn resolve(file: &SuiteFile) -> Result<Vec<ResolvedSuite>, Vec<Problem>> {
+/// Resolves every suite, collecting all problems rather than stopping at the first. `today`
+/// decides which quarantines have expired and how far ahead one may reach.
+pub fn resolve(file: &SuiteFile, today: Date) -> Result<Vec<ResolvedSuite>, Vec<Problem>> {
     let empty = SuiteSpec::default();
     let defaults = file.defaults.as_ref().unwrap_or(&empty);
     let mut problems = Vec::new();
@@ -165,6 +204,7 @@ pub fn resolve(file: &SuiteFile) -> Result<Vec<ResolvedSuite>, Vec<Problem>> {
         check_selection_exclusive(defaults, None, "/defaults", &mut problems);
         check_duplicates(defaults, None, "/defaults", &mut problems);
         super::ids::check_ids(defaults, None, "/defaults", &mut problems);
+        quarantine::check_defaults(file, today, &mut problems);
     }
     let mut lowered: IndexMap<String, String> = IndexMap::new();
     let mut suites = Vec::new();
@@ -181,7 +221,7 @@ pub fn resolve(file: &SuiteFile) -> Result<Vec<ResolvedSuite>, Vec<Problem>> {
                 ),
             });
         }
-        if let Some(suite) = resolve_one(&name.0, &pointer, spec, defaults, &mut problems) {
+        if let Some(suite) = resolve_one(&name.0, &pointer, spec, defaults, today, &mut problems) {
             suites.push(suite);
         }
     }
@@ -207,6 +247,7 @@ fn resolve_one(
     pointer: &str,
     spec: &SuiteSpec,
     defaults: &SuiteSpec,
+    today: Date,
     problems: &mut Vec<Problem>,
 ) -> Option<ResolvedSuite> {
     let before = problems.len();
@@ -313,6 +354,15 @@ fn resolve_one(
     );
 
     let thresholds = merge_thresholds(defaults.thresholds.as_ref(), spec.thresholds.as_ref());
+    let quarantine = quarantine::of_suite(
+        name,
+        pointer,
+        spec,
+        defaults,
+        selection.as_ref(),
+        today,
+        problems,
+    );
     statistics::check_orphans(name, pointer, spec, defaults, problems);
     let adaptive = if legacy {
         None
@@ -375,6 +425,7 @@ fn resolve_one(
         timeout: timeout?,
         poll_interval: poll_interval?,
         thresholds,
+        quarantine,
         source: SuiteSource::default(),
     })
 }
@@ -560,6 +611,7 @@ fn merge_thresholds(defaults: Option<&Thresholds>, own: Option<&Thresholds>) -> 
         metrics,
         min_case_pass_rate: o.min_case_pass_rate.or(d.min_case_pass_rate),
         statistics: statistics::of(d, o),
+        regression: o.regression.or(d.regression).unwrap_or_default(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The suite schema with a workspace's real names in it (`schema --workspace`): tag names,
-//! test case ids, agent ids and dataset ids offered as completions on the fields that take
-//! them, so an editor completes them and shows each one's title on hover.
+//! test case ids (for selection and quarantine), agent ids and dataset ids offered as
+//! completions on the fields that take them, so an editor completes them and shows each
+//! one's title on hover.
 //!
 //! Every known value is an `anyOf` alternative (`const` with a description) next to the
 //! field's general schema, so a tag or case added to the workspace after the schema was
@@ -30,7 +31,7 @@ pub struct WorkspaceNames {
 /// The schema with the workspace's names offered on the fields that take them. Without
 /// `$id`: this schema describes one workspace, not the published file format.
 pub fn with_workspace(mut schema: Value, names: &WorkspaceNames) -> Value {
-    let targets: [(&str, &[Known]); 7] = [
+    let targets: [(&str, &[Known]); 8] = [
         ("/$defs/SuiteSpec/properties/agent_id", &names.agents),
         ("/$defs/SuiteSpec/properties/dataset", &names.datasets),
         ("/$defs/TagSelector/oneOf/0/items", &names.tags),
@@ -38,6 +39,10 @@ pub fn with_workspace(mut schema: Value, names: &WorkspaceNames) -> Value {
         ("/$defs/TagExpression/properties/any/items", &names.tags),
         ("/$defs/TagExpression/properties/none/items", &names.tags),
         ("/$defs/TestCaseSpec/properties/id", &names.test_cases),
+        (
+            "/$defs/QuarantineSpec/properties/test_case",
+            &names.test_cases,
+        ),
     ];
     for (pointer, known) in targets {
         if let Some(node) = schema.pointer_mut(pointer) {
@@ -115,6 +120,10 @@ mod tests {
         assert_eq!(items["examples"], json!(["smoke"]));
         let id = schema.pointer("/$defs/TestCaseSpec/properties/id").unwrap();
         assert_eq!(id["anyOf"][0]["description"], "Greets the caller");
+        let quarantined = schema
+            .pointer("/$defs/QuarantineSpec/properties/test_case")
+            .unwrap();
+        assert_eq!(quarantined["examples"], json!(["case-1"]));
         // No dataset is known, so the field is left as it was.
         let dataset = schema
             .pointer("/$defs/SuiteSpec/properties/dataset")

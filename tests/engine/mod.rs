@@ -257,6 +257,16 @@ impl Runner {
         self
     }
 
+    /// Creates a FIFO (named pipe) in the run's directory.
+    pub fn fifo(self, relative: &str) -> Self {
+        let status = std::process::Command::new("mkfifo")
+            .arg(self.dir.path().join(relative))
+            .status()
+            .expect("mkfifo");
+        assert!(status.success(), "mkfifo {relative}");
+        self
+    }
+
     /// Creates a directory in the run's directory.
     pub fn dir(self, relative: &str) -> Self {
         std::fs::create_dir_all(self.dir.path().join(relative)).expect("dir");

@@ -7,8 +7,9 @@ What is real: act, our workflow and action files, hamming-runner (one debug buil
 by .github/scripts/package.sh into a release that the install step downloads and checks), and
 a Hamming simulator (`hamming-runner sim --record`). What stands in: actions/checkout,
 actions/cache, actions/upload-artifact, actions/github-script (small composite actions under
-tests/workflows/standins) and the gh CLI (standins/bin/gh), each keeping its state under one
-temporary directory. `--local-repository` makes act take this checkout for every
+tests/workflows/standins) and the gh CLI (standins/bin/gh: releases, and the Actions API the
+`baseline` input reads, over the artifacts the upload stand-in keeps), each keeping its state
+under one temporary directory. `--local-repository` makes act take this checkout for every
 `hamming-runner/hamming-runner/...@v0.1` reference.
 
 Every check reads what a user would look at: the job results and outputs, the uploaded
@@ -248,6 +249,16 @@ class Env:
     def artifact(self, name, run_id, attempt=1):
         return self.tmp / "artifacts" / str(run_id) / str(attempt) / name
 
+    def conclude(self, run_id, conclusion):
+        """Records how a workflow run ended, as GitHub's API would tell it (the gh stand-in
+        recorded the run when the lookup first asked about it)."""
+        path = self.tmp / "github-api" / "runs.json"
+        runs = json.loads(path.read_text()) if path.exists() else []
+        matching = [r for r in runs if r["id"] == run_id]
+        expect(matching, f"the Actions API never saw run {run_id}: {runs}")
+        matching[0]["conclusion"] = conclusion
+        path.write_text(json.dumps(runs, indent=2))
+
     def report(self, name, run_id, attempt=1):
         path = self.artifact(name, run_id, attempt) / "report.json"
         expect(path.exists(), f"no report.json in artifact {name} of attempt {attempt}")
@@ -432,6 +443,79 @@ def readme_workflow(env):
     expect(len(env.creates("record-readme.jsonl")) == before + 1, "the README action example created its run")
 
 
+def baseline_from_branch(env):
+    """The `baseline` input: a push to main finds no baseline (a notice) and leaves its report;
+    a pull request finds that report through the Actions API, compares with it, and fails on
+    the drop while its absolute bar still holds."""
+    env.start_simulator("simulator-baseline.yaml", "record-baseline-1.jsonl")
+    first = env.act("baseline.yml", 201, event="push")
+    expect(first.code == 0 and first.results.get("gate") == "success", f"main: exit {first.code}, {first.results}\n{first.log[-4000:]}")
+    expect(
+        "::notice title=hamming-runner baseline::no baseline from branch main: no successful run of this workflow on main yet; the suites are judged without one" in first.log,
+        "the first run says it has no baseline",
+    )
+    name = first.outputs("gate", "name")["artifact"]
+    expect(name == "hamming-reports-baseline-yaml", f"artifact name: {name}")
+    report = env.report(name, 201)
+    expect(report["schema_version"] == 1 and "baseline" not in report["suites"][0], f"main's report: {report['suites'][0].keys()}")
+    env.conclude(201, "success")
+
+    worse = env.tmp / "simulator-baseline-worse.yaml"
+    text = (HERE / "simulator-baseline.yaml").read_text()
+    for case in ["case-a", "case-b"]:
+        text = text.replace(f"{{ id: {case},", f"{{ id: {case}, outcome: fail,")
+    worse.write_text(text)
+    env.start_simulator(str(worse), "record-baseline-2.jsonl")
+    pull = {
+        "number": 9,
+        "head": {"ref": "slower", "repo": {"full_name": "e2e/caller"}},
+        "base": {"ref": "main", "repo": {"full_name": "e2e/caller"}},
+    }
+    second = env.act("baseline.yml", 202, event="pull_request", payload={"pull_request": pull, "repository": {"full_name": "e2e/caller"}})
+    expect(second.results.get("gate") == "failure", f"the pull request's gate: {second.results}\n{second.log[-4000:]}")
+    out = second.outputs("gate", "hamming")
+    expect(out.get("exit_code") == "1" and out.get("verdict") == "failed", f"pull request outputs: {out}")
+    expect(f"comparing with the report of run 201 on main (artifact {name})" in second.log, "the pull request names its baseline")
+    report = env.report(name, 202)
+    suite = report["suites"][0]
+    comparison = suite.get("baseline", {})
+    expect(report["schema_version"] == 3 and comparison.get("status") == "regressed", f"comparison: {comparison}")
+    expect(comparison.get("report", "").endswith("hamming-baseline/report.json"), f"baseline path: {comparison.get('report')}")
+    checks = {c["name"]: c["status"] for c in suite["checks"]}
+    expect(checks == {"min_test_pass_rate": "passed", "baseline": "failed"}, f"checks: {checks}")
+    expect("new failures: Books a table [case-a], Cancels a booking [case-b]" in comparison.get("reason", ""), f"reason: {comparison.get('reason')}")
+    summary = second.summaries.get("gate", "")
+    expect("| vs baseline |" in summary and "regressed" in summary, f"step summary: {summary[:1500]}")
+
+
+def baseline_without_permission(env):
+    """Without `actions: read` the lookup is a notice and no baseline, never a red job."""
+    outputs = env.tmp / "baseline-output"
+    outputs.write_text("")
+    done = subprocess.run(
+        ["bash", str(ROOT / ".github/actions/run/baseline.sh")],
+        env={
+            "PATH": os.pathsep.join([str(STANDINS / "bin"), os.environ.get("PATH", "")]),
+            "E2E_DIR": str(env.tmp),
+            "E2E_DENY_ACTIONS": "1",
+            "GITHUB_OUTPUT": str(outputs),
+            "GITHUB_REPOSITORY": "e2e/caller",
+            "GITHUB_RUN_ID": "999",
+            "BRANCH": "main",
+            "SUITE_FILE": "baseline.yaml",
+            "DEST": str(env.tmp / "denied-baseline"),
+        },
+        capture_output=True,
+        text=True,
+    )
+    expect(done.returncode == 0, f"exit {done.returncode}: {done.stdout}{done.stderr}")
+    expect(
+        "::notice title=hamming-runner baseline::no baseline from branch main: cannot read this workflow run (HTTP 403: Resource not accessible by integration); the calling workflow must grant `actions: read`" in done.stdout,
+        f"notice: {done.stdout}",
+    )
+    expect(outputs.read_text() == "path=\n", f"outputs: {outputs.read_text()!r}")
+
+
 def release_check(env):
     """The release refuses a tag that disagrees with Cargo.toml, and names the moving tag."""
     script = ROOT / ".github/scripts/release-check.sh"
@@ -450,7 +534,16 @@ def no_permissions_requested(env):
     expect(not requested, f"the reusable workflow requests permissions: {requested}")
 
 
-CHECKS = [green_calls, red_calls, rerun_after_failed_run, readme_workflow, release_check, no_permissions_requested]
+CHECKS = [
+    green_calls,
+    red_calls,
+    rerun_after_failed_run,
+    readme_workflow,
+    baseline_from_branch,
+    baseline_without_permission,
+    release_check,
+    no_permissions_requested,
+]
 
 
 def build():

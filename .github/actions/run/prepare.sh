@@ -14,25 +14,10 @@ set -euo pipefail
 
 out() { printf '%s=%s\n' "$1" "$2" >> "$GITHUB_OUTPUT"; }
 
-sha() {
-  if command -v sha256sum >/dev/null 2>&1; then sha256sum | cut -c1-64; else shasum -a 256 | cut -c1-64; fi
-}
+# shellcheck source=/dev/null  # names.sh, checked on its own
+. "$(dirname "${BASH_SOURCE[0]}")/names.sh"
 
-slug() {
-  printf '%s' "$1" | LC_ALL=C tr '[:upper:]' '[:lower:]' | LC_ALL=C tr -c 'a-z0-9' '-' | sed -e 's/--*/-/g' -e 's/^-//' -e 's/-$//' | cut -c1-60
-}
-
-# This call's reports: named for the suite file and the suites, plus a short hash of `args`
-# when given (a matrix over shards calls one file with different args). Predictable, so a
-# later workflow can find the artifact; calls that differ only in `env` set a name themselves.
-file_part="$(slug "${SUITE_FILE:-v2-inputs}")"
-[ -n "$file_part" ] || file_part="suite"
-report_name="hamming-reports-$file_part"
-if [ -n "${SUITES:-}" ]; then report_name="$report_name-$(slug "$SUITES")"; fi
-if [ -n "${EXTRA_ARGS:-}" ]; then
-  report_name="$report_name-$(printf '%s' "$EXTRA_ARGS" | sha | cut -c1-8)"
-fi
-out report_name "$report_name"
+out report_name "$(report_name "${SUITE_FILE:-}" "${SUITES:-}" "${EXTRA_ARGS:-}")"
 # The state's cache entry: per workflow run, job and call (everything that changes what runs).
 call_hash="$(printf '%s\n%s\n%s\n%s\n%s' "${SUITE_FILE:-}" "${SUITES:-}" "${EXTRA_ARGS:-}" "${ENV_LINES:-}" "${REPORT_DIR:-}" | sha | cut -c1-16)"
 state_prefix="hamming-state-${GITHUB_RUN_ID:-0}-${GITHUB_JOB:-job}-$call_hash-"

@@ -56,6 +56,9 @@ fi
 if [ "${SIMULATE:-false}" = "true" ]; then
   args+=(--simulate)
 fi
+if [ -n "${BASELINE:-}" ]; then
+  args+=(--baseline "$BASELINE")
+fi
 # `args`: split as a shell would (quotes and backslashes honoured), but never executed.
 if [ -n "${EXTRA_ARGS//[[:space:]]/}" ]; then
   split="$(mktemp)"

@@ -7,7 +7,8 @@
 use serde::Serialize;
 
 use super::view::{self, Link, Marker, VerdictView};
-use crate::outcome::{FlakyCase, SuiteOutcome};
+use crate::outcome::{BaselineStatus, CaseChangeKind, FlakyCase, Outcome, SuiteOutcome};
+use crate::report::baseline_text;
 
 /// One cell of the overview.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -37,6 +38,18 @@ pub struct Column {
     pub cell: fn(&SuiteOutcome) -> Cell,
 }
 
+/// The overview's columns for this outcome: "vs baseline" only when a baseline was given,
+/// so other pages keep their shape.
+pub fn columns(outcome: &Outcome) -> Vec<&'static Column> {
+    let compared = outcome.suites.iter().any(|s| s.baseline.is_some());
+    COLUMNS
+        .iter()
+        .filter(|c| compared || c.heading != BASELINE_HEADING)
+        .collect()
+}
+
+const BASELINE_HEADING: &str = "vs baseline";
+
 /// The overview's columns, in order.
 pub const COLUMNS: &[Column] = &[
     Column {
@@ -46,6 +59,10 @@ pub const COLUMNS: &[Column] = &[
     Column {
         heading: "pass rate",
         cell: pass_rate,
+    },
+    Column {
+        heading: BASELINE_HEADING,
+        cell: versus_baseline,
     },
     Column {
         heading: "calls",
@@ -109,6 +126,29 @@ fn pass_rate(suite: &SuiteOutcome) -> Cell {
             tone: VerdictView::of(suite.verdict).tone,
         }),
         class: "number",
+        ..Cell::default()
+    }
+}
+
+/// `1.00 → 0.50, regressed (p = 0.00012)`, `held`, or `not compared`, with a glyph, as the
+/// Markdown summary's column says it.
+fn versus_baseline(suite: &SuiteOutcome) -> Cell {
+    let Some(comparison) = &suite.baseline else {
+        return Cell {
+            text: "–".to_owned(),
+            ..Cell::default()
+        };
+    };
+    let (glyph, class) = match comparison.status {
+        BaselineStatus::Held => ("✓", "good"),
+        BaselineStatus::Regressed if !suite.regression.is_fail() => ("⚠", "warn"),
+        BaselineStatus::Regressed => ("✗", "bad"),
+        BaselineStatus::NotCompared => ("–", "warn"),
+    };
+    Cell {
+        text: baseline_text::headline(comparison),
+        glyph: Some(glyph),
+        class,
         ..Cell::default()
     }
 }
@@ -187,6 +227,39 @@ pub fn case_markers(suite: &SuiteOutcome, case_id: &str) -> Vec<Marker> {
     let mut markers = Vec::new();
     if let Some(case) = suite.flaky.iter().find(|c| c.test_case_id == case_id) {
         markers.push(flaky_marker(case));
+    }
+    if let Some(entry) = suite.quarantine.iter().find(|q| q.test_case_id == case_id) {
+        markers.push(Marker {
+            text: if entry.expired {
+                "quarantine expired".to_owned()
+            } else {
+                "quarantined".to_owned()
+            },
+            class: "note",
+            title: if entry.expired {
+                format!(
+                    "quarantined until {} ({}); the quarantine has expired, so the case gates again",
+                    entry.until, entry.reason
+                )
+            } else {
+                format!(
+                    "quarantined until {}: {}; it runs and is reported, but gates nothing",
+                    entry.until, entry.reason
+                )
+            },
+        });
+    }
+    let change = suite
+        .baseline
+        .iter()
+        .flat_map(|b| &b.cases)
+        .find(|c| c.test_case_id == case_id);
+    if let Some(case) = change.filter(|c| c.change == CaseChangeKind::NewFailure) {
+        markers.push(Marker {
+            text: "new failure".to_owned(),
+            class: "flaky",
+            title: baseline_text::case_line(case),
+        });
     }
     markers
 }

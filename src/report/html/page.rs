@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::CSP;
-use super::columns::{COLUMNS, Cell};
+use super::columns::{Cell, columns};
 use super::suite::SuiteView;
 use super::view::VerdictView;
 use crate::outcome::Outcome;
@@ -44,6 +44,7 @@ impl Page {
             .enumerate()
             .map(|(i, suite)| SuiteView::of(suite, i, count))
             .collect();
+        let columns = columns(outcome);
         let rows = outcome
             .suites
             .iter()
@@ -51,7 +52,7 @@ impl Page {
             .map(|(suite, view)| OverviewRow {
                 name: suite.name.clone(),
                 anchor: view.anchor.clone(),
-                cells: COLUMNS.iter().map(|column| (column.cell)(suite)).collect(),
+                cells: columns.iter().map(|column| (column.cell)(suite)).collect(),
             })
             .collect();
         Self {
@@ -64,7 +65,7 @@ impl Page {
             started_at: outcome.started_at.clone(),
             finished_at: outcome.finished_at.clone(),
             tool: format!("{} {}", outcome.tool.name, outcome.tool.version),
-            headings: COLUMNS.iter().map(|c| c.heading).collect(),
+            headings: columns.iter().map(|c| c.heading).collect(),
             rows,
             suites,
         }

@@ -200,3 +200,32 @@ fn the_trend_draws_each_suite_over_the_reports() {
     // The bar of the newest report is drawn.
     assert!(page.contains("bar 100.0%"), "{page}");
 }
+
+#[test]
+fn a_baseline_adds_its_column_and_quarantined_or_newly_failing_cases_are_marked() {
+    use crate::outcome::fixtures_compared::{quarantined, regressed};
+    let plain = html(&fixtures::gate_failure());
+    assert!(!plain.contains("vs baseline"), "no baseline, no column");
+
+    let outcome = regressed();
+    let page = html(&outcome);
+    assert!(page.contains("vs baseline"), "the column");
+    assert!(page.contains("regressed (p = "), "the comparison, in words");
+    assert!(
+        page.contains("new failure"),
+        "a newly failing case is marked"
+    );
+    every_page_is_self_contained(&page);
+
+    let page = html(&quarantined());
+    assert!(page.contains("quarantined"), "a quarantined case is marked");
+    assert!(page.contains("TICKET-7"), "with its reason");
+    every_page_is_self_contained(&page);
+}
+
+fn every_page_is_self_contained(page: &str) {
+    let lower = page.to_ascii_lowercase();
+    for forbidden in ["<script", "<img", "<iframe", "<link", " src=", "url("] {
+        assert!(!lower.contains(forbidden), "{forbidden}");
+    }
+}

@@ -73,6 +73,7 @@ impl StatusView {
             CheckStatus::Skipped => ("–", "pending"),
             CheckStatus::Inconclusive => ("?", "other"),
             CheckStatus::NotEvaluated => ("–", "pending"),
+            CheckStatus::Warning => ("⚠", "other"),
         };
         Self {
             label: status.as_str().to_owned(),

@@ -102,7 +102,7 @@ async fn unknown_routes_answer_404_json() {
 const LEGACY: &str = r#"
 speed: 2000
 queue_delay_seconds: 400
-scoring_seconds: 400
+scoring_seconds: 1000
 agents:
   - id: agent-1
   - id: agent-broken

@@ -1,6 +1,7 @@
 //! Connection flags shared by every command that talks to Hamming, and the simulator that
 //! stands in for it under `--simulate`.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -254,25 +255,34 @@ pub async fn connect_or_simulate(
 /// inside their bounds, so a rehearsal passes unless the simulator is told otherwise.
 pub fn seed_for(suites: &[ResolvedSuite]) -> Seed {
     let mut seed = Seed::default();
+    let mut assertions = HashSet::new();
+    let mut categories = HashSet::new();
     // Every seeded case carries one general assertion, so an assertion score exists.
-    seed.assertions.push(SeedAssertion {
-        name: "Completes the conversation".into(),
-        category: Some("General".into()),
-    });
+    push_assertion(
+        &mut seed,
+        &mut assertions,
+        &mut categories,
+        "Completes the conversation",
+        Some("General".into()),
+    );
     for suite in suites {
         let t = &suite.thresholds;
         let first_category = t.categories.keys().next().cloned();
         for name in &t.must_pass_assertions {
-            push_assertion(&mut seed, name, first_category.clone());
+            push_assertion(
+                &mut seed,
+                &mut assertions,
+                &mut categories,
+                name,
+                first_category.clone(),
+            );
         }
         for category in t.categories.keys() {
-            if !seed
-                .assertions
-                .iter()
-                .any(|a| a.category.as_deref() == Some(category))
-            {
+            if !categories.contains(category.as_str()) {
                 push_assertion(
                     &mut seed,
+                    &mut assertions,
+                    &mut categories,
                     &format!("{category} check"),
                     Some(category.clone()),
                 );
@@ -281,17 +291,15 @@ pub fn seed_for(suites: &[ResolvedSuite]) -> Seed {
         for (metric, bound) in &t.metrics {
             seed.metrics.entry(metric.clone()).or_insert(inside(bound));
         }
-        push_unique(&mut seed.agents, &suite.agent_id);
+        seed.agents.push(suite.agent_id.clone());
         match &suite.selection {
-            Selection::Tags(tags) => tags.iter().for_each(|t| push_unique(&mut seed.tags, t)),
-            Selection::TestCases(cases) => cases
-                .iter()
-                .for_each(|c| push_unique(&mut seed.test_cases, &c.id)),
-            Selection::Dataset(dataset) => push_unique(&mut seed.datasets, dataset),
+            Selection::Tags(tags) => seed.tags.extend(tags.iter().cloned()),
+            Selection::TestCases(cases) => {
+                seed.test_cases.extend(cases.iter().map(|c| c.id.clone()));
+            }
+            Selection::Dataset(dataset) => seed.datasets.push(dataset.clone()),
             Selection::Expression(expression) => {
-                expression
-                    .named()
-                    .for_each(|t| push_unique(&mut seed.tags, t));
+                seed.tags.extend(expression.named().cloned());
                 // One case carries every `all` tag and the first `any` tag, and no `none`
                 // tag, so the expression selects it.
                 let mut set: Vec<String> = expression.all().to_vec();
@@ -300,11 +308,28 @@ pub fn seed_for(suites: &[ResolvedSuite]) -> Seed {
             }
         }
     }
+    for list in [
+        &mut seed.agents,
+        &mut seed.tags,
+        &mut seed.test_cases,
+        &mut seed.datasets,
+    ] {
+        let mut seen = HashSet::new();
+        list.retain(|item| seen.insert(item.clone()));
+    }
     seed
 }
 
-fn push_assertion(seed: &mut Seed, name: &str, category: Option<String>) {
-    if !seed.assertions.iter().any(|a| a.name == name) {
+/// Adds an assertion unless one of that name is already seeded.
+fn push_assertion(
+    seed: &mut Seed,
+    names: &mut HashSet<String>,
+    categories: &mut HashSet<String>,
+    name: &str,
+    category: Option<String>,
+) {
+    if names.insert(name.to_owned()) {
+        categories.extend(category.clone());
         seed.assertions.push(SeedAssertion {
             name: name.to_owned(),
             category,
@@ -319,11 +344,5 @@ fn inside(bound: &MetricBound) -> f64 {
         (None, Some(max)) => max * 0.8,
         (Some(min), None) => min.abs() * 1.25 + 1.0,
         (None, None) => 1.0,
-    }
-}
-
-fn push_unique(list: &mut Vec<String>, value: &str) {
-    if !list.iter().any(|v| v == value) {
-        list.push(value.to_owned());
     }
 }

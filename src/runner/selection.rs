@@ -2,6 +2,8 @@
 //! catalog: tag names become tag ids, every named tag and test case is checked to exist for
 //! the agent, and the calls the run would place are counted before any is placed.
 
+use std::collections::HashMap;
+
 use indexmap::IndexMap;
 
 use crate::api::wire::{self, PersonaOverride, TestConfiguration};
@@ -293,15 +295,21 @@ impl Catalog {
             // Resolved by `resolve_dataset`, never through the test case catalog.
             Selection::Dataset(_) => {}
             Selection::TestCases(specs) => {
+                // The agent's cases by id (the first of an id wins, as a scan would find).
+                let mut by_id: HashMap<&str, &wire::TestCaseItem> = HashMap::new();
+                for case in self.runnable_for(agent) {
+                    if let Some(id) = case.id.as_deref() {
+                        by_id.entry(id).or_insert(case);
+                    }
+                }
                 for spec in specs {
-                    let case = self
-                        .runnable_for(agent)
-                        .find(|c| c.id.as_deref() == Some(spec.id.as_str()))
-                        .ok_or_else(|| SelectionError::UnknownTestCase {
+                    let case = by_id.get(spec.id.as_str()).ok_or_else(|| {
+                        SelectionError::UnknownTestCase {
                             suite: suite.name.clone(),
                             id: spec.id.clone(),
                             agent: agent.to_owned(),
-                        })?;
+                        }
+                    })?;
                     cases.insert(spec.id.clone(), case.title.clone().unwrap_or_default());
                     configurations.push(configuration_for_case(spec));
                 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use super::error::ApiError;
+use super::index::Index;
 use super::workspace::{Tag, Workspace};
 
 /// Most test cases one `/test-cases` page returns.
@@ -35,6 +36,7 @@ pub fn agents(ws: &Workspace) -> Value {
 /// counting only those cases).
 pub fn tags(
     ws: &Workspace,
+    index: &Index,
     query: &HashMap<String, String>,
     agent: Option<&str>,
     always_count: bool,
@@ -43,7 +45,7 @@ pub fn tags(
         .or(query.get("agentId").map(String::as_str))
         .filter(|a| !a.is_empty());
     if let Some(agent) = agent
-        && !ws.agents.iter().any(|a| a.id == agent)
+        && index.agent(agent).is_none()
     {
         return Err(ApiError::not_found(format!("Agent not found: {agent}")));
     }
@@ -56,17 +58,18 @@ pub fn tags(
             .get("includeTestCaseCount")
             .is_some_and(|v| v == "true");
     let mut out = Vec::new();
-    for tag in &ws.tags {
+    for (at, tag) in ws.tags.iter().enumerate() {
         if let Some(needle) = &search
             && !matches_search(tag, needle)
         {
             continue;
         }
-        let count = count_cases(ws, tag, agent);
+        let id = index.tag_id(at);
+        let count = count_cases(ws, index, id, agent);
         if agent.is_some() && count == 0 {
             continue;
         }
-        let mut v = json!({ "id": ws.tag_id(tag), "name": tag.name });
+        let mut v = json!({ "id": id, "name": tag.name });
         if let Some(d) = &tag.description {
             v["description"] = json!(d);
         }
@@ -86,22 +89,21 @@ fn matches_search(tag: &Tag, needle: &str) -> bool {
             .is_some_and(|d| d.to_lowercase().contains(needle))
 }
 
-fn count_cases(ws: &Workspace, tag: &Tag, agent: Option<&str>) -> usize {
-    let id = ws.tag_id(tag);
-    ws.test_cases
+fn count_cases(ws: &Workspace, index: &Index, tag_id: &str, agent: Option<&str>) -> usize {
+    index
+        .cases_tagged(tag_id)
         .iter()
-        .filter(|c| {
-            c.tags
-                .iter()
-                .any(|t| ws.find_tag(t).is_some_and(|x| ws.tag_id(x) == id))
-        })
-        .filter(|c| agent.is_none_or(|a| c.agent_ids.iter().any(|x| x == a)))
+        .filter(|&&c| agent.is_none_or(|a| ws.test_cases[c].agent_ids.iter().any(|x| x == a)))
         .count()
 }
 
 /// `{ testCases: [{ id, title, tags: [{id, name}], agentIds }], total }`, paged by `limit`
 /// (1–500) and `offset`, filtered by `search` (title) and `agentId`.
-pub fn test_cases(ws: &Workspace, query: &HashMap<String, String>) -> Result<Value, ApiError> {
+pub fn test_cases(
+    ws: &Workspace,
+    index: &Index,
+    query: &HashMap<String, String>,
+) -> Result<Value, ApiError> {
     let number = |name: &str, default: usize| -> Result<usize, ApiError> {
         match query.get(name) {
             None => Ok(default),
@@ -119,7 +121,7 @@ pub fn test_cases(ws: &Workspace, query: &HashMap<String, String>) -> Result<Val
     let offset = number("offset", 0)?;
     let agent = query.get("agentId").filter(|a| !a.is_empty());
     if let Some(agent) = agent
-        && !ws.agents.iter().any(|a| &a.id == agent)
+        && index.agent(agent).is_none()
     {
         return Err(ApiError::not_found(format!("Agent not found: {agent}")));
     }
@@ -145,8 +147,8 @@ pub fn test_cases(ws: &Workspace, query: &HashMap<String, String>) -> Result<Val
             let tags: Vec<Value> = c
                 .tags
                 .iter()
-                .filter_map(|t| ws.find_tag(t))
-                .map(|t| json!({ "id": ws.tag_id(t), "name": t.name }))
+                .filter_map(|t| index.tag(ws, t))
+                .map(|(t, id)| json!({ "id": id, "name": t.name }))
                 .collect();
             json!({ "id": c.id, "title": c.title, "tags": tags, "agentIds": c.agent_ids })
         })

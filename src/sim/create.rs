@@ -63,26 +63,28 @@ pub fn create_run(
     }
 
     let ws = &state.ws;
-    let Some(agent) = ws.agents.iter().find(|a| a.id == agent_id) else {
+    let index = &state.index;
+    let Some(agent) = index.agent(&agent_id).map(|at| &ws.agents[at]) else {
         return Err(ApiError::not_found(format!("Agent not found: {agent_id}")));
     };
     // Cases in selection order, each once; the first configuration that selects a case
     // decides its overrides.
     let mut selected: Vec<(usize, Option<Value>)> = Vec::new();
+    let mut chosen = vec![false; ws.test_cases.len()];
     for selection in &selections {
         let cases: Vec<usize> = match &selection.target {
             Target::Tag(tag_id) => {
-                if !ws.tags.iter().any(|t| &ws.tag_id(t) == tag_id) {
+                if !index.has_tag_id(tag_id) {
                     return Err(ApiError::not_found(format!("Tag not found: {tag_id}")));
                 }
-                ws.test_cases
+                index
+                    .cases_tagged(tag_id)
                     .iter()
-                    .enumerate()
-                    .filter(|(_, c)| has_tag(ws, c, tag_id) && c.agent_ids.contains(&agent_id))
-                    .map(|(i, _)| i)
+                    .copied()
+                    .filter(|&i| ws.test_cases[i].agent_ids.contains(&agent_id))
                     .collect()
             }
-            Target::Case(case_id) => match ws.test_cases.iter().position(|c| &c.id == case_id) {
+            Target::Case(case_id) => match index.case(case_id) {
                 Some(i) => vec![i],
                 None => {
                     return Err(ApiError::not_found(format!(
@@ -92,7 +94,7 @@ pub fn create_run(
             },
         };
         for case in cases {
-            if !selected.iter().any(|(c, _)| *c == case) {
+            if !std::mem::replace(&mut chosen[case], true) {
                 selected.push((case, selection.overrides.clone()));
             }
         }
@@ -190,12 +192,6 @@ pub fn draw(seed: u64, seq: u64, case: &TestCase, sample: u32, number: usize) ->
             if u < p { Drawn::Fail } else { Drawn::Pass }
         }
     }
-}
-
-fn has_tag(ws: &super::workspace::Workspace, case: &TestCase, tag_id: &str) -> bool {
-    case.tags
-        .iter()
-        .any(|t| ws.find_tag(t).is_some_and(|tag| ws.tag_id(tag) == tag_id))
 }
 
 enum Target {

@@ -62,12 +62,13 @@ pub fn run(
         )));
     }
     let ws = &state.ws;
-    let Some(agent) = ws.agents.iter().find(|a| a.id == agent_id) else {
+    let index = &state.index;
+    let Some(agent) = index.agent(agent_id).map(|at| &ws.agents[at]) else {
         return Err(ApiError::not_found(format!(
             "Voice agent not found: {agent_id}"
         )));
     };
-    let Some(dataset) = ws.datasets.iter().find(|d| d.id == dataset_id) else {
+    let Some(dataset) = index.dataset(&dataset_id).map(|at| &ws.datasets[at]) else {
         return Err(ApiError::not_found(format!(
             "Dataset not found: {dataset_id}"
         )));
@@ -78,7 +79,7 @@ pub fn run(
     let mut calls = Vec::new();
     let mut case_outcome = None;
     for case_id in &dataset.test_cases {
-        let Some(case_index) = ws.test_cases.iter().position(|c| &c.id == case_id) else {
+        let Some(case_index) = index.case(case_id) else {
             continue;
         };
         let case = &ws.test_cases[case_index];

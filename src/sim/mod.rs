@@ -10,6 +10,7 @@ mod error;
 mod faults;
 mod hostile;
 mod ids;
+mod index;
 mod legacy;
 mod outcome;
 mod record;

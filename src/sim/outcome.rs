@@ -1,6 +1,8 @@
 //! What a finished call looks like: its status, the judge's assertion results, its metrics
 //! and its transcript, generated from the test case's settings in the workspace.
 
+use std::collections::HashSet;
+
 use serde_json::{Map, Value, json};
 
 use super::ids;
@@ -135,12 +137,12 @@ pub fn assertion_scores(verdicts: &[&Verdict]) -> Value {
         .iter()
         .map(|(name, list)| {
             let (passed, failed, errored) = tally(list);
-            let mut assertion_ids: Vec<&str> = Vec::new();
-            for v in list {
-                if !assertion_ids.contains(&v.id.as_str()) {
-                    assertion_ids.push(&v.id);
-                }
-            }
+            let mut seen = HashSet::new();
+            let assertion_ids: Vec<&str> = list
+                .iter()
+                .map(|v| v.id.as_str())
+                .filter(|id| seen.insert(*id))
+                .collect();
             // The observed keys; an ERROR verdict counts as failed, as it fails the category.
             json!({
                 "name": name,

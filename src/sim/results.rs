@@ -1,9 +1,11 @@
 //! The bodies of `GET /test-runs/{id}/status` and `GET /test-runs/{id}/results`.
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use serde_json::{Map, Value, json};
 
+use super::index::Index;
 use super::outcome::{self, Verdict};
 use super::runs::{Call, CallState, Phase, Run};
 use super::workspace::{RunOutcome, Workspace};
@@ -39,7 +41,7 @@ pub fn status_body(run: &Run, now: Instant) -> Value {
 }
 
 /// `{ summary, results }`, partial while the run is in progress.
-pub fn results_body(ws: &Workspace, run: &Run, now: Instant) -> Value {
+pub fn results_body(ws: &Workspace, index: &Index, run: &Run, now: Instant) -> Value {
     let phase = run.phase(now);
     let mut stats = Stats::default();
     let mut all_verdicts: Vec<(usize, Verdict)> = Vec::new();
@@ -119,7 +121,7 @@ pub fn results_body(ws: &Workspace, run: &Run, now: Instant) -> Value {
             "stats": stats.to_json(),
             "metrics": metrics,
             "assertions": assertions,
-            "topIssues": top_issues(ws, &all_verdicts, errored_calls),
+            "topIssues": top_issues(index, &all_verdicts, errored_calls),
         },
         "results": results,
     })
@@ -243,16 +245,21 @@ fn summary_metrics(sums: &Map<String, Value>, finished: usize) -> Map<String, Va
     out
 }
 
-fn top_issues(ws: &Workspace, verdicts: &[(usize, Verdict)], errored_calls: usize) -> Value {
+fn top_issues(index: &Index, verdicts: &[(usize, Verdict)], errored_calls: usize) -> Value {
+    // (id, failed, judged, name) in order of first appearance.
     let mut issues: Vec<(String, usize, usize, String)> = Vec::new();
+    let mut position: HashMap<&str, usize> = HashMap::new();
     for (_, v) in verdicts {
         let failed = usize::from(v.status == "FAILED");
-        match issues.iter_mut().find(|(id, ..)| *id == v.id) {
-            Some(issue) => {
-                issue.1 += failed;
-                issue.2 += 1;
+        match position.get(v.id.as_str()) {
+            Some(&at) => {
+                issues[at].1 += failed;
+                issues[at].2 += 1;
             }
-            None => issues.push((v.id.clone(), failed, 1, v.name.clone())),
+            None => {
+                position.insert(&v.id, issues.len());
+                issues.push((v.id.clone(), failed, 1, v.name.clone()));
+            }
         }
     }
     let mut out: Vec<Value> = issues
@@ -267,12 +274,8 @@ fn top_issues(ws: &Workspace, verdicts: &[(usize, Verdict)], errored_calls: usiz
             } else {
                 "LOW"
             };
-            let recommendation = ws
-                .test_cases
-                .iter()
-                .flat_map(|c| &c.assertions)
-                .filter(|a| outcome::assertion_id(ws, a) == id)
-                .find_map(|a| a.failure_reason.clone())
+            let recommendation = index
+                .failure_reason(&id)
                 .map(|r| format!("Review the failing calls: {r}"))
                 .unwrap_or_else(|| {
                     format!("Review the calls where \u{201c}{name}\u{201d} failed.")

@@ -94,6 +94,9 @@ pub struct Run {
     created: Instant,
     queue_delay: f64,
     speed: f64,
+    /// Simulated seconds after RUNNING begins when the last call ends (infinite if one
+    /// hangs), computed once: every call's state depends on it.
+    last_call_end: f64,
 }
 
 /// Clock settings shared by every run.
@@ -117,9 +120,11 @@ impl Run {
         clock: Clock,
     ) -> Run {
         schedule(&mut calls, max_concurrent.max(1));
+        let last_call_end = calls.iter().map(|c| c.end).fold(0.0, f64::max);
         Run {
             id,
             calls,
+            last_call_end,
             outcome,
             ends_after,
             scoring,
@@ -137,7 +142,7 @@ impl Run {
 
     /// Simulated seconds after RUNNING begins when the last call ends (infinite if one hangs).
     fn calls_end(&self) -> f64 {
-        self.calls.iter().map(|c| c.end).fold(0.0, f64::max)
+        self.last_call_end
     }
 
     /// Simulated seconds after RUNNING begins when the run ends, if it ever does.
@@ -236,8 +241,8 @@ fn schedule(calls: &mut [Call], lines: usize) {
 #[derive(Debug)]
 pub struct RunStore {
     runs: HashMap<String, Run>,
-    /// Test-case run id → the id of the run it belongs to.
-    calls: HashMap<String, String>,
+    /// Test-case run id → the id of the run it belongs to, and its place among its calls.
+    calls: HashMap<String, (String, usize)>,
     order: VecDeque<String>,
     ttl: Duration,
     cap: usize,
@@ -282,8 +287,8 @@ impl RunStore {
                 None => break,
             }
         }
-        for call in &run.calls {
-            self.calls.insert(call.id.clone(), run.id.clone());
+        for (at, call) in run.calls.iter().enumerate() {
+            self.calls.insert(call.id.clone(), (run.id.clone(), at));
         }
         self.order.push_back(run.id.clone());
         self.runs.insert(run.id.clone(), run);
@@ -291,8 +296,9 @@ impl RunStore {
 
     /// A call of a run that has not expired, with its run, by test-case run id.
     pub fn call(&self, call_id: &str, now: Instant) -> Option<(&Run, &Call)> {
-        let run = self.get(self.calls.get(call_id)?, now)?;
-        let call = run.calls.iter().find(|c| c.id == call_id)?;
+        let (run_id, at) = self.calls.get(call_id)?;
+        let run = self.get(run_id, now)?;
+        let call = run.calls.get(*at)?;
         Some((run, call))
     }
 

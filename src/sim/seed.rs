@@ -1,6 +1,6 @@
 //! A workspace built from the names a suite file references, for tests and `--simulate`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::ids;
 use super::workspace::{Agent, Assertion, CallOutcome, Dataset, Tag, TestCase, Workspace};
@@ -70,19 +70,21 @@ impl Workspace {
                 description: None,
             });
         }
-        for set in dedup_sets(&seed.tag_sets) {
+        let mut tag_by_name: HashMap<&str, Option<&str>> = HashMap::new();
+        for tag in &workspace.tags {
+            tag_by_name
+                .entry(tag.name.as_str())
+                .or_insert(tag.id.as_deref());
+        }
+        let mut set_cases = Vec::new();
+        for set in dedup(&seed.tag_sets) {
             let tag_ids: Vec<String> = set
                 .iter()
-                .filter_map(|name| {
-                    workspace
-                        .tags
-                        .iter()
-                        .find(|t| &t.name == name)
-                        .and_then(|t| t.id.clone())
-                })
+                .filter_map(|name| tag_by_name.get(name.as_str()).copied().flatten())
+                .map(str::to_owned)
                 .collect();
             let key = set.join(",");
-            workspace.test_cases.push(passing_case(
+            set_cases.push(passing_case(
                 ids::derive(workspace.seed, &["seeded-tag-set", &key]),
                 format!("{} (seeded)", set.join(" + ")),
                 tag_ids,
@@ -90,6 +92,7 @@ impl Workspace {
                 seed,
             ));
         }
+        workspace.test_cases.extend(set_cases);
         for dataset in dedup(&seed.datasets) {
             let case_id = ids::derive(workspace.seed, &["seeded-dataset-case", &dataset]);
             workspace.test_cases.push(passing_case(
@@ -106,8 +109,10 @@ impl Workspace {
                 test_cases: vec![case_id],
             });
         }
+        let mut known: HashSet<String> =
+            workspace.test_cases.iter().map(|c| c.id.clone()).collect();
         for id in dedup(&seed.test_cases) {
-            if workspace.test_cases.iter().any(|c| c.id == id) {
+            if !known.insert(id.clone()) {
                 continue;
             }
             let title = format!("Seeded case {id}");
@@ -119,24 +124,14 @@ impl Workspace {
     }
 }
 
-fn dedup(items: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for item in items {
-        if !out.contains(item) {
-            out.push(item.clone());
-        }
-    }
-    out
-}
-
-fn dedup_sets(sets: &[Vec<String>]) -> Vec<Vec<String>> {
-    let mut out: Vec<Vec<String>> = Vec::new();
-    for set in sets {
-        if !out.contains(set) {
-            out.push(set.clone());
-        }
-    }
-    out
+/// Each item once, in the order first written.
+fn dedup<T: Clone + Eq + std::hash::Hash>(items: &[T]) -> Vec<T> {
+    let mut seen = HashSet::new();
+    items
+        .iter()
+        .filter(|item| seen.insert(*item))
+        .cloned()
+        .collect()
 }
 
 fn passing_case(

@@ -255,7 +255,12 @@ async fn run_results(State(state): Shared, Path(id): Path<String>) -> Answer {
         .get(&id, now)
         .cloned()
         .ok_or_else(|| unknown_run(&id))?;
-    Ok(Json(results::results_body(&state.ws, &run, now)))
+    Ok(Json(results::results_body(
+        &state.ws,
+        &state.index,
+        &run,
+        now,
+    )))
 }
 
 async fn call_details(State(state): Shared, Path(id): Path<String>) -> Answer {
@@ -280,15 +285,15 @@ async fn agent_tags(
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Answer {
-    catalog::tags(&state.ws, &query, Some(&id), true).map(Json)
+    catalog::tags(&state.ws, &state.index, &query, Some(&id), true).map(Json)
 }
 
 async fn tags(State(state): Shared, Query(query): Query<HashMap<String, String>>) -> Answer {
-    catalog::tags(&state.ws, &query, None, false).map(Json)
+    catalog::tags(&state.ws, &state.index, &query, None, false).map(Json)
 }
 
 async fn test_cases(State(state): Shared, Query(query): Query<HashMap<String, String>>) -> Answer {
-    catalog::test_cases(&state.ws, &query).map(Json)
+    catalog::test_cases(&state.ws, &state.index, &query).map(Json)
 }
 
 async fn datasets(State(state): Shared) -> Json<Value> {

@@ -6,6 +6,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::faults::FaultRules;
+use super::index::Index;
 use super::record::RequestLog;
 use super::runs::{Clock, RunStore};
 use super::workspace::Workspace;
@@ -26,6 +27,8 @@ pub const DEFAULT_MAX_RUNS: usize = 1000;
 pub struct SimState {
     /// The workspace (its seed already replaced by an override, if any).
     pub ws: Workspace,
+    /// The workspace's ids, indexed.
+    pub index: Index,
     /// Test runs.
     pub runs: Mutex<RunStore>,
     /// Legacy voice experiments.
@@ -69,6 +72,7 @@ impl SimState {
             log,
             origin,
             shutdown,
+            index: Index::new(&ws),
             ws,
         })
     }

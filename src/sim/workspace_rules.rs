@@ -11,6 +11,7 @@ use crate::load::schema_words::dotted;
 use crate::load::suggest::did_you_mean;
 
 use super::faults::FaultSpec;
+use super::index::Index;
 use super::outcome::is_count_metric;
 use super::workspace::Workspace;
 
@@ -90,6 +91,8 @@ impl Workspace {
             .flat_map(|t| [t.name.clone(), self.tag_id(t)])
             .collect();
         let agent_ids: Vec<&str> = self.agents.iter().map(|a| a.id.as_str()).collect();
+        let known_agents: HashSet<&str> = agent_ids.iter().copied().collect();
+        let lookup = Index::new(self);
         for (index, case) in self.test_cases.iter().enumerate() {
             let at = format!("/test_cases/{index}");
             if !seen.insert(case.id.as_str()) {
@@ -103,7 +106,7 @@ impl Workspace {
                 );
             }
             for (i, tag) in case.tags.iter().enumerate() {
-                if self.find_tag(tag).is_none() {
+                if lookup.tag_at(tag).is_none() {
                     out.reference(
                         &format!("{at}/tags/{i}"),
                         format!("test case `{}` names the unknown tag `{tag}`", case.id),
@@ -113,7 +116,7 @@ impl Workspace {
                 }
             }
             for (i, agent) in case.agent_ids.iter().enumerate() {
-                if !agent_ids.contains(&agent.as_str()) {
+                if !known_agents.contains(agent.as_str()) {
                     out.reference(
                         &format!("{at}/agent_ids/{i}"),
                         format!("test case `{}` names the unknown agent `{agent}`", case.id),
@@ -150,9 +153,10 @@ impl Workspace {
 
     fn dataset_and_fault_findings(&self, out: &mut Rules) {
         let case_ids: Vec<&str> = self.test_cases.iter().map(|c| c.id.as_str()).collect();
+        let known_cases: HashSet<&str> = case_ids.iter().copied().collect();
         for (index, dataset) in self.datasets.iter().enumerate() {
             for (i, case) in dataset.test_cases.iter().enumerate() {
-                if !case_ids.contains(&case.as_str()) {
+                if !known_cases.contains(case.as_str()) {
                     out.reference(
                         &format!("/datasets/{index}/test_cases/{i}"),
                         format!(

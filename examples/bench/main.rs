@@ -1,23 +1,42 @@
 //! The performance figures of the README, measured the same way each time:
 //!
 //! ```sh
-//! cargo build --release && cargo run --release --example bench -- [all|load|simulate|jobs|memory|startup]
+//! cargo build --release && cargo run --release --example bench -- [all|startup|load|simulate|jobs|memory|scale|calls]
+//! cargo run --release --example bench -- compare CANDIDATE REFERENCE [--max-ratio 1.3]
 //! ```
 //!
 //! It runs the release binary (`target/release/hamming-runner`, or `$HAMMING_RUNNER_BIN`) as a
 //! child process and reads wall time, CPU time and peak RSS from the kernel's accounting of
-//! children; `jobs` and `memory` run the simulator in this process.
+//! children; `jobs`, `memory` and `calls` run the simulator in this process. `scale` and
+//! `calls` measure cost against size as ratios within one run (5,000 against 20,000 suites;
+//! 1,000 against 10,000 calls); `compare` measures two builds on the same work.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod compare;
+mod measure;
+mod scale;
+
+use measure::{Cost, measure, report, rss_kib};
 
 use hamming_runner::sim::{self, SimOptions, Workspace};
 
-const RUNS: usize = 5;
-
 fn main() -> anyhow::Result<()> {
-    let what = std::env::args().nth(1).unwrap_or_else(|| "all".into());
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let what = args.first().cloned().unwrap_or_else(|| "all".into());
+    if what == "compare" {
+        return compare::compare(&args[1..]);
+    }
+    const KNOWN: &[&str] = &[
+        "all", "startup", "load", "simulate", "jobs", "memory", "scale", "calls",
+    ];
+    anyhow::ensure!(
+        KNOWN.contains(&what.as_str()),
+        "unknown benchmark {what:?}: choose one of {} or compare",
+        KNOWN.join(", ")
+    );
     let bin = binary()?;
     println!(
         "binary: {} ({} bytes)",
@@ -34,12 +53,18 @@ fn main() -> anyhow::Result<()> {
     if all || what == "simulate" {
         simulate(&bin)?;
     }
+    if all || what == "scale" {
+        scale::load(&bin)?;
+    }
     let runtime = tokio::runtime::Runtime::new()?;
     if all || what == "jobs" {
         runtime.block_on(jobs(&bin))?;
     }
     if all || what == "memory" {
         runtime.block_on(memory())?;
+    }
+    if all || what == "calls" {
+        runtime.block_on(scale::calls(&bin))?;
     }
     Ok(())
 }
@@ -54,64 +79,6 @@ fn binary() -> anyhow::Result<PathBuf> {
         path.display()
     );
     Ok(path)
-}
-
-/// What one child process cost.
-#[derive(Debug, Clone, Copy)]
-struct Cost {
-    wall: Duration,
-    cpu: Duration,
-    max_rss_kib: u64,
-    code: Option<i32>,
-}
-
-/// Runs a command and reads its cost from `wait4`.
-fn measure(command: &mut Command) -> anyhow::Result<Cost> {
-    let started = Instant::now();
-    let child = command
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()?;
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: `usage` is a plain C struct that `wait4` fills; `pid` is our own child, which is
-    // reaped here exactly once (the `Child` handle is forgotten so it does not wait again).
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    std::mem::forget(child);
-    anyhow::ensure!(reaped == pid, "wait4 failed");
-    let wall = started.elapsed();
-    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, (t.tv_usec as u32) * 1000);
-    let code = if libc::WIFEXITED(status) {
-        Some(libc::WEXITSTATUS(status))
-    } else {
-        None
-    };
-    Ok(Cost {
-        wall,
-        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
-        max_rss_kib: usage.ru_maxrss as u64,
-        code,
-    })
-}
-
-/// Runs a command `RUNS` times and prints the median wall and CPU time and the peak RSS.
-fn report(label: &str, mut make: impl FnMut() -> Command) -> anyhow::Result<Cost> {
-    let mut costs = Vec::new();
-    for _ in 0..RUNS {
-        costs.push(measure(&mut make())?);
-    }
-    costs.sort_by_key(|c| c.wall);
-    let median = costs[RUNS / 2];
-    let max_rss = costs.iter().map(|c| c.max_rss_kib).max().unwrap_or(0);
-    println!(
-        "{label}: median wall {:.1} ms, cpu {:.1} ms, peak RSS {:.1} MiB, exit {:?} ({RUNS} runs)",
-        median.wall.as_secs_f64() * 1000.0,
-        median.cpu.as_secs_f64() * 1000.0,
-        max_rss as f64 / 1024.0,
-        median.code
-    );
-    Ok(median)
 }
 
 fn startup(bin: &Path) -> anyhow::Result<()> {
@@ -307,16 +274,4 @@ async fn memory() -> anyhow::Result<()> {
     }
     sim.shutdown().await;
     Ok(())
-}
-
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
 }

@@ -107,3 +107,48 @@ fn the_secret_can_be_allowed_by_name_and_vars_fill_templates() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{output:?}");
 }
+
+/// A file of one suite whose tag list holds `tags` items, in YAML or TOML: the root, the
+/// version key and its value, `suites` and its mapping, the suite's key and mapping, `tags`
+/// and the list are nine values before the first tag.
+fn one_long_tag_list(format: &str, tags: usize) -> (String, usize) {
+    let (head, item) = match format {
+        "yaml" => ("version: 1\nsuites:\n  big:\n    tags: [", "t,"),
+        _ => ("version = 1\n[suites.big]\ntags = [", "\"t\","),
+    };
+    let mut text = String::from(head);
+    text.push_str(&item.repeat(tags));
+    text.push_str("]\n");
+    let last_line = head.lines().last().unwrap_or_default().len();
+    (text, last_line + 1 + item.len() * (tags - 1))
+}
+
+#[test]
+fn a_file_over_the_value_cap_is_refused_where_it_crosses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let max = hamming_runner::load::MAX_VALUES;
+    for (format, line) in [("yaml", 4), ("toml", 3)] {
+        // The 9 values before the list and `max - 8` tags: one value over the cap, the last
+        // tag.
+        let (text, column) = one_long_tag_list(format, max - 8);
+        assert!(
+            text.len() < 8 * 1024 * 1024,
+            "the size cap would refuse it first"
+        );
+        let path = dir.path().join(format!("huge.{format}"));
+        std::fs::write(&path, text).unwrap();
+        let output = validate(&path, &[]);
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{format}: {stderr}");
+        let wanted = format!(
+            "error: invalid {}: the file has more than 1,000,000 values; a suite file needs far fewer",
+            format.to_uppercase()
+        );
+        assert!(stderr.starts_with(&wanted), "{format}: {stderr}");
+        assert!(
+            stderr.contains(&format!("huge.{format}:{line}:{column}\n")),
+            "{format}: wanted {line}:{column} in {stderr}"
+        );
+        assert!(stderr.contains("split the suites"), "{format}: {stderr}");
+    }
+}

@@ -15,16 +15,39 @@ mod yaml;
 
 use serde_json::Value;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
-use positions::{Anchor, Positions, child, segments};
+use positions::{Anchor, PathKey, Positions, segments};
 pub use source::Source;
 
 use crate::suite::{Date, ResolvedSuite, Selection, SuiteFile, SuiteSource};
+
+/// The most keys, values, mappings, tables, lists and list items a suite file may hold,
+/// counted alike in YAML and TOML. A file of tiny values within the size cap could otherwise
+/// hold millions of them, and every later stage (templates, the schema, positions) costs
+/// memory and time per value. Thirty thousand suites of a few fields each fit well within it.
+pub const MAX_VALUES: usize = 1_000_000;
+
+/// Suite files are shallow (about six levels); a generous cap on nesting, in YAML and TOML
+/// alike, still stops a nesting bomb long before it costs stack or time.
+pub const MAX_DEPTH: usize = 32;
+
+/// A count written with thousands separators, as messages and the README write it.
+pub(crate) fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
 
 /// What the caller adds to a load: template variables and secrets it allows.
 #[derive(Debug, Clone, Default)]
@@ -71,7 +94,7 @@ impl LoadedFile {
 }
 
 /// A problem found on the parsed document, located by JSON pointer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Finding {
     pub pointer: String,
     pub anchor: Anchor,
@@ -124,10 +147,13 @@ pub fn load_source(source: &Source, options: &LoadOptions) -> Result<LoadedFile,
         .iter()
         .map(|f| f.pointer.clone())
         .collect();
+    // The pointer itself or one of its ancestors (each prefix that ends before a `/`).
     let within_failed = |pointer: &str| {
-        failed
-            .iter()
-            .any(|p| pointer == p || pointer.starts_with(&format!("{p}/")))
+        !failed.is_empty()
+            && (failed.contains(pointer)
+                || pointer
+                    .match_indices('/')
+                    .any(|(at, _)| failed.contains(&pointer[..at])))
     };
     let schema_findings: Vec<Finding> = schema_check::check(&document)
         .into_iter()
@@ -153,8 +179,15 @@ pub fn load_source(source: &Source, options: &LoadOptions) -> Result<LoadedFile,
 
     match crate::suite::resolve(&file, options.today()) {
         Ok(mut suites) if findings.is_empty() => {
+            // Which suites list their own test cases, looked up by name once per suite.
+            let own_cases: HashMap<&str, bool> = file
+                .suites
+                .iter()
+                .map(|(name, spec)| (name.0.as_str(), spec.test_cases.is_some()))
+                .collect();
             for suite in &mut suites {
-                suite.source = source_of(&source.path, &positions, &file, suite);
+                let own = own_cases.get(suite.name.as_str()).copied().unwrap_or(false);
+                suite.source = source_of(&source.path, &positions, own, suite);
                 for entry in &mut suite.quarantine {
                     entry.line = positions.line_of(&entry.pointer).unwrap_or(0);
                 }
@@ -294,31 +327,25 @@ fn suite_of(pointer: &str) -> Option<String> {
     }
 }
 
+/// Where a suite and each of its explicit test cases were written; `own_cases` says whether
+/// the suite lists its cases itself or inherits those of `defaults`.
 fn source_of(
     path: &Path,
     positions: &Positions,
-    file: &SuiteFile,
+    own_cases: bool,
     suite: &ResolvedSuite,
 ) -> SuiteSource {
-    let pointer = child("/suites", &suite.name);
-    let span = positions.find(&pointer, Anchor::Key);
-    let own_cases = file
-        .suites
-        .iter()
-        .find(|(name, _)| name.0 == suite.name)
-        .is_some_and(|(_, spec)| spec.test_cases.is_some());
-    let cases_pointer = if own_cases {
-        child(&pointer, "test_cases")
+    let suites = PathKey::ROOT.child("suites");
+    let key = suites.child(&suite.name);
+    let span = positions.find_path(&[PathKey::ROOT, suites, key], Anchor::Key);
+    let cases = if own_cases {
+        key.child("test_cases")
     } else {
-        "/defaults/test_cases".to_owned()
+        PathKey::ROOT.child("defaults").child("test_cases")
     };
     let test_case_lines = match &suite.selection {
-        Selection::TestCases(cases) => (0..cases.len())
-            .map(|i| {
-                positions
-                    .line_of(&child(&cases_pointer, &i.to_string()))
-                    .unwrap_or(0)
-            })
+        Selection::TestCases(list) => (0..list.len())
+            .map(|i| positions.span_of(cases.index(i)).map_or(0, |s| s.line))
             .collect(),
         Selection::Tags(_) | Selection::Expression(_) | Selection::Dataset(_) => Vec::new(),
     };
@@ -340,6 +367,30 @@ mod tests {
 
     const BASE: &str =
         "version: 1\ndefaults:\n  agent_id: a1\n  phone_numbers: [\"+14155550100\"]\n";
+
+    #[test]
+    fn counts_are_written_with_thousands_separators() {
+        let written: Vec<String> = [0, 999, 1_000, 65_536, 1_000_000, 12_345_678]
+            .into_iter()
+            .map(thousands)
+            .collect();
+        assert_eq!(
+            written,
+            ["0", "999", "1,000", "65,536", "1,000,000", "12,345,678"]
+        );
+    }
+
+    #[test]
+    fn a_template_that_fails_deep_in_the_document_is_reported_at_its_pointer() {
+        let text = "version: 1\nsuites:\n  a/b:\n    test_cases:\n      - id: c1\n      - id: \"{{ vars.missing }}\"\n";
+        let errors = load("f.yaml", text).unwrap_err();
+        let template = errors
+            .iter()
+            .find(|d| d.message.contains("vars.missing"))
+            .unwrap_or_else(|| panic!("{}", errors.render(false)));
+        assert_eq!(template.line, 6, "{}", errors.render(false));
+        assert_eq!(template.suite.as_deref(), Some("a/b"));
+    }
 
     #[test]
     fn underlines_the_undefined_variable_inside_the_value() {

@@ -1,6 +1,7 @@
 //! Checks the rendered document against the published JSON Schema and turns each error into
 //! a finding at its JSON pointer, worded by `schema_words`.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use jsonschema::error::{ValidationError, ValidationErrorKind};
@@ -41,9 +42,10 @@ pub fn check(document: &Value) -> Vec<Finding> {
         }];
     };
     let mut findings: Vec<Finding> = Vec::new();
+    let mut seen: HashSet<Finding> = HashSet::new();
     for error in validator.iter_errors(document) {
         for finding in explain(&compiled.schema, &error) {
-            if !findings.contains(&finding) {
+            if seen.insert(finding.clone()) {
                 findings.push(finding);
             }
         }

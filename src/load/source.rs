@@ -21,6 +21,18 @@ pub struct Source {
     pub text: String,
     /// Byte offset where each line starts.
     line_starts: Vec<usize>,
+    /// Characters before each block of `BLOCK` bytes, so that a column far into a long line
+    /// is counted from the nearest block instead of from the line's start.
+    chars_before_block: Vec<usize>,
+}
+
+/// Bytes per block of `chars_before_block`.
+const BLOCK: usize = 1024;
+
+/// Characters that start in `bytes` (every byte but UTF-8 continuation bytes), whether or not
+/// the range starts or ends on a character boundary.
+fn chars_starting_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
 }
 
 impl Source {
@@ -30,11 +42,18 @@ impl Source {
         let name = path.display().to_string();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let chars_before_block = std::iter::once(0)
+            .chain(text.as_bytes().chunks(BLOCK).scan(0, |before, block| {
+                *before += chars_starting_in(block);
+                Some(*before)
+            }))
+            .collect();
         Self {
             path,
             name,
             text,
             line_starts,
+            chars_before_block,
         }
     }
 
@@ -151,11 +170,21 @@ impl Source {
             Err(i) => i.saturating_sub(1),
         };
         let start = self.line_starts.get(line_index).copied().unwrap_or(0);
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(0, |prefix| prefix.chars().count());
+        let column = if offset - start <= BLOCK {
+            chars_starting_in(&self.text.as_bytes()[start..offset])
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        };
         (to_u32(line_index + 1), to_u32(column + 1))
+    }
+
+    /// Characters before a byte offset (at most the text's length), counted from the nearest
+    /// block: a lookup costs at most `BLOCK` bytes however long the line is.
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        let counted = self.chars_before_block.get(block).copied().unwrap_or(0);
+        let from = (block * BLOCK).min(offset);
+        counted + chars_starting_in(&self.text.as_bytes()[from..offset])
     }
 
     /// The text of a 1-based line, without its line ending.
@@ -283,6 +312,24 @@ mod tests {
         assert_eq!(source.line(2), Some("näme: x"));
         assert_eq!(source.line(3), Some(""));
         assert_eq!(source.line(9), None);
+    }
+
+    #[test]
+    fn counts_columns_far_into_a_long_line_of_wide_characters() {
+        // Blocks of the index end inside the two-byte `é`, and the line spans many blocks.
+        let line = format!("k = [{}]", "\"é\",".repeat(3000));
+        let text = format!("a = 1\n{line}\nb = 2\n");
+        let source = Source::new("f.toml", text.clone());
+        let line_start = 6;
+        let line_end = line_start + line.len();
+        for (offset, _) in text.char_indices() {
+            if (line_start..=line_end).contains(&offset) {
+                let expected = text[line_start..offset].chars().count() as u32 + 1;
+                assert_eq!(source.line_col(offset), (2, expected), "offset {offset}");
+            }
+        }
+        assert_eq!(source.line_col(text.len() - 2), (3, 5));
+        assert_eq!(source.line_col(text.len() + 10), (4, 1));
     }
 
     #[test]

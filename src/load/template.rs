@@ -13,7 +13,7 @@ use minijinja::value::{Enumerator, Object, Value as JinjaValue};
 use minijinja::{Environment, UndefinedBehavior};
 use serde_json::Value;
 
-use super::positions::{Anchor, child};
+use super::positions::Anchor;
 use super::{Finding, LoadOptions};
 
 /// Environment variables that hold secrets and are withheld from templates by default.
@@ -74,6 +74,35 @@ impl Object for VarsObject {
     }
 }
 
+/// One step of a path through the document.
+enum Segment<'a> {
+    Root,
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The JSON pointer of a visited node, from its chain of parents.
+fn pointer_of(visited: &[(usize, Segment<'_>)], at: usize) -> String {
+    let mut chain = Vec::new();
+    let mut current = at;
+    while let Some((parent, segment)) = visited.get(current) {
+        match segment {
+            Segment::Root => break,
+            Segment::Key(key) => chain.push(crate::suite::resolve::escape_pointer(key)),
+            Segment::Index(i) => chain.push(i.to_string()),
+        }
+        current = *parent;
+    }
+    chain
+        .iter()
+        .rev()
+        .fold(String::new(), |mut pointer, segment| {
+            pointer.push('/');
+            pointer.push_str(segment);
+            pointer
+        })
+}
+
 /// Renders the templates in a document.
 pub struct Renderer {
     env: Environment<'static>,
@@ -109,22 +138,36 @@ impl Renderer {
     pub fn render_document(&self, value: &mut Value) -> Vec<Finding> {
         let mut findings = Vec::new();
         // An explicit stack rather than recursion: depth is already bounded by the parser,
-        // but this keeps the walk cheap either way.
-        let mut stack: Vec<(String, &mut Value)> = vec![(String::new(), value)];
-        while let Some((pointer, node)) = stack.pop() {
+        // but this keeps the walk cheap either way. Each container and template visited is
+        // remembered as its parent and its own segment, so that a pointer is written out
+        // only for a template that fails, not for every value of the document.
+        let mut visited: Vec<(usize, Segment<'_>)> = vec![(0, Segment::Root)];
+        let mut stack: Vec<(usize, &mut Value)> = vec![(0, value)];
+        let worth_a_visit = |value: &Value| match value {
+            Value::String(text) => is_template(text),
+            Value::Array(_) | Value::Object(_) => true,
+            _ => false,
+        };
+        while let Some((at, node)) = stack.pop() {
             match node {
                 Value::String(text) if is_template(text) => match self.render(text) {
                     Ok(rendered) => *text = rendered,
-                    Err(problem) => findings.push(problem.at(pointer)),
+                    Err(problem) => findings.push(problem.at(pointer_of(&visited, at))),
                 },
                 Value::Array(items) => {
                     for (i, item) in items.iter_mut().enumerate() {
-                        stack.push((child(&pointer, &i.to_string()), item));
+                        if worth_a_visit(item) {
+                            visited.push((at, Segment::Index(i)));
+                            stack.push((visited.len() - 1, item));
+                        }
                     }
                 }
                 Value::Object(map) => {
                     for (key, item) in map.iter_mut() {
-                        stack.push((child(&pointer, key), item));
+                        if worth_a_visit(item) {
+                            visited.push((at, Segment::Key(key)));
+                            stack.push((visited.len() - 1, item));
+                        }
                     }
                 }
                 _ => {}

@@ -1,51 +1,66 @@
 //! TOML: the same suite file in another syntax. The span-preserving document from the `toml`
-//! crate gives every key's and value's byte range, which becomes the position index.
+//! crate gives every key's and value's byte range, which becomes the position index, and is
+//! then deserialized into the value without parsing the text again.
 
+use std::collections::HashSet;
+
+use serde::Deserialize;
 use serde_json::Value;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::Diagnostic;
-use super::positions::{Positions, Span, child};
+use super::positions::{PathKey, Positions, Span};
 use super::source::Source;
+use super::{MAX_DEPTH, MAX_VALUES, thousands};
 
 /// Parses TOML into a JSON value and records positions; reports every syntax error the
-/// parser recovers from, not only the first.
+/// parser recovers from, not only the first. The text is parsed once: the positions are read
+/// from the span-preserving document, which is then deserialized into the value.
 pub fn parse(source: &Source) -> Result<(Value, Positions), Vec<Diagnostic>> {
+    parse_within(source, MAX_VALUES)
+}
+
+/// `parse`, with a cap on the number of keys and values (tables, arrays and their items).
+fn parse_within(source: &Source, max_values: usize) -> Result<(Value, Positions), Vec<Diagnostic>> {
     let (document, errors) = DeTable::parse_recoverable(&source.text);
     if !errors.is_empty() {
         // The parser recovers and keeps going, but one mistake often yields a cascade of
         // errors on its line or repeated on the following lines; the first of each is the
         // one that explains it.
+        let mut lines = HashSet::new();
+        let mut messages = HashSet::new();
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
         for error in &errors {
             let diagnostic = diagnostic_for(source, error);
-            if !diagnostics
-                .iter()
-                .any(|d| d.line == diagnostic.line || d.message == diagnostic.message)
-            {
+            let new_line = !lines.contains(&diagnostic.line);
+            let new_message = !messages.contains(&diagnostic.message);
+            if new_line && new_message {
+                lines.insert(diagnostic.line);
+                messages.insert(diagnostic.message.clone());
                 diagnostics.push(diagnostic);
             }
         }
         diagnostics.sort_by_key(|d| (d.line, d.column));
         return Err(diagnostics);
     }
-    let value: Value =
-        toml::from_str(&source.text).map_err(|e| vec![diagnostic_for(source, &e)])?;
-    let mut positions = Positions::default();
-    positions.set_value("", span_of(source, &document.span()));
-    let mut not_finite = Vec::new();
-    walk_table(
+    let mut walk = Walk {
         source,
-        document.get_ref(),
-        "",
-        &mut positions,
-        &mut not_finite,
-    );
-    if !not_finite.is_empty() {
-        return Err(not_finite);
+        positions: Positions::default(),
+        not_finite: Vec::new(),
+        values: 1,
+        max_values,
+    };
+    walk.positions
+        .value_at(PathKey::ROOT, span_of(source, &document.span()));
+    walk.table(document.get_ref(), PathKey::ROOT, 1)
+        .map_err(|d| vec![*d])?;
+    if !walk.not_finite.is_empty() {
+        return Err(walk.not_finite);
     }
-    Ok((value, positions))
+    let value = Value::deserialize(toml::de::Deserializer::from(document))
+        .map_err(|e| vec![diagnostic_for(source, &e)])?;
+    Ok((value, walk.positions))
 }
 
 /// TOML has `nan` and `inf`; JSON (and so the schema and the model) has no such numbers,
@@ -104,43 +119,96 @@ fn span_of(source: &Source, range: &std::ops::Range<usize>) -> Span {
     }
 }
 
-fn walk_table(
-    source: &Source,
-    table: &DeTable<'_>,
-    pointer: &str,
-    positions: &mut Positions,
-    not_finite_found: &mut Vec<Diagnostic>,
-) {
-    for (key, value) in table.iter() {
-        let p = child(pointer, key.get_ref());
-        positions.set_key(&p, span_of(source, &key.span()));
-        walk_value(source, value, &p, positions, not_finite_found);
-    }
+/// The walk over the parsed document: positions, `nan`/`inf` found, and a count of keys and
+/// values, which stops the walk (and the load) once the file holds more than a suite file can.
+struct Walk<'s> {
+    source: &'s Source,
+    positions: Positions,
+    not_finite: Vec<Diagnostic>,
+    /// Keys and values seen so far, the root table included.
+    values: usize,
+    max_values: usize,
 }
 
-fn walk_value(
-    source: &Source,
-    value: &Spanned<DeValue<'_>>,
-    pointer: &str,
-    positions: &mut Positions,
-    not_finite_found: &mut Vec<Diagnostic>,
-) {
-    positions.set_value(pointer, span_of(source, &value.span()));
-    match value.get_ref() {
-        DeValue::Table(table) => walk_table(source, table, pointer, positions, not_finite_found),
-        DeValue::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                let p = child(pointer, &i.to_string());
-                walk_value(source, item, &p, positions, not_finite_found);
-            }
+impl Walk<'_> {
+    fn refuse(
+        &self,
+        span: &std::ops::Range<usize>,
+        message: String,
+        hint: &str,
+    ) -> Box<Diagnostic> {
+        let at = span_of(self.source, span);
+        let mut diagnostic = Diagnostic::at(self.source, at.line, at.column, at.width, message);
+        diagnostic.hint = Some(hint.to_owned());
+        Box::new(diagnostic)
+    }
+
+    fn count(&mut self, span: &std::ops::Range<usize>) -> Result<(), Box<Diagnostic>> {
+        self.values += 1;
+        if self.values <= self.max_values {
+            return Ok(());
         }
-        DeValue::Float(float) => {
-            let text = float.as_str();
-            if text.contains("nan") || text.contains("inf") {
-                not_finite_found.push(not_finite(source, text, &value.span()));
-            }
+        Err(self.refuse(
+            span,
+            format!(
+                "invalid TOML: the file has more than {} values; a suite file needs far fewer",
+                thousands(self.max_values)
+            ),
+            "keys, values, tables and array items count alike; split the suites over several files",
+        ))
+    }
+
+    /// Walks a table at `depth` (the root table is at 1).
+    fn table(
+        &mut self,
+        table: &DeTable<'_>,
+        path: PathKey,
+        depth: usize,
+    ) -> Result<(), Box<Diagnostic>> {
+        for (key, value) in table.iter() {
+            self.count(&key.span())?;
+            let p = path.child(key.get_ref());
+            self.positions.key_at(p, span_of(self.source, &key.span()));
+            self.value(value, p, depth + 1)?;
         }
-        _ => {}
+        Ok(())
+    }
+
+    /// Walks a value; a table or an array is at `depth`.
+    fn value(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        path: PathKey,
+        depth: usize,
+    ) -> Result<(), Box<Diagnostic>> {
+        self.count(&value.span())?;
+        self.positions
+            .value_at(path, span_of(self.source, &value.span()));
+        let nests = matches!(value.get_ref(), DeValue::Table(_) | DeValue::Array(_));
+        if nests && depth > MAX_DEPTH {
+            return Err(self.refuse(
+                &value.span(),
+                format!("invalid TOML: the document nests deeper than {MAX_DEPTH} levels"),
+                "the file nests far more than a suite file needs; simplify it",
+            ));
+        }
+        match value.get_ref() {
+            DeValue::Table(table) => self.table(table, path, depth)?,
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.value(item, path.index(i), depth + 1)?;
+                }
+            }
+            DeValue::Float(float) => {
+                let text = float.as_str();
+                if text.contains("nan") || text.contains("inf") {
+                    let found = not_finite(self.source, text, &value.span());
+                    self.not_finite.push(found);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 }
 
@@ -176,6 +244,47 @@ mod tests {
         assert_eq!(at, vec![(3, 22), (4, 23)], "{errors:?}");
         assert!(errors[0].message.contains("`nan`"), "{errors:?}");
         assert!(parse(&Source::new("s.toml", "a = 1.5\nb = 1e3\n".into())).is_ok());
+    }
+
+    #[test]
+    fn a_file_over_the_value_cap_is_refused_where_it_crosses_it() {
+        // The root table, `version` and its value are three; each suite adds its name under
+        // `suites` (one key and one table, and `suites` itself once), `tags`, the array and
+        // two items.
+        let mut text = String::from("version = 1\n");
+        for i in 0..10 {
+            text.push_str(&format!("[suites.s{i}]\ntags = [\"a\", \"b\"]\n"));
+        }
+        let source = Source::new("s.toml", text);
+        assert!(parse_within(&source, 65).is_ok());
+        let errors = parse_within(&source, 64).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            errors[0].message,
+            "invalid TOML: the file has more than 64 values; a suite file needs far fewer"
+        );
+        assert_eq!((errors[0].line, errors[0].column), (21, 14), "{errors:?}");
+    }
+
+    #[test]
+    fn nesting_is_capped_as_in_yaml() {
+        // The root table is the first level, `x`'s array the second.
+        let nested = |levels: usize| {
+            let arrays = levels - 1;
+            format!("x = {}1{}\n", "[".repeat(arrays), "]".repeat(arrays))
+        };
+        assert!(parse(&Source::new("s.toml", nested(MAX_DEPTH))).is_ok());
+        let errors = parse(&Source::new("s.toml", nested(MAX_DEPTH + 1))).unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            format!("invalid TOML: the document nests deeper than {MAX_DEPTH} levels")
+        );
+        assert_eq!(
+            (errors[0].line, errors[0].column),
+            (1, 4 + MAX_DEPTH as u32)
+        );
+        let tables = format!("[{}]\n", vec!["t"; MAX_DEPTH].join("."));
+        assert!(parse(&Source::new("s.toml", tables)).is_err());
     }
 
     #[test]

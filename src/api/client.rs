@@ -110,18 +110,27 @@ fn install_crypto_provider() {
 
 impl Client {
     pub fn new(base: Url, key: ApiKey, options: ClientOptions) -> Result<Self, ApiError> {
+        // The HTTP library builds its TLS set-up even for a client that never speaks TLS,
+        // and needs the crypto provider for it (installing one touches no file).
         install_crypto_provider();
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .timeout(options.request_timeout)
             .connect_timeout(options.connect_timeout)
             // Redirects are followed (or refused) by `exchange`, by the rules above.
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("hamming-runner/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ApiError::Connect {
-                url: base.to_string(),
-                reason: format!("cannot set up the HTTP client: {e}"),
-            })?;
+            .user_agent(concat!("hamming-runner/", env!("CARGO_PKG_VERSION")));
+        if base.scheme() != "https" {
+            // Plain http, which `parse_base_url` allows only to a loopback address (the
+            // simulator), and redirects never leave the base's scheme: no certificate is
+            // ever checked, so the platform's CA store, hundreds of files, is not loaded.
+            builder = builder.tls_certs_only(std::iter::empty());
+        }
+        let http = builder.build().map_err(|e| ApiError::Connect {
+            url: base.to_string(),
+            // With its causes: "builder error" alone does not say that, say, no CA
+            // certificate was found.
+            reason: format!("cannot set up the HTTP client: {}", error_chain(&e)),
+        })?;
         Ok(Self {
             http,
             base,
@@ -901,6 +910,22 @@ mod tests {
             sent.starts_with(b"GET /api/rest/test-case-runs/c1/details"),
             "{sent:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn an_https_client_still_opens_with_a_tls_handshake() {
+        let (port, served) = one_exchange(Vec::new()).await;
+        let err = client(&format!("https://127.0.0.1:{port}/api/rest"))
+            .call_details("c1")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, ApiError::Transport { .. } | ApiError::Connect { .. }),
+            "{err}"
+        );
+        let sent = served.await.unwrap();
+        // A TLS record of type handshake (a ClientHello), never plain text.
+        assert_eq!(sent.first(), Some(&0x16), "{sent:?}");
     }
 
     #[tokio::test]

@@ -147,6 +147,14 @@ fn consume(value: &Value) {
         let _ = (parsed.is_terminal(), parsed.as_str().len());
     }
     let results = parse_results(value);
+    // Read from the text, as the client reads a body: the same results, or (for text no
+    // JSON value can hold) an error, never a panic.
+    let reparsed: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    assert_eq!(
+        ResultsBody::read(&text).ok(),
+        Some(parse_results(&reparsed)),
+        "{text}"
+    );
     let observation = RunObservation {
         suite: suite(),
         run_id: Some("cmc220l4i00zsgn0gvqkvpvxh".into()),
@@ -201,6 +209,14 @@ proptest! {
         let mut cut_text = text.clone();
         cut_text.truncate(cut % (text.len() + 1));
         let _ = serde_json::from_slice::<ResultsBody>(&cut_text);
+        if let Ok(cut_text) = std::str::from_utf8(&cut_text) {
+            // Either reading of a cut body: both fail, or both read the same results.
+            let as_value = serde_json::from_str::<Value>(cut_text).ok();
+            prop_assert_eq!(
+                ResultsBody::read(cut_text).ok(),
+                as_value.as_ref().map(parse_results)
+            );
+        }
         let index = at % text.len();
         text[index] = byte;
         if let Ok(value) = serde_json::from_slice::<Value>(&text) {

@@ -110,18 +110,27 @@ fn install_crypto_provider() {
 
 impl Client {
     pub fn new(base: Url, key: ApiKey, options: ClientOptions) -> Result<Self, ApiError> {
+        // The HTTP library builds its TLS set-up even for a client that never speaks TLS,
+        // and needs the crypto provider for it (installing one touches no file).
         install_crypto_provider();
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .timeout(options.request_timeout)
             .connect_timeout(options.connect_timeout)
             // Redirects are followed (or refused) by `exchange`, by the rules above.
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("hamming-runner/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ApiError::Connect {
-                url: base.to_string(),
-                reason: format!("cannot set up the HTTP client: {e}"),
-            })?;
+            .user_agent(concat!("hamming-runner/", env!("CARGO_PKG_VERSION")));
+        if base.scheme() != "https" {
+            // Plain http, which `parse_base_url` allows only to a loopback address (the
+            // simulator), and redirects never leave the base's scheme: no certificate is
+            // ever checked, so the platform's CA store, hundreds of files, is not loaded.
+            builder = builder.tls_certs_only(std::iter::empty());
+        }
+        let http = builder.build().map_err(|e| ApiError::Connect {
+            url: base.to_string(),
+            // With its causes: "builder error" alone does not say that, say, no CA
+            // certificate was found.
+            reason: format!("cannot set up the HTTP client: {}", error_chain(&e)),
+        })?;
         Ok(Self {
             http,
             base,
@@ -186,8 +195,13 @@ impl Client {
         self.read(&wire::path::status(run_id), &[]).await
     }
 
+    /// A run's results, read in one pass from the body (see `ResultsBody::read`).
     pub async fn results(&self, run_id: &str) -> Result<wire::ResultsBody, ApiError> {
-        self.read(&wire::path::results(run_id), &[]).await
+        let path = wire::path::results(run_id);
+        self.read_reply(&path, &[], None, |reply| {
+            reply.parse_with(&path, wire::ResultsBody::read)
+        })
+        .await
     }
 
     /// One call's details, for its recording link. A single attempt, never retried: the
@@ -200,9 +214,18 @@ impl Client {
             .parse(&path)
     }
 
-    /// The results body exactly as the server sent it, for `wait --output`.
-    pub async fn results_json(&self, run_id: &str) -> Result<serde_json::Value, ApiError> {
-        self.read(&wire::path::results(run_id), &[]).await
+    /// A run's results, and the body's text exactly as the server sent it, for
+    /// `wait --output`.
+    pub async fn results_and_text(
+        &self,
+        run_id: &str,
+    ) -> Result<(wire::ResultsBody, String), ApiError> {
+        let path = wire::path::results(run_id);
+        self.read_reply(&path, &[], None, |reply| {
+            let body = reply.parse_with(&path, wire::ResultsBody::read)?;
+            Ok((body, reply.text))
+        })
+        .await
     }
 
     // -----------------------------------------------------------------------------------------
@@ -340,13 +363,25 @@ impl Client {
         query: &[(&str, String)],
         progress: Option<&ReadProgress>,
     ) -> Result<T, ApiError> {
+        self.read_reply(path, query, progress, |reply| reply.parse(path))
+            .await
+    }
+
+    /// A GET that retries transient failures, with each answer read by `read`.
+    async fn read_reply<T>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        progress: Option<&ReadProgress>,
+        read: impl Fn(Reply) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
         let policy = self.options.reads;
         let started = Instant::now();
         let mut attempt = 0;
         loop {
             attempt += 1;
             let result = match self.exchange(Method::GET, path, query, None::<&()>).await {
-                Ok(reply) => reply.parse(path),
+                Ok(reply) => read(reply),
                 Err(err) => Err(err),
             };
             match result {
@@ -506,7 +541,7 @@ impl Client {
                 status,
                 content_type,
                 retry_after,
-                text: String::from_utf8_lossy(&bytes?).into_owned(),
+                text: into_text(bytes?),
             });
         }
     }
@@ -643,10 +678,19 @@ impl Reply {
 
     /// A 2xx body parsed as `T`.
     fn parse<T: DeserializeOwned>(self, path: &str) -> Result<T, ApiError> {
+        self.parse_with(path, |text| serde_json::from_str(text))
+    }
+
+    /// A 2xx body read by `read`; the reply is kept, for a caller that wants its text too.
+    fn parse_with<T>(
+        &self,
+        path: &str,
+        read: impl FnOnce(&str) -> Result<T, serde_json::Error>,
+    ) -> Result<T, ApiError> {
         if !self.status.is_success() {
-            return Err(self.into_error(path));
+            return Err(self.error(path));
         }
-        serde_json::from_str(&self.text).map_err(|e| ApiError::Decode {
+        read(&self.text).map_err(|e| ApiError::Decode {
             path: path.to_owned(),
             reason: if self.is_html() {
                 "got an HTML page instead".to_owned()
@@ -659,6 +703,10 @@ impl Reply {
 
     /// The error a non-2xx answer stands for.
     fn into_error(self, path: &str) -> ApiError {
+        self.error(path)
+    }
+
+    fn error(&self, path: &str) -> ApiError {
         status_error(
             self.status,
             path,
@@ -698,26 +746,44 @@ fn retry_after(err: &ApiError) -> Option<Duration> {
     }
 }
 
+/// Reads a response body whole, up to `MAX_BODY_BYTES`. The buffer is sized from
+/// `Content-Length` when the server sends one (within the limit), so a large body is not
+/// copied each time a growing buffer doubles; a declared length over the limit is refused
+/// before anything is read.
 async fn read_body(
     mut response: reqwest::Response,
     url: &str,
     timeout: Duration,
 ) -> Result<Vec<u8>, ApiError> {
-    let mut body = Vec::new();
+    let too_large = || ApiError::Transport {
+        url: url.to_owned(),
+        reason: format!("the response is larger than {} MiB", MAX_BODY_BYTES >> 20),
+    };
+    let declared = response.content_length().unwrap_or(0);
+    if declared > MAX_BODY_BYTES as u64 {
+        return Err(too_large());
+    }
+    let mut body = Vec::with_capacity(declared as usize);
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
                 if body.len() + chunk.len() > MAX_BODY_BYTES {
-                    return Err(ApiError::Transport {
-                        url: url.to_owned(),
-                        reason: format!("the response is larger than {} MiB", MAX_BODY_BYTES >> 20),
-                    });
+                    return Err(too_large());
                 }
                 body.extend_from_slice(&chunk);
             }
             Ok(None) => return Ok(body),
             Err(e) => return Err(transport_error(url, &e, timeout)),
         }
+    }
+}
+
+/// A body as text, without a copy when it is UTF-8 (as JSON must be); bytes that are not
+/// UTF-8 read as U+FFFD, so one bad byte in a transcript does not cost the whole answer.
+fn into_text(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
     }
 }
 
@@ -791,6 +857,101 @@ fn status_error(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A one-connection server on a loopback port: returns the first bytes the client sent,
+    /// after answering `reply` (raw bytes, written as they are).
+    async fn one_exchange(reply: Vec<u8>) -> (u16, tokio::task::JoinHandle<Vec<u8>>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let served = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut first = vec![0u8; 4096];
+            let n = socket.read(&mut first).await.unwrap_or(0);
+            first.truncate(n);
+            let _ = socket.write_all(&reply).await;
+            let _ = socket.shutdown().await;
+            first
+        });
+        (port, served)
+    }
+
+    fn client(base: &str) -> Client {
+        let base = parse_base_url(base).unwrap();
+        Client::new(base, ApiKey::new("test").unwrap(), ClientOptions::default()).unwrap()
+    }
+
+    fn http_reply(headers: &str, body: &[u8]) -> Vec<u8> {
+        let mut reply =
+            format!("HTTP/1.1 200 OK\r\nconnection: close\r\n{headers}\r\n").into_bytes();
+        reply.extend_from_slice(body);
+        reply
+    }
+
+    #[tokio::test]
+    async fn a_plain_http_client_speaks_http_and_reads_the_body_as_text() {
+        // Not UTF-8 at one byte: read as U+FFFD, the rest of the answer kept.
+        let body = b"{\"recordingUrl\":\"https://x.example/a\xff.wav\"}";
+        let (port, served) = one_exchange(http_reply(
+            &format!(
+                "content-type: application/json\r\ncontent-length: {}\r\n",
+                body.len()
+            ),
+            body,
+        ))
+        .await;
+        let details = client(&format!("http://127.0.0.1:{port}/api/rest"))
+            .call_details("c1")
+            .await
+            .unwrap();
+        assert_eq!(details.recording(), Some("https://x.example/a\u{fffd}.wav"));
+        let sent = served.await.unwrap();
+        assert!(
+            sent.starts_with(b"GET /api/rest/test-case-runs/c1/details"),
+            "{sent:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_https_client_still_opens_with_a_tls_handshake() {
+        let (port, served) = one_exchange(Vec::new()).await;
+        let err = client(&format!("https://127.0.0.1:{port}/api/rest"))
+            .call_details("c1")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, ApiError::Transport { .. } | ApiError::Connect { .. }),
+            "{err}"
+        );
+        let sent = served.await.unwrap();
+        // A TLS record of type handshake (a ClientHello), never plain text.
+        assert_eq!(sent.first(), Some(&0x16), "{sent:?}");
+    }
+
+    #[tokio::test]
+    async fn a_body_declared_larger_than_the_limit_is_refused_before_it_is_read() {
+        let (port, served) = one_exchange(http_reply(
+            &format!("content-length: {}\r\n", MAX_BODY_BYTES + 1),
+            b"{}",
+        ))
+        .await;
+        let err = client(&format!("http://127.0.0.1:{port}/api/rest"))
+            .call_details("c1")
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("larger than 64 MiB"), "{err}");
+        served.await.unwrap();
+    }
+
+    #[test]
+    fn a_utf8_body_becomes_text_without_a_copy() {
+        let bytes = b"{\"a\":1}".to_vec();
+        let at = bytes.as_ptr();
+        let text = into_text(bytes);
+        assert_eq!(text, "{\"a\":1}");
+        assert_eq!(text.as_ptr(), at);
+        assert_eq!(into_text(vec![b'"', 0xff, b'"']), "\"\u{fffd}\"");
+    }
 
     #[test]
     fn base_url_must_be_https_unless_loopback() {

@@ -4,6 +4,10 @@
 //! the expected shape, tolerates close variants (a number sent as a string, `null`), and
 //! turns anything else into `None` instead of failing the whole response.
 
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -34,18 +38,81 @@ pub fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error>
 }
 
 /// A list of `T`; `null` or any non-list is empty, and items that do not parse are skipped.
+///
+/// The list is read item by item: only one item is held as a JSON value at a time, so a
+/// results body of thousands of calls is never held whole as a tree of values beside the
+/// typed list it becomes.
 pub fn vec_of<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: serde::de::DeserializeOwned,
 {
-    Ok(match Value::deserialize(d)? {
-        Value::Array(items) => items
-            .into_iter()
-            .filter_map(|item| serde_json::from_value(item).ok())
-            .collect(),
-        _ => Vec::new(),
-    })
+    d.deserialize_any(ListOf(PhantomData))
+}
+
+/// The visitor of `vec_of`: any JSON value is accepted, a list item by item.
+struct ListOf<T>(PhantomData<T>);
+
+impl<'de, T: serde::de::DeserializeOwned> Visitor<'de> for ListOf<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        // A hint from the input is trusted only so far: a hostile one must not reserve memory.
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        // Each item is read whole (as a value) first, so an item of the wrong shape is
+        // skipped without stopping the reading of the rest.
+        while let Some(item) = seq.next_element::<Value>()? {
+            if let Ok(item) = serde_json::from_value(item) {
+                items.push(item);
+            }
+        }
+        Ok(items)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+        skip_map(map).map(|()| Vec::new())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+}
+
+/// Reads a map to its end, each value as JSON (so a value nested too deep is the same error
+/// it is when the whole body is read as a value).
+pub fn skip_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+    while map.next_entry::<Value, Value>()?.is_some() {}
+    Ok(())
+}
+
+/// Reads a list to its end, each item as JSON.
+pub fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+    while seq.next_element::<Value>()?.is_some() {}
+    Ok(())
 }
 
 /// A list kept as raw values; `None` when absent or not a list.

@@ -200,13 +200,11 @@ impl RunStatus {
     }
 }
 
-/// Response of `GET /test-runs/{id}/results`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+/// Response of `GET /test-runs/{id}/results`. It is read leniently (see `results_body`):
+/// only JSON that is not well-formed is an error.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResultsBody {
-    #[serde(deserialize_with = "lenient::opt_object")]
     pub summary: Option<Summary>,
-    #[serde(deserialize_with = "lenient::vec_of")]
     pub results: Vec<CallResult>,
 }
 
@@ -383,8 +381,10 @@ pub struct CallResult {
     pub recording_url: Option<String>,
     #[serde(deserialize_with = "lenient::opt_string")]
     pub transcription_data_url: Option<String>,
-    /// `{ messages: [...] }`, or a plain string in older data.
-    pub transcript: Option<Value>,
+    /// The transcript's messages, read from `{ messages: [...] }` or, in older data, a
+    /// plain string (see `transcript_messages`).
+    #[serde(deserialize_with = "transcript::messages")]
+    pub transcript: Vec<transcript::Message>,
     #[serde(deserialize_with = "lenient::opt_object")]
     pub assertions: Option<AssertionScores>,
     #[serde(deserialize_with = "lenient::vec_of")]
@@ -844,6 +844,7 @@ pub fn read_legacy_answer(text: &str, html: bool) -> Result<LegacyRunCreated, Cr
     Ok(serde_json::from_value(Value::Object(object)).unwrap_or_default())
 }
 
+mod results_body;
 mod transcript;
 
 #[cfg(test)]

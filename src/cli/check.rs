@@ -10,7 +10,6 @@ use std::time::{Duration, SystemTime};
 use crate::api::wire::{ResultsBody, RunStatus, looks_like_run_id};
 use crate::gate;
 use crate::outcome::{Outcome, RunEnd, RunObservation};
-use crate::runner::follow::parse_results;
 use crate::suite::{NoAssertions, ResolvedSuite};
 use crate::untrusted::LinkPolicy;
 
@@ -223,65 +222,101 @@ type Read3 = (Option<String>, Option<RunStatus>, ResultsBody);
 
 /// Reads the results from stdin, a file, or the API (when the source is neither).
 fn read_source(args: &CheckArgs, out: &Output) -> Result<Read3, u8> {
-    let text = if args.source == "-" {
-        let mut text = String::new();
-        if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+    let origin = if args.source == "-" {
+        "stdin"
+    } else {
+        args.source.as_str()
+    };
+    let bytes = if args.source == "-" {
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
             error(out, &format!("cannot read the results from stdin: {e}"));
             return Err(crate::exit::USAGE);
         }
-        Some(text)
+        bytes
     } else if Path::new(&args.source).is_file() {
-        match std::fs::read_to_string(&args.source) {
-            Ok(text) => Some(text),
+        match std::fs::read(&args.source) {
+            Ok(bytes) => bytes,
             Err(e) => {
                 error(out, &format!("cannot read {}: {e}", args.source));
                 return Err(crate::exit::USAGE);
             }
         }
     } else {
-        None
+        return fetch(args, out);
     };
-    if let Some(text) = text {
-        let origin = if args.source == "-" {
-            "stdin"
+    // Taken over as text without a copy; JSON is UTF-8.
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let place = if args.source == "-" {
+            "the results from stdin".to_owned()
+        } else {
+            args.source.clone()
+        };
+        error(
+            out,
+            &format!(
+                "cannot read {place}: the byte at offset {} is not UTF-8, and JSON results are UTF-8 text",
+                e.utf8_error().valid_up_to()
+            ),
+        );
+        crate::exit::USAGE
+    })?;
+    // Read once, typed, straight from the text: a results file can run to tens of megabytes.
+    let results = ResultsBody::read(&text).map_err(|e| {
+        error(
+            out,
+            &format!(
+                "the results from {origin} are not JSON ({e}); pass the output of `hamming-runner wait ID --output -` or a saved results file"
+            ),
+        );
+        crate::exit::USAGE
+    })?;
+    if is_runner_report(&text) {
+        let file = if args.source == "-" {
+            "FILE.json"
         } else {
             args.source.as_str()
         };
-        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-            error(
-                out,
-                &format!(
-                    "the results from {origin} are not JSON ({e}); pass the output of `hamming-runner wait ID --output -` or a saved results file"
-                ),
-            );
-            crate::exit::USAGE
-        })?;
-        if is_runner_report(&value) {
-            let file = if args.source == "-" {
-                "FILE.json"
-            } else {
-                args.source.as_str()
-            };
-            error(
-                out,
-                &format!(
-                    "{origin} is a hamming-runner JSON report, not the results of a run: `check` judges a run's results (as `hamming-runner wait ID --output FILE` writes them). To re-render a saved report, with its verdicts checked again, run: hamming-runner report {file}"
-                ),
-            );
-            return Err(crate::exit::USAGE);
-        }
-        let results = parse_results(&value);
-        let summary = results.summary.clone().unwrap_or_default();
-        let status = summary.status.as_deref().map(RunStatus::parse);
-        return Ok((summary.id, status, results));
+        error(
+            out,
+            &format!(
+                "{origin} is a hamming-runner JSON report, not the results of a run: `check` judges a run's results (as `hamming-runner wait ID --output FILE` writes them). To re-render a saved report, with its verdicts checked again, run: hamming-runner report {file}"
+            ),
+        );
+        return Err(crate::exit::USAGE);
     }
-    fetch(args, out)
+    let summary = results.summary.clone().unwrap_or_default();
+    let status = summary.status.as_deref().map(RunStatus::parse);
+    Ok((summary.id, status, results))
 }
 
-/// Whether a JSON value is one of this tool's own reports rather than a run's results.
-fn is_runner_report(value: &serde_json::Value) -> bool {
-    value.get("schema_version").is_some()
-        && value.pointer("/tool/name").and_then(|v| v.as_str()) == Some(env!("CARGO_PKG_NAME"))
+/// Whether a JSON text is one of this tool's own reports rather than a run's results: an
+/// object with `schema_version` and `tool.name` naming this tool. Read without holding the
+/// text as a value; anything of another shape is not a report.
+fn is_runner_report(text: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        #[serde(default, deserialize_with = "present")]
+        schema_version: bool,
+        #[serde(default)]
+        tool: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+    fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| true)
+    }
+    use serde::Deserialize;
+    if !text.trim_start().starts_with('{') {
+        return false;
+    }
+    serde_json::from_str::<Probe>(text).is_ok_and(|probe| {
+        probe.schema_version
+            && probe
+                .tool
+                .as_ref()
+                .and_then(|tool| tool.get("name"))
+                .and_then(serde_json::Value::as_str)
+                == Some(env!("CARGO_PKG_NAME"))
+    })
 }
 
 fn fetch(args: &CheckArgs, out: &Output) -> Result<Read3, u8> {
@@ -299,13 +334,10 @@ fn fetch(args: &CheckArgs, out: &Output) -> Result<Read3, u8> {
     let mut fetched = None;
     let code = super::runtime::block_on(async {
         let status = connection.client.status(&run_id).await;
-        let results = connection.client.results_json(&run_id).await;
+        let results = connection.client.results(&run_id).await;
         match (status, results) {
-            (Ok(status), Ok(raw)) => {
-                fetched = Some((
-                    status.status.as_deref().map(RunStatus::parse),
-                    parse_results(&raw),
-                ));
+            (Ok(status), Ok(results)) => {
+                fetched = Some((status.status.as_deref().map(RunStatus::parse), results));
                 crate::exit::SUCCESS
             }
             (Err(e), _) | (_, Err(e)) => {

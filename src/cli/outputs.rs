@@ -248,21 +248,3 @@ pub fn emit_setup_failure(
     }
     result
 }
-
-/// Writes a JSON value to a file (atomically) or to stdout for `-`.
-pub fn write_json_value(path: &Path, value: &serde_json::Value) -> std::io::Result<()> {
-    let render = |w: &mut dyn Write| {
-        serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::other)?;
-        writeln!(w)
-    };
-    if path.as_os_str() == "-" {
-        let mut stdout = std::io::stdout().lock();
-        render(&mut stdout)?;
-        stdout.flush()
-    } else {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
-        atomic::write_atomic(path, render)
-    }
-}

@@ -57,7 +57,7 @@ pub fn run(args: SimArgs, global: &Global) -> u8 {
             return exit::USAGE;
         }
     };
-    runtime::block_on(serve(args, workspace, what, *global))
+    runtime::block_on_server(serve(args, workspace, what, *global))
 }
 
 /// The workspace to serve and a line saying what it holds.

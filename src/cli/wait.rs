@@ -4,20 +4,22 @@
 //! poll interval default to TIMEOUT_SECONDS and POLL_INTERVAL_SECONDS, as in Hamming's v2
 //! wait script, whose optional second argument (the timeout in seconds) is accepted too.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::api::wire::{RunStatus, looks_like_run_id};
 use crate::outcome::{RunEnd, RunObservation};
-use crate::runner::follow::{self, Context, FirstLook, Pacing};
+use crate::runner::follow::{self, Context, FirstLook, Keep, Pacing};
 use crate::runner::{Cancel, Progress, cancel};
 use crate::suite::ResolvedSuite;
 use crate::suite::duration::{self, parse_poll_interval_flag, parse_timeout_flag};
-use crate::untrusted::redact;
 
 use super::connect::ConnectionArgs;
 use super::env_config::{self, EnvArgs};
 use super::output::{Output, error, error_with_help};
+
+mod pass_on;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct WaitArgs {
@@ -117,16 +119,20 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
             case_titles: Default::default(),
             follow_ups: Vec::new(),
         };
-        // The run exists already and may have ended: look at once.
-        let (followed, mut raw) =
-            follow::attach(&ctx, observation, Instant::now(), FirstLook::AtOnce).await;
+        // The run exists already and may have ended: look at once. The body's text is
+        // kept only when it is passed on.
+        let keep = match args.output {
+            Some(_) => Keep::Text,
+            None => Keep::Parsed,
+        };
+        let (followed, raw) =
+            follow::attach(&ctx, observation, Instant::now(), FirstLook::AtOnce, keep).await;
+        let mut obs = followed.observation;
+        // Only the status and the end are read from here on.
+        obs.results = None;
         // Passed on as the server sent it, but never with a secret in it.
-        if let Some(raw) = &mut raw {
-            redact::redact_json(raw);
-        }
-        let obs = followed.observation;
         if let (Some(path), Some(raw)) = (&args.output, &raw)
-            && let Err(e) = super::outputs::write_json_value(path, raw)
+            && let Err(e) = write_results(path, raw)
         {
             error(
                 out,
@@ -182,4 +188,19 @@ pub fn run(args: WaitArgs, out: &Output) -> u8 {
             }
         }
     })
+}
+
+/// Writes the results body to `path` (`-` for stdout): as the server sent it, redacted and
+/// indented.
+fn write_results(path: &Path, text: &str) -> std::io::Result<()> {
+    if path.as_os_str() == "-" {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        pass_on::write_redacted(text, &mut out)?;
+        out.flush()
+    } else {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        crate::report::atomic::write_atomic(path, |w| pass_on::write_redacted(text, w))
+    }
 }

@@ -189,7 +189,9 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
         obs.run_id = Some(recorded.run_id);
         obs.results_url = recorded.results_url;
         // The recorded run may have ended while no one watched: look at once.
-        let mut followed = attach(ctx, obs, began, FirstLook::AtOnce).await.0;
+        let mut followed = attach(ctx, obs, began, FirstLook::AtOnce, Keep::Parsed)
+            .await
+            .0;
         super::recordings::recheck(ctx, &mut followed.observation).await;
         return followed;
     }
@@ -275,7 +277,9 @@ pub async fn follow(ctx: &Context<'_>, suite: ResolvedSuite) -> Followed {
         resolved.calls,
         timeout,
     );
-    let mut followed = attach(ctx, obs, began, FirstLook::AfterCreate).await.0;
+    let mut followed = attach(ctx, obs, began, FirstLook::AfterCreate, Keep::Parsed)
+        .await
+        .0;
     super::recordings::recheck(ctx, &mut followed.observation).await;
     followed
 }
@@ -290,15 +294,26 @@ pub enum FirstLook {
     AtOnce,
 }
 
+/// What is kept of a results body once it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Only the typed results, in the observation.
+    Parsed,
+    /// Its text too, exactly as the server sent it, for a command that passes it on
+    /// (`wait --output`).
+    Text,
+}
+
 /// Follows a run that already exists (`obs.run_id` is set) until it ends, the deadline
-/// (counted from `began`) passes, or the user interrupts. Returns the results body as the
-/// server sent it too, for commands that pass it on untouched.
+/// (counted from `began`) passes, or the user interrupts. With `Keep::Text`, returns the
+/// results body's text as the server sent it too, for commands that pass it on untouched.
 pub async fn attach(
     ctx: &Context<'_>,
     mut obs: RunObservation,
     began: Instant,
     first_look: FirstLook,
-) -> (Followed, Option<serde_json::Value>) {
+    keep: Keep,
+) -> (Followed, Option<String>) {
     let Some(run_id) = obs.run_id.clone() else {
         obs.end = RunEnd::NotStarted {
             message: "no run to follow".into(),
@@ -306,10 +321,25 @@ pub async fn attach(
         return (finish(obs, began), None);
     };
     let timeout = ctx.pacing.timeout_for(&obs.suite);
-    let raw = poll(ctx, &mut obs, &run_id, began, timeout, first_look).await;
+    let text = poll(ctx, &mut obs, &run_id, began, timeout, first_look, keep).await;
     let summary = super::progress::end_line(&obs, &run_id, began.elapsed());
     ctx.progress.finished(&obs.suite.name, &summary);
-    (finish(obs, began), raw)
+    (finish(obs, began), text)
+}
+
+/// Fetches a run's results, with the body's text when `keep` asks for it.
+async fn fetch_results(
+    client: &Client,
+    run_id: &str,
+    keep: Keep,
+) -> Result<(ResultsBody, Option<String>), ApiError> {
+    match keep {
+        Keep::Parsed => client.results(run_id).await.map(|body| (body, None)),
+        Keep::Text => client
+            .results_and_text(run_id)
+            .await
+            .map(|(body, text)| (body, Some(text))),
+    }
 }
 
 async fn poll(
@@ -319,7 +349,8 @@ async fn poll(
     start: Instant,
     timeout: Duration,
     first_look: FirstLook,
-) -> Option<serde_json::Value> {
+    keep: Keep,
+) -> Option<String> {
     let interval = ctx.pacing.interval_for(&obs.suite);
     let first_wait = ctx.pacing.first_wait(first_look, interval);
     let mut ticker = Ticker::new(&ctx.cancel, start, timeout, interval, first_wait);
@@ -348,11 +379,11 @@ async fn poll(
                 let terminal = status.is_terminal();
                 obs.last_status = Some(status);
                 if terminal {
-                    match ctx.client.results_json(run_id).await {
-                        Ok(raw) => {
-                            obs.results = Some(parse_results(&raw));
+                    match fetch_results(ctx.client, run_id, keep).await {
+                        Ok((results, text)) => {
+                            obs.results = Some(results);
                             obs.end = RunEnd::Finished;
-                            return Some(raw);
+                            return text;
                         }
                         Err(err) => {
                             obs.end = RunEnd::PlatformError {
@@ -389,18 +420,16 @@ async fn poll(
         }
     }
     // Timed out, interrupted, or the status could not be read: keep whatever results exist.
-    let raw = partial_results(ctx, run_id, &obs.end).await;
-    obs.results = raw.as_ref().map(parse_results);
-    raw
+    let (results, text) = partial_results(ctx, run_id, &obs.end, keep).await?;
+    obs.results = Some(results);
+    text
 }
 
-/// Reads a results body leniently; a body that is not an object reads as empty results, and
-/// values no valid answer can hold (a score of 150, a negative duration) read as absent.
+/// Reads a results body held as a JSON value leniently, as `ResultsBody::read` reads one
+/// from its text: a body that is not an object reads as empty results, and values no valid
+/// answer can hold (a score of 150, a negative duration) read as absent.
 pub fn parse_results(raw: &serde_json::Value) -> ResultsBody {
-    // Read through a reference: a results body with transcripts can be megabytes, and
-    // cloning it whole first would hold it twice.
-    let body: ResultsBody = serde::Deserialize::deserialize(raw).unwrap_or_default();
-    body.without_impossible_values()
+    ResultsBody::read_value(raw)
 }
 
 /// Says why a suite timed out when its status could not be read: never within the whole
@@ -471,9 +500,10 @@ async fn partial_results(
     ctx: &Context<'_>,
     run_id: &str,
     end: &RunEnd,
-) -> Option<serde_json::Value> {
+    keep: Keep,
+) -> Option<(ResultsBody, Option<String>)> {
     let budget = ctx.pacing.partial_results_wait_after(end);
-    match tokio::time::timeout(budget, ctx.client.results_json(run_id)).await {
+    match tokio::time::timeout(budget, fetch_results(ctx.client, run_id, keep)).await {
         Ok(Ok(results)) => Some(results),
         Ok(Err(err)) => {
             ctx.progress.note(&format!(

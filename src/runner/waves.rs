@@ -224,7 +224,7 @@ async fn run_wave(
         case_titles: IndexMap::new(),
         follow_ups: Vec::new(),
     };
-    let (followed, _) = follow::attach(ctx, view, began, first_look).await;
+    let (followed, _) = follow::attach(ctx, view, began, first_look, follow::Keep::Parsed).await;
     let mut seen = followed.observation;
     super::recordings::recheck(ctx, &mut seen).await;
     observation.last_status = seen.last_status;

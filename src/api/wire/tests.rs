@@ -179,7 +179,10 @@ fn results_in_the_older_shape_parse() {
     let call = &body.results[0];
     assert_eq!(call.number(), Some("+442071838750"));
     assert_eq!(call.duration_seconds, Some(12.5));
-    assert_eq!(call.transcript, Some(serde_json::json!("agent: hello")));
+    assert_eq!(
+        call.transcript_messages().collect::<Vec<_>>(),
+        [(None, "agent: hello".to_owned())]
+    );
     let categories = &call
         .assertions
         .as_ref()
@@ -318,4 +321,85 @@ fn impossible_values_read_as_absent_and_ids_are_trimmed() {
         None
     );
     assert_eq!(body.results[1].duration_seconds, Some(12.0));
+}
+
+#[test]
+fn a_results_body_is_read_from_its_text_as_from_a_value() {
+    let text = r#"{
+        "extra": { "deep": [1, 2, { "x": null }] },
+        "summary": { "id": " r1 ", "status": "COMPLETED", "stats": { "total": "2" },
+                     "assertions": { "overallScore": 150 } },
+        "results": [
+            { "id": "c1", "testCaseId": "case-1 ", "status": "PASSED", "durationSeconds": -4,
+              "transcript": { "messages": [ { "role": "user", "content": "hi" } ] },
+              "unknown": [ { "a": 1 } ] },
+            7, "text", null, true,
+            { "id": "c2", "status": "FAILED", "metrics": { "latencyP90": "2.5" } }
+        ]
+    }"#;
+    let read = ResultsBody::read(text).unwrap_or_default();
+    let value: Value = serde_json::from_str(text).unwrap_or_default();
+    assert_eq!(read, ResultsBody::read_value(&value));
+    assert_eq!(read.results.len(), 2);
+    assert_eq!(read.results[0].test_case_id.as_deref(), Some("case-1"));
+    assert_eq!(read.results[0].duration_seconds, None);
+    assert_eq!(read.results[1].metrics.get("latencyP90"), Some(&2.5));
+    let summary = read.summary.unwrap_or_default();
+    assert_eq!(summary.id.as_deref(), Some("r1"));
+    assert_eq!(summary.stats.unwrap_or_default().total, Some(2));
+    let assertions = summary.assertions.unwrap_or_default();
+    assert_eq!(assertions.rejected_score, Some(150.0));
+}
+
+#[test]
+fn a_key_sent_twice_counts_once_with_its_last_value() {
+    let text = r#"{ "results": [ { "id": "old" } ], "summary": 3,
+                    "results": [ { "id": "a" }, { "id": "b" } ], "summary": { "id": "s" } }"#;
+    let read = ResultsBody::read(text).unwrap_or_default();
+    assert_eq!(read.results.len(), 2);
+    assert_eq!(read.results[0].id.as_deref(), Some("a"));
+    assert_eq!(read.summary.and_then(|s| s.id).as_deref(), Some("s"));
+    // A call's own fields too (a call is read whole, as a value, before it is typed).
+    let read = ResultsBody::read(r#"{ "results": [ { "id": "a", "id": "b" } ] }"#);
+    assert_eq!(read.unwrap_or_default().results[0].id.as_deref(), Some("b"));
+}
+
+#[test]
+fn a_body_that_is_not_an_object_is_no_results_and_only_bad_json_is_an_error() {
+    for text in [
+        "null",
+        "[]",
+        "[{\"id\":\"a\"}]",
+        "\"results\"",
+        "12",
+        "true",
+        "{}",
+    ] {
+        assert_eq!(
+            ResultsBody::read(text).ok(),
+            Some(ResultsBody::default()),
+            "{text}"
+        );
+    }
+    for text in [
+        "",
+        "{",
+        "{\"results\": [1, 2}",
+        "{\"results\": []} trailing",
+        "<html></html>",
+    ] {
+        assert!(ResultsBody::read(text).is_err(), "{text}");
+    }
+    // Nested deeper than a JSON value may be, anywhere (an unknown field too): the same
+    // error as reading the body as a value, never a stack overflow.
+    let deep = "[".repeat(5000) + &"]".repeat(5000);
+    for text in [
+        format!("{{\"results\": {deep}}}"),
+        format!("{{\"unknown\": {deep}, \"results\": []}}"),
+        format!("{{\"summary\": {{\"x\": {deep}}}}}"),
+        deep.clone(),
+    ] {
+        assert!(ResultsBody::read(&text).is_err());
+        assert!(serde_json::from_str::<Value>(&text).is_err());
+    }
 }

@@ -3,6 +3,7 @@
 //! from `role`, `speaker` or `sender`, the words from `content`, `text` or `message` (a list
 //! of `{ text }` parts is joined). Anything else is skipped, never an error.
 
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::CallResult;
@@ -12,31 +13,42 @@ const ROLE_FIELDS: &[&str] = &["role", "speaker", "sender"];
 /// Field names that may hold what was said, in the order they are tried.
 const TEXT_FIELDS: &[&str] = &["content", "text", "message"];
 
+/// One message of a transcript: who spoke, when the results say, and the words.
+pub type Message = (Option<String>, String);
+
 impl CallResult {
     /// The transcript's messages in order, each as (speaker, words); empty when the results
     /// carry none. Messages without words are skipped.
-    pub fn transcript_messages(&self) -> impl Iterator<Item = (Option<String>, String)> + '_ {
-        let items: &[Value] = match &self.transcript {
-            Some(Value::Object(object)) => match object.get("messages") {
-                Some(Value::Array(items)) => items,
-                _ => &[],
-            },
-            Some(Value::Array(items)) => items,
-            Some(text @ Value::String(_)) => std::slice::from_ref(text),
-            _ => &[],
-        };
-        items.iter().filter_map(message)
+    pub fn transcript_messages(&self) -> impl Iterator<Item = Message> + '_ {
+        self.transcript.iter().cloned()
     }
 }
 
-fn message(item: &Value) -> Option<(Option<String>, String)> {
+/// Reads a transcript into its messages as the call is read, so a results body of thousands
+/// of calls holds each message's two strings, not a tree of JSON values per message.
+pub(super) fn messages<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Message>, D::Error> {
+    let items = match Value::deserialize(d)? {
+        Value::Object(mut object) => match object.remove("messages") {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        },
+        Value::Array(items) => items,
+        text @ Value::String(_) => vec![text],
+        _ => Vec::new(),
+    };
+    Ok(items.into_iter().filter_map(message).collect())
+}
+
+fn message(item: Value) -> Option<Message> {
     let (role, text) = match item {
-        Value::String(text) => (None, text.clone()),
-        Value::Object(object) => {
+        Value::String(text) => (None, text),
+        Value::Object(mut object) => {
             let role = ROLE_FIELDS
                 .iter()
-                .find_map(|field| object.get(*field).and_then(Value::as_str))
-                .map(str::to_owned);
+                .find_map(|field| match object.get_mut(*field) {
+                    Some(Value::String(role)) => Some(std::mem::take(role)),
+                    _ => None,
+                });
             let text = TEXT_FIELDS
                 .iter()
                 .find_map(|field| object.get(*field).and_then(words))?;

@@ -75,6 +75,19 @@ impl Pacing {
         }
     }
 
+    /// When a run's deadline starts counting: at `began` (before the create), except under
+    /// compressed time just after a create, when it starts now. The simulated run's clock
+    /// starts when the create is answered, and creating a run of thousands of cases can take
+    /// longer than a whole compressed deadline: counted from the answer, the deadline is
+    /// never shorter than the runner's own work.
+    pub fn deadline_start(&self, began: Instant, look: FirstLook) -> Instant {
+        if self.time_scale < 1.0 && look == FirstLook::AfterCreate {
+            Instant::now()
+        } else {
+            began
+        }
+    }
+
     /// The wait before the first poll, in real time: after a create, `first_poll` (or one
     /// interval, if shorter); none for a run that existed before.
     pub fn first_wait(&self, look: FirstLook, interval: Duration) -> Duration {
@@ -321,7 +334,8 @@ pub async fn attach(
         return (finish(obs, began), None);
     };
     let timeout = ctx.pacing.timeout_for(&obs.suite);
-    let text = poll(ctx, &mut obs, &run_id, began, timeout, first_look, keep).await;
+    let from = ctx.pacing.deadline_start(began, first_look);
+    let text = poll(ctx, &mut obs, &run_id, from, timeout, first_look, keep).await;
     let summary = super::progress::end_line(&obs, &run_id, began.elapsed());
     ctx.progress.finished(&obs.suite.name, &summary);
     (finish(obs, began), text)
@@ -538,6 +552,23 @@ mod tests {
             crate::outcome::fixtures::suite("s", crate::outcome::fixtures::thresholds());
         suite.poll_interval = interval;
         suite
+    }
+
+    #[test]
+    fn a_compressed_deadline_after_a_create_counts_from_the_answer() {
+        let began = Instant::now() - Duration::from_secs(3);
+        let compressed = Pacing {
+            time_scale: 1.0 / 600.0,
+            ..Pacing::default()
+        };
+        // The create took 3 s, longer than the compressed deadline's floor: the deadline
+        // starts after it.
+        let from = compressed.deadline_start(began, FirstLook::AfterCreate);
+        assert!(from >= began + Duration::from_secs(3));
+        // A run that existed before, and every run against the real API, count from `began`.
+        assert_eq!(compressed.deadline_start(began, FirstLook::AtOnce), began);
+        let real = Pacing::default();
+        assert_eq!(real.deadline_start(began, FirstLook::AfterCreate), began);
     }
 
     #[test]

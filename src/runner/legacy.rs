@@ -200,7 +200,8 @@ async fn poll(
     let timeout = ctx.pacing.timeout_for(&obs.suite);
     let interval = ctx.pacing.interval_for(&obs.suite);
     let first_wait = ctx.pacing.first_wait(first_look, interval);
-    let mut ticker = Ticker::new(&ctx.cancel, began, timeout, interval, first_wait);
+    let from = ctx.pacing.deadline_start(began, first_look);
+    let mut ticker = Ticker::new(&ctx.cancel, from, timeout, interval, first_wait);
     let name = obs.suite.name.clone();
     loop {
         let read = match ticker.next(ctx.client.legacy_experiment(id)).await {

@@ -64,7 +64,7 @@ fn main() -> anyhow::Result<()> {
         runtime.block_on(memory())?;
     }
     if all || what == "calls" {
-        runtime.block_on(scale::calls(&bin))?;
+        scale::calls(&bin)?;
     }
     Ok(())
 }

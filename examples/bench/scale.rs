@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use hamming_runner::sim::{self, SimOptions, Workspace};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
 
 use super::measure::{Cost, median};
 
@@ -14,6 +15,8 @@ use super::measure::{Cost, median};
 const RUNS: usize = 3;
 /// Most CPU for 4x the suites: linear would be 4x.
 const LOAD_TARGET: f64 = 5.0;
+/// Samples per case in the `calls` runs.
+const SAMPLES: usize = 10;
 /// Most peak RSS of following a 10,000-call run, as a multiple of its results body.
 const MEMORY_TARGET: f64 = 4.0;
 
@@ -119,13 +122,13 @@ pub fn load(bin: &Path) -> anyhow::Result<()> {
 }
 
 /// `run` and `check` on runs of 1,000 and 10,000 calls, against the simulator in this process.
-pub async fn calls(bin: &Path) -> anyhow::Result<()> {
+pub fn calls(bin: &Path) -> anyhow::Result<()> {
     println!(
         "\nfollowing a run against its number of calls (targets: CPU per call flat; peak RSS at most {MEMORY_TARGET}x the results body at 10,000 calls)"
     );
     let mut rows = Vec::new();
     for n in [1_000, 10_000] {
-        rows.push(one_size(bin, n).await?);
+        rows.push(one_size(bin, n)?);
     }
     for (command, pick) in [
         ("run", (|r: &Sized| r.run) as fn(&Sized) -> Cost),
@@ -175,39 +178,43 @@ struct Sized {
     check: Cost,
 }
 
-/// A workspace of `n` test cases under one tag, calls that take no time, one suite selecting
-/// the tag once: a run of `n` calls.
-async fn one_size(bin: &Path, n: usize) -> anyhow::Result<Sized> {
-    // One case written out, repeated in memory: a workspace file of 10,000 cases is over the
-    // loader's value budget, which is meant for hand-written files.
-    let mut workspace = Workspace::from_yaml(
-        "queue_delay_seconds: 0\nagents: [{ id: agent-1 }]\ntags: [{ name: bench }]\ntest_cases:\n  - { id: case-0, title: Case 0, tags: [bench], agent_ids: [agent-1], duration_seconds: 1, assertions: [{ name: Greets the caller, category: Compliance }] }\n",
-        "scale workspace",
-    )?;
-    let template = workspace.test_cases[0].clone();
-    workspace.test_cases = (0..n)
-        .map(|i| {
-            let mut case = template.clone();
-            case.id = format!("case-{i}");
-            case.title = format!("Case {i}");
-            case
-        })
-        .collect();
-    let sim = sim::start(
-        workspace,
-        SimOptions {
-            speed: Some(1e9),
-            ..SimOptions::default()
-        },
-    )
-    .await?;
+/// A workspace of `n`/10 test cases under one tag, calls that take no time, one suite
+/// selecting the tag with 10 samples: a run of `n` calls. The simulator runs as a process of its own: a child
+/// spawned from a large process inherits that process's memory high-water mark in the kernel's
+/// accounting, which would be read as the runner's.
+fn one_size(bin: &Path, n: usize) -> anyhow::Result<Sized> {
     let dir = tempfile::tempdir()?;
+    let mut yaml = String::from(
+        "queue_delay_seconds: 0\nspeed: 1000000000\nagents: [{ id: agent-1 }]\ntags: [{ name: bench }]\ntest_cases:\n",
+    );
+    // Each call carries a ten-turn transcript, as real results do (about 3 KiB per call).
+    let mut transcript = String::from("[");
+    for turn in 0..10 {
+        let role = if turn % 2 == 0 { "assistant" } else { "user" };
+        write!(
+            transcript,
+            "{}{{ role: {role}, content: \"Turn {turn}: I would like to move my appointment to Thursday afternoon, if a slot is free then; otherwise Friday morning works too.\" }}",
+            if turn == 0 { "" } else { ", " }
+        )?;
+    }
+    transcript.push(']');
+    // Ten samples of n/10 cases: a workspace file of 10,000 cases with transcripts would be
+    // over the 8 MiB cap on files.
+    for i in 0..n / SAMPLES {
+        writeln!(
+            yaml,
+            "  - {{ id: case-{i}, title: Case {i}, tags: [bench], agent_ids: [agent-1], duration_seconds: 1, assertions: [{{ name: Greets the caller, category: Compliance }}], transcript: {transcript} }}"
+        )?;
+    }
+    let workspace = dir.path().join("workspace.yaml");
+    std::fs::write(&workspace, yaml)?;
+    let sim = Simulator::start(bin, &workspace)?;
     let file = dir.path().join("scale.yaml");
     std::fs::write(
         &file,
-        "version: 1\nsuites:\n  scale:\n    agent_id: agent-1\n    phone_numbers: [\"+14155550100\"]\n    tags: [bench]\n    poll_interval: 100ms\n    max_concurrent_calls: 100\n    thresholds: { min_test_pass_rate: 0.5 }\n",
+        "version: 1\nsuites:\n  scale:\n    agent_id: agent-1\n    phone_numbers: [\"+14155550100\"]\n    tags: [bench]\n    samples: 10\n    poll_interval: 100ms\n    max_concurrent_calls: 100\n    thresholds: { min_test_pass_rate: 0.5 }\n",
     )?;
-    let base = sim.base_url();
+    let base = sim.base.clone();
     let command = |args: &[&std::ffi::OsStr]| {
         let mut c = Command::new(bin);
         c.args(args)
@@ -216,34 +223,23 @@ async fn one_size(bin: &Path, n: usize) -> anyhow::Result<Sized> {
             .env("CI", "true");
         c
     };
+    let report = dir.path().join("report.json");
     let run = median(&format!("  run, {n} calls"), RUNS, || {
-        command(&["run".as_ref(), file.as_os_str(), "-q".as_ref()])
+        command(&[
+            "run".as_ref(),
+            file.as_os_str(),
+            "-q".as_ref(),
+            "--report-json".as_ref(),
+            report.as_os_str(),
+        ])
     })?;
     anyhow::ensure!(
         run.code == Some(0),
         "run of {n} calls exited {:?}",
         run.code
     );
-    let run_id = sim
-        .requests()
-        .iter()
-        .rev()
-        .find_map(|r| {
-            r.path
-                .strip_suffix("/results")
-                .and_then(|p| p.rsplit('/').next())
-                .map(str::to_owned)
-        })
-        .ok_or_else(|| anyhow::anyhow!("the run fetched no results"))?;
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let body = reqwest::Client::new()
-        .get(format!("{base}/test-runs/{run_id}/results"))
-        .bearer_auth("sk-bench-00000000")
-        .send()
-        .await?
-        .error_for_status()?
-        .bytes()
-        .await?;
+    let run_id = run_id_in(&report)?;
+    let body = fetch(&format!("{base}/test-runs/{run_id}/results"))?;
     let check = median(&format!("  check, {n} calls"), RUNS, || {
         command(&[
             "check".as_ref(),
@@ -257,11 +253,75 @@ async fn one_size(bin: &Path, n: usize) -> anyhow::Result<Sized> {
         "check of {n} calls exited {:?}",
         check.code
     );
-    sim.shutdown().await;
+    drop(sim);
     Ok(Sized {
         calls: n,
         body_bytes: body.len(),
         run,
         check,
+    })
+}
+
+/// `hamming-runner sim` on a free port, stopped when dropped.
+struct Simulator {
+    child: Child,
+    base: String,
+}
+
+impl Simulator {
+    fn start(bin: &Path, workspace: &Path) -> anyhow::Result<Simulator> {
+        let mut child = Command::new(bin)
+            .args(["sim", "--port", "0", "--workspace"])
+            .arg(workspace)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let mut line = String::new();
+        if let Some(out) = child.stdout.take() {
+            BufReader::new(out).read_line(&mut line)?;
+        }
+        let Some(base) = line.split_whitespace().find(|w| w.starts_with("http://")) else {
+            let _ = child.kill();
+            anyhow::bail!("the simulator did not start: {line:?}");
+        };
+        Ok(Simulator {
+            base: base.to_owned(),
+            child,
+        })
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The run id a JSON report names.
+fn run_id_in(report: &Path) -> anyhow::Result<String> {
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(report)?)?;
+    json["suites"][0]["run_id"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("{} names no run id", report.display()))
+}
+
+/// A GET against the simulator, as `curl` would do it; the body's bytes.
+fn fetch(url: &str) -> anyhow::Result<Vec<u8>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let body = reqwest::Client::new()
+            .get(url)
+            .bearer_auth("sk-bench-00000000")
+            .send()
+            .await?
+            .error_for_status()?
+            .bytes()
+            .await?;
+        Ok(body.to_vec())
     })
 }
